@@ -4,5 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // Examples import the package by name, as users do; tests resolve it to the sources.
+  moduleNameMapper: { '^cdktf-vbs-backup$': '<rootDir>/src/index.ts' },
   testTimeout: 30000,
 };
