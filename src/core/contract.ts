@@ -1,0 +1,47 @@
+/**
+ * The hook contract of docs/architecture.md ADR 1-3, construct side: the command words and
+ * the `VBS_HOOK_*` variable names the executor (src/cli) reads. The executor keeps its own
+ * copy of these names (it must not load cdktf); both follow the ADRs, which are the source.
+ */
+
+/** Hook command words, one argv word each (hidden from the CLI's `--help`). */
+export const HOOK_COMMANDS = {
+  /** Create of a managed policy's resource: create or update the policy to the spec. */
+  policyApply: 'hook-policy-apply',
+  /** Destroy of a managed policy's resource: delete it if still ours and removal is `destroy`. */
+  policyDestroy: 'hook-policy-destroy',
+  /** Create of a trigger's run resource, or destroy of its before-destroy resource. */
+  trigger: 'hook-trigger',
+} as const;
+
+/** Names of the hook's environment variables. */
+export const HOOK_ENV = {
+  identity: 'VBS_HOOK_IDENTITY',
+  revision: 'VBS_HOOK_REVISION',
+  spec: 'VBS_HOOK_SPEC',
+  removal: 'VBS_HOOK_REMOVAL',
+  policyId: 'VBS_HOOK_POLICY_ID',
+  policyName: 'VBS_HOOK_POLICY_NAME',
+  policyIdentity: 'VBS_HOOK_POLICY_IDENTITY',
+  wait: 'VBS_HOOK_WAIT',
+  timeout: 'VBS_HOOK_TIMEOUT',
+  failureMode: 'VBS_HOOK_FAILURE_MODE',
+  phase: 'VBS_HOOK_PHASE',
+} as const;
+
+/**
+ * The reserved tag that marks a managed policy (ADR 2): value `<identity>_<revision>`.
+ * Users have the other 9 of the 10 tags VBS allows.
+ */
+export const MARKER_TAG_KEY = 'cdktf-vbs-backup';
+
+/** Tags VBS allows per policy, the marker included. */
+export const MAX_POLICY_TAGS = 10;
+
+/**
+ * The trigger key that holds a hook variable when a destroy-time provisioner must read it
+ * back from `self`: `VBS_HOOK_POLICY_ID` -> `policy_id`.
+ */
+export function triggerKeyFor(envName: string): string {
+  return envName.replace(/^VBS_HOOK_/, '').toLowerCase();
+}

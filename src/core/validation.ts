@@ -1,0 +1,111 @@
+import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/**
+ * Synth-time validation helpers shared by the constructs. Every message names the construct
+ * path, the property, the value given and what is allowed, so a user can fix it without
+ * reading our source. Values that are unresolved tokens are never checked: Terraform only
+ * knows them at apply time, and the hook (or the API) reports them then.
+ */
+
+/** A UUID 8-4-4-4-12, as VBS uses for policy ids and EVS volume ids. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A project id: 32 lower-case hex characters. */
+export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/** VBS policy names: 1-64 letters, digits, `_` or `-`. */
+export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * True when `value` is known at synth time (not a cdktf token, and not containing one).
+ * Lists encoded as a token and strings with embedded tokens both count as unresolved.
+ */
+export function isLiteral(value: unknown): boolean {
+  return !Token.isUnresolved(value);
+}
+
+/** Renders a given value for an error message: strings quoted, everything else as JSON. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) {
+    return 'undefined';
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The error thrown by synth-time validation.
+ *
+ * Format: `<construct path>: <property> <given value> <problem>; allowed: <rule>`.
+ */
+export class VbsValidationError extends Error {
+  constructor(scope: IConstruct, property: string, given: unknown, problem: string, allowed: string) {
+    super(`${scope.node.path}: ${property} ${describeValue(given)} ${problem}; allowed: ${allowed}`);
+    this.name = 'VbsValidationError';
+  }
+}
+
+/** Throws when a literal `value` is not an integer in `[min, max]`. Tokens pass. */
+export function checkIntegerRange(
+  scope: IConstruct,
+  property: string,
+  value: number,
+  min: number,
+  max: number,
+  why = '',
+): void {
+  if (!isLiteral(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new VbsValidationError(
+      scope,
+      property,
+      value,
+      'is out of range',
+      `a whole number from ${min} to ${max}${why ? ` (${why})` : ''}`,
+    );
+  }
+}
+
+/** Throws when a literal `value` is not a policy id (UUID). Tokens pass. */
+export function checkPolicyId(scope: IConstruct, property: string, value: string): void {
+  if (isLiteral(value) && !UUID_PATTERN.test(value)) {
+    throw new VbsValidationError(
+      scope,
+      property,
+      value,
+      'is not a backup policy id',
+      'a UUID like "af8a20b0-117d-4fc3-ae53-aa3968a4f870"',
+    );
+  }
+}
+
+/**
+ * Throws when a literal policy name breaks the VBS rules. `forCreate` adds the rule that a
+ * name must not start with "default" (VBS keeps that prefix for its default policy, which a
+ * tenant may not create or rename to); referring to an existing policy by name allows it.
+ */
+export function checkPolicyName(scope: IConstruct, property: string, value: string, forCreate: boolean): void {
+  if (!isLiteral(value)) {
+    return;
+  }
+  if (typeof value !== 'string' || !POLICY_NAME_PATTERN.test(value)) {
+    throw new VbsValidationError(
+      scope,
+      property,
+      value,
+      'is not a valid backup policy name',
+      '1 to 64 characters, each a letter, a digit, "_" or "-"',
+    );
+  }
+  if (forCreate && value.toLowerCase().startsWith('default')) {
+    throw new VbsValidationError(
+      scope,
+      property,
+      value,
+      'starts with "default"',
+      'any name that does not start with "default" in any letter case (VBS reserves it for the default policy)',
+    );
+  }
+}
