@@ -1,0 +1,231 @@
+/**
+ * The call engine behind every VbsClient operation: builds the request, authenticates it,
+ * bounds each attempt and the whole call in time, maps failures to typed errors and retries
+ * what is safe to retry.
+ *
+ * Safety of a retry depends on the operation:
+ * - `idempotent` operations retry on 429/500/502/503/504, timeouts and connection errors;
+ * - other operations retry only when the request certainly was not processed (429, or a
+ *   connection that failed before sending), unless the spec gives a `checkBeforeResend` that
+ *   finds out whether an ambiguous attempt took effect (this is how execute avoids duplicates).
+ */
+import { AuthContext, Credentials } from './credentials';
+import {
+  headerString, makeRedactor, parseApiError, Redactor, VbsAbortError, VbsApiError, VbsConfigError, VbsError,
+  VbsNetworkError, VbsTimeoutError,
+} from './errors';
+import { errorCode, HttpPools, HttpResponse, mayHaveBeenSent } from './http';
+import { nextDelay, parseRetryAfter, RETRYABLE_STATUSES, RetrySchedule, sleep } from './retry';
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call, retries and waits included. */
+  readonly signal?: AbortSignal;
+  /** Bounds the whole call, retries included. @default - the client's callTimeoutMs */
+  readonly timeoutMs?: number;
+}
+
+/** Reported before each retry (for progress output). */
+export interface RetryInfo {
+  readonly operation: string;
+  /** The attempt that just failed (1-based). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: VbsError;
+}
+
+export interface CallSpec {
+  readonly operation: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Absolute URL, or a path under the endpoint (ids already checked). */
+  readonly url: string;
+  readonly query?: ReadonlyArray<readonly [string, string]>;
+  readonly body?: unknown;
+  readonly expect: readonly number[];
+  readonly idempotent: boolean;
+  /** Skip authentication (the IAM login itself). */
+  readonly anonymous?: boolean;
+  /**
+   * Called before re-sending after an ambiguous failure (the request may have been processed).
+   * Returning true ends the call as settled without sending again.
+   */
+  readonly checkBeforeResend?: (o: { signal: AbortSignal; timeoutMs: number }) => Promise<boolean>;
+}
+
+export interface CallResult {
+  readonly response?: HttpResponse;
+  readonly attempts: number;
+  /** True when `checkBeforeResend` found the effect of an earlier attempt. */
+  readonly settledByCheck: boolean;
+}
+
+export interface CallerConfig {
+  readonly endpoint: string;
+  readonly projectId: string;
+  readonly tokenUrl: () => string;
+  readonly credentials: Credentials;
+  readonly http: HttpPools;
+  readonly schedule: RetrySchedule;
+  readonly attemptTimeoutMs: number;
+  readonly callTimeoutMs: number;
+  readonly random: () => number;
+  readonly now: () => number;
+  readonly onRetry?: (info: RetryInfo) => void;
+}
+
+const USER_AGENT = 'cdktf-vbs-backup';
+
+export class Caller {
+  public readonly redact: Redactor;
+
+  constructor(private readonly cfg: CallerConfig) {
+    this.redact = makeRedactor(() => cfg.credentials.secrets());
+  }
+
+  /** Runs a call to completion; throws a VbsError subclass on failure. */
+  public async call(spec: CallSpec, opts: CallOptions = {}): Promise<CallResult> {
+    const { schedule, now } = this.cfg;
+    const timeoutMs = opts.timeoutMs ?? this.cfg.callTimeoutMs;
+    const deadline = now() + timeoutMs;
+    const deadlineCtl = new AbortController();
+    const deadlineTimer = setTimeout(() => deadlineCtl.abort(), Math.max(0, timeoutMs));
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadlineCtl.signal]) : deadlineCtl.signal;
+    let ambiguous = false;
+    let renewedToken = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (ambiguous && spec.checkBeforeResend) {
+          const settled = await spec.checkBeforeResend({ signal, timeoutMs: Math.max(1, deadline - now()) }).catch((e) => {
+            throw this.interpret(e, spec.operation, opts.signal, deadlineCtl.signal, timeoutMs);
+          });
+          if (settled) return { attempts: attempt - 1, settledByCheck: true };
+        }
+        let error!: VbsError;
+        let retryAfterMs: number | undefined;
+        let outcome: { response: HttpResponse; tokenUsed?: string } | undefined;
+        try {
+          outcome = await this.attempt(spec, signal, deadline);
+        } catch (e) {
+          // Errors of the IAM login (already retried) and configuration errors pass through.
+          if (e instanceof VbsError || e instanceof VbsConfigError) throw e;
+          error = this.interpret(e, spec.operation, opts.signal, deadlineCtl.signal, timeoutMs);
+          if (error instanceof VbsAbortError || deadlineCtl.signal.aborted) throw error;
+          if (!(error instanceof VbsNetworkError) || error.maybeSent) ambiguous = true;
+        }
+        if (outcome) {
+          const { response, tokenUsed } = outcome;
+          if (spec.expect.includes(response.status)) return { response, attempts: attempt, settledByCheck: false };
+          error = parseApiError(spec.operation, response.status, response.text, response.headers, this.redact);
+          if (response.status === 401 && tokenUsed !== undefined && !renewedToken) {
+            // A password token may have been revoked early: log in again once, resend at once.
+            renewedToken = true;
+            this.cfg.credentials.invalidateToken(tokenUsed);
+            continue;
+          }
+          if (!RETRYABLE_STATUSES.has(response.status)) throw error;
+          if (response.status !== 429) ambiguous = true;
+          retryAfterMs = parseRetryAfter(headerString(response.headers, 'retry-after'), now());
+        }
+        if (ambiguous && !spec.idempotent && !spec.checkBeforeResend) throw error;
+        if (attempt >= schedule.maxAttempts) throw error;
+        const delayMs = nextDelay(attempt, schedule, this.cfg.random, retryAfterMs);
+        if (now() + delayMs >= deadline) throw error;
+        this.cfg.onRetry?.({ operation: spec.operation, attempt, delayMs, error });
+        await sleep(delayMs, signal).catch((e) => {
+          throw this.interpret(e, spec.operation, opts.signal, deadlineCtl.signal, timeoutMs);
+        });
+      }
+    } finally {
+      clearTimeout(deadlineTimer);
+    }
+  }
+
+  /** Parses a JSON success body, or throws a VbsApiError describing the unusable body. */
+  public json<T>(operation: string, response: HttpResponse | undefined): T {
+    try {
+      return JSON.parse(response?.text ?? '') as T;
+    } catch {
+      throw parseApiError(operation, response?.status ?? 0, response?.text ?? '', response?.headers ?? {}, this.redact);
+    }
+  }
+
+  private async attempt(spec: CallSpec, callSignal: AbortSignal, deadline: number): Promise<{ response: HttpResponse; tokenUsed?: string }> {
+    const url = new URL(/^https?:\/\//.test(spec.url) ? spec.url : this.cfg.endpoint + spec.url);
+    for (const [k, v] of spec.query ?? []) url.searchParams.append(k, v);
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      host: url.host,
+      'user-agent': USER_AGENT,
+    };
+    let tokenUsed: string | undefined;
+    if (!spec.anonymous) {
+      const ctx: AuthContext = {
+        projectId: this.cfg.projectId,
+        tokenUrl: this.cfg.tokenUrl(),
+        now: this.cfg.now,
+        signal: callSignal,
+        login: (tokenUrl, loginBody, signal) => this.login(tokenUrl, loginBody, signal, deadline),
+      };
+      tokenUsed = await this.cfg.credentials.authorize({ method: spec.method, url, headers, body }, ctx);
+    }
+    const attemptCtl = new AbortController();
+    const attemptMs = Math.max(1, Math.min(this.cfg.attemptTimeoutMs, deadline - this.cfg.now()));
+    const timer = setTimeout(() => attemptCtl.abort(new AttemptTimeout(attemptMs)), attemptMs);
+    try {
+      const response = await this.cfg.http.send({ method: spec.method, url, headers, body, signal: AbortSignal.any([callSignal, attemptCtl.signal]) });
+      return { response, tokenUsed };
+    } catch (e) {
+      if (attemptCtl.signal.aborted && !callSignal.aborted) throw attemptCtl.signal.reason;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async login(tokenUrl: string, body: string, signal: AbortSignal, deadline: number): Promise<{ token: string; expiresAt?: Date }> {
+    const result = await this.call(
+      { operation: 'createToken', method: 'POST', url: tokenUrl, body: JSON.parse(body), expect: [200, 201], idempotent: true, anonymous: true },
+      { signal, timeoutMs: Math.max(1, deadline - this.cfg.now()) },
+    );
+    const token = headerString(result.response!.headers, 'x-subject-token');
+    if (!token) {
+      throw new VbsApiError({ operation: 'createToken', status: result.response!.status, code: 'NO_TOKEN', message: 'IAM answered without an X-Subject-Token header' });
+    }
+    let expiresAt: Date | undefined;
+    try {
+      const raw = (JSON.parse(result.response!.text) as { token?: { expires_at?: string } }).token?.expires_at;
+      if (raw) expiresAt = new Date(/(Z|[+-]\d\d:?\d\d)$/.test(raw) ? raw : `${raw}Z`);
+    } catch {
+      expiresAt = undefined;
+    }
+    return { token, expiresAt };
+  }
+
+  /** Maps a thrown value to a typed error, telling caller aborts, deadlines and attempt timeouts apart. */
+  private interpret(e: unknown, operation: string, callerSignal: AbortSignal | undefined, deadline: AbortSignal, timeoutMs: number): VbsError {
+    if (e instanceof VbsError) return e;
+    if (callerSignal?.aborted) return new VbsAbortError(operation, callerSignal.reason);
+    if (deadline.aborted) return new VbsTimeoutError(operation, `${operation} timed out: no answer within the call timeout of ${timeoutMs} ms (retries included)`);
+    if (e instanceof AttemptTimeout) {
+      return new VbsTimeoutError(operation, `${operation} attempt timed out after ${e.ms} ms without a complete answer`);
+    }
+    const code = errorCode(e) ?? 'UNKNOWN';
+    const detail = this.redact(e instanceof Error ? e.message : String(e));
+    return new VbsNetworkError(
+      operation,
+      `${operation} failed: network error talking to ${new URL(this.cfg.endpoint).host}: ${code}${detail ? ` (${detail})` : ''}`,
+      mayHaveBeenSent(e),
+      e,
+    );
+  }
+}
+
+/** Abort reason of a single attempt's timer. */
+class AttemptTimeout extends Error {
+  constructor(public readonly ms: number) {
+    super(`attempt timed out after ${ms} ms`);
+  }
+}
+

@@ -1,0 +1,339 @@
+/**
+ * VbsClient: every operation of the VBS v2 Backup Policies API (vbs-api.md section 2), plus
+ * find-by-name, a duplicate-free execute and a wait for the jobs a run started.
+ */
+import { CallOptions, Caller, RetryInfo } from './caller';
+import { Credentials } from './credentials';
+import {
+  checkBaseUrl, checkPolicyId, Cloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost, resolveCloud, resolveEndpoint,
+  resolveProjectId, resolveRegion, tokenUrl,
+} from './endpoints';
+import { VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
+import { HttpPools } from './http';
+import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
+import { retrySchedule, RetryOptions, sleep } from './retry';
+import {
+  WireJobList, WirePolicy, WirePolicyIdResponse, WirePolicyList, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse,
+  WireResourcesResponse, WireTagList, WireTenantTagList,
+} from './wire';
+
+/** Options of a VbsClient. */
+export interface VbsClientOptions {
+  /** Region, e.g. `eu-de`. @default - HW_REGION_NAME, else OS_REGION_NAME */
+  readonly region?: string;
+  /** Project id (32 hex). @default - HW_PROJECT_ID, else OS_PROJECT_ID */
+  readonly projectId?: string;
+  /** Base URL of VBS. @default - VBS_ENDPOINT, else derived from cloud and region */
+  readonly endpoint?: string;
+  /** Host family used to derive URLs. @default - VBS_CLOUD, else 'huaweicloud' */
+  readonly cloud?: Cloud;
+  /** How to authenticate. @default Credentials.fromEnvironment(env) */
+  readonly credentials?: Credentials;
+  /** Where to read variables. @default process.env */
+  readonly env?: Env;
+  /** Bound of one HTTP attempt. @default 30000 */
+  readonly attemptTimeoutMs?: number;
+  /** Bound of a whole call, retries included, when the call gives no timeoutMs. @default 120000 */
+  readonly callTimeoutMs?: number;
+  /** Retry schedule. @default - 6 attempts, 250 ms base, 8000 ms cap */
+  readonly retry?: RetryOptions;
+  /** Keep-alive connections per origin. @default 32 */
+  readonly connections?: number;
+  /** Random source of the back-off jitter, in [0, 1). @default Math.random */
+  readonly random?: () => number;
+  /** Clock in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+  /** Called before every retry, e.g. to print progress. @default - nothing */
+  readonly onRetry?: (info: RetryInfo) => void;
+  /** Clock-skew allowance subtracted from an execute's start time. @default 5000 */
+  readonly skewAllowanceMs?: number;
+}
+
+/** What executePolicy did. */
+export interface ExecuteResult {
+  readonly policyId: string;
+  /** Just before the first attempt, minus the skew allowance: pass it to waitForJobs as `since`. */
+  readonly startedAt: Date;
+  /** Execute requests sent. */
+  readonly attempts: number;
+  /** True when an ambiguous attempt had in fact started the run (jobs found), so it was not sent again. */
+  readonly alreadyStarted: boolean;
+}
+
+const JOB_PAGE = 100;
+const sharedClients = new Map<string, VbsClient>();
+
+/** Client of the VBS v2 backup-policy API. */
+export class VbsClient {
+  /** One client per (endpoint, project id, credentials); later options other than those are ignored. */
+  public static shared(options: VbsClientOptions = {}): VbsClient {
+    const env = options.env ?? process.env;
+    const endpoint = resolveEndpoint({ ...options, env });
+    const projectId = resolveProjectId(options.projectId, env);
+    const credentials = options.credentials ?? Credentials.fromEnvironment(env);
+    const key = `${endpoint}|${projectId}|${credentials.identity}`;
+    let client = sharedClients.get(key);
+    if (!client) {
+      client = new VbsClient({ ...options, endpoint, projectId, credentials });
+      client.sharedKey = key;
+      sharedClients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Base URL requests go to, without a trailing slash. */
+  public readonly endpoint: string;
+  /** Project id (32 lower-case hex). */
+  public readonly projectId: string;
+  /** Region, when known. */
+  public readonly region: string | undefined;
+  private readonly caller: Caller;
+  private readonly http: HttpPools;
+  private readonly now: () => number;
+  private readonly skewMs: number;
+  private sharedKey?: string;
+
+  constructor(options: VbsClientOptions = {}) {
+    const env = options.env ?? process.env;
+    const cloud = resolveCloud(options.cloud, env);
+    this.region = resolveRegion(options.region, env);
+    this.endpoint = resolveEndpoint({ endpoint: options.endpoint, region: this.region, cloud, env });
+    this.projectId = resolveProjectId(options.projectId, env);
+    const credentials = options.credentials ?? Credentials.fromEnvironment(env);
+    this.now = options.now ?? Date.now;
+    this.skewMs = options.skewAllowanceMs ?? 5000;
+    const connections = options.connections ?? 32;
+    if (!Number.isInteger(connections) || connections < 1) throw new VbsConfigError(`option connections is ${connections}; expected an integer >= 1`);
+    this.http = new HttpPools(connections);
+    let iam: string | undefined;
+    this.caller = new Caller({
+      endpoint: this.endpoint,
+      projectId: this.projectId,
+      // Resolved on first login only, so token and AK/SK users never need an IAM URL.
+      tokenUrl: () => (iam ??= this.resolveTokenUrl(credentials, cloud, env)),
+      credentials,
+      http: this.http,
+      schedule: retrySchedule(options.retry),
+      attemptTimeoutMs: positive(options.attemptTimeoutMs ?? 30_000, 'attemptTimeoutMs'),
+      callTimeoutMs: positive(options.callTimeoutMs ?? 120_000, 'callTimeoutMs'),
+      random: options.random ?? Math.random,
+      now: this.now,
+      onRetry: options.onRetry,
+    });
+  }
+
+  /** All policies of the project (op 2). */
+  public async listPolicies(o?: CallOptions): Promise<WirePolicy[]> {
+    const r = await this.caller.call({ operation: 'listPolicies', method: 'GET', url: this.base('/backuppolicy'), expect: [200], idempotent: true }, o);
+    return this.caller.json<WirePolicyList>('listPolicies', r.response).backup_policies ?? [];
+  }
+
+  /** One policy by id, or undefined (the API has no get-one: list and filter). */
+  public async getPolicy(policyId: string, o?: CallOptions): Promise<WirePolicy | undefined> {
+    checkPolicyId(policyId, 'getPolicy');
+    return (await this.listPolicies(o)).find((p) => p.backup_policy_id === policyId);
+  }
+
+  /** The policy with this exact name, or undefined; VbsConfigError when several have it. */
+  public async findPolicyByName(name: string, o?: CallOptions): Promise<WirePolicy | undefined> {
+    const matches = (await this.listPolicies(o)).filter((p) => p.backup_policy_name === name);
+    if (matches.length > 1) {
+      throw new VbsConfigError(
+        `findPolicyByName: ${matches.length} policies are named "${name}" (${matches.map((p) => p.backup_policy_id).join(', ')}); refer to one by id`,
+      );
+    }
+    return matches[0];
+  }
+
+  /** Creates a policy (op 1); returns its backup_policy_id. Not retried after an ambiguous failure (it could create two). */
+  public async createPolicy(body: WirePolicyRequest, o?: CallOptions): Promise<string> {
+    const r = await this.caller.call({ operation: 'createPolicy', method: 'POST', url: this.base('/backuppolicy'), body, expect: [200, 201], idempotent: false }, o);
+    return this.caller.json<WirePolicyIdResponse>('createPolicy', r.response).backup_policy_id;
+  }
+
+  /** Modifies a policy in place (op 3). */
+  public async updatePolicy(policyId: string, body: WirePolicyRequest, o?: CallOptions): Promise<void> {
+    await this.caller.call({ operation: 'updatePolicy', method: 'PUT', url: this.policy(policyId, 'updatePolicy'), body, expect: [200], idempotent: true }, o);
+  }
+
+  /** Deletes a policy (op 4). */
+  public async deletePolicy(policyId: string, o?: CallOptions): Promise<void> {
+    await this.caller.call({ operation: 'deletePolicy', method: 'DELETE', url: this.policy(policyId, 'deletePolicy'), expect: [200, 202, 204], idempotent: true }, o);
+  }
+
+  /** Associates volumes (op 5); throws a VbsApiError when any volume is in fail_resources. */
+  public async associateVolumes(policyId: string, volumeIds: string[], o?: CallOptions): Promise<WireResourcesResponse> {
+    checkPolicyId(policyId, 'associateVolumes');
+    if (volumeIds.length === 0) return { success_resources: [], fail_resources: [] };
+    const body = { backup_policy_id: policyId, resources: volumeIds.map((id) => ({ resource_id: id, resource_type: 'volume' })) };
+    const r = await this.caller.call({ operation: 'associateVolumes', method: 'POST', url: this.base('/backuppolicyresources'), body, expect: [200], idempotent: true }, o);
+    const res = this.caller.json<WireResourcesResponse>('associateVolumes', r.response);
+    const failed = res.fail_resources ?? [];
+    if (failed.length > 0) {
+      const detail = failed.map((f) => `${f.resource_id}${f.code ? ` ${f.code}` : ''}${f.message ? ` (${this.caller.redact(f.message)})` : ''}`).join('; ');
+      throw new VbsApiError({ operation: 'associateVolumes', status: r.response!.status, code: failed[0].code ?? 'FAIL_RESOURCES', message: `${failed.length} volume(s) not associated: ${detail}` });
+    }
+    return { success_resources: res.success_resources ?? [], fail_resources: [] };
+  }
+
+  /** Disassociates volumes (op 6); returns both lists as the API gives them. */
+  public async disassociateVolumes(policyId: string, volumeIds: string[], o?: CallOptions): Promise<WireResourcesResponse> {
+    const url = `${this.base('/backuppolicyresources/')}${checkPolicyId(policyId, 'disassociateVolumes')}/deleted_resources`;
+    if (volumeIds.length === 0) return { success_resources: [], fail_resources: [] };
+    const body = { resources: volumeIds.map((id) => ({ resource_id: id })) };
+    const r = await this.caller.call({ operation: 'disassociateVolumes', method: 'POST', url, body, expect: [200], idempotent: true }, o);
+    const res = this.caller.json<WireResourcesResponse>('disassociateVolumes', r.response);
+    return { success_resources: res.success_resources ?? [], fail_resources: res.fail_resources ?? [] };
+  }
+
+  /**
+   * Runs a policy now (op 7), at most once: after an ambiguous failure (the request may have
+   * reached the server) it lists the policy's jobs created since the start and sends again
+   * only when there are none. 409 AutoBackup.0225 (a run in progress) is thrown, not retried.
+   */
+  public async executePolicy(policyId: string, o?: CallOptions): Promise<ExecuteResult> {
+    const url = `${this.policy(policyId, 'executePolicy')}/action`;
+    const startedAt = new Date(this.now() - this.skewMs);
+    const r = await this.caller.call(
+      {
+        operation: 'executePolicy',
+        method: 'POST',
+        url,
+        expect: [200, 202, 204],
+        idempotent: false,
+        checkBeforeResend: async ({ signal, timeoutMs }) => (await this.jobsSince(policyId, startedAt, { signal, timeoutMs })).length > 0,
+      },
+      o,
+    );
+    return { policyId, startedAt, attempts: r.attempts, alreadyStarted: r.settledByCheck };
+  }
+
+  /** One page of a policy's jobs (op 9). */
+  public async listJobs(policyId: string, q?: ListJobsQuery, o?: CallOptions): Promise<{ jobs: Job[]; count: number }> {
+    const url = `${this.policy(policyId, 'listJobs')}/backuptasks`;
+    const r = await this.caller.call({ operation: 'listJobs', method: 'GET', url, query: jobsQueryPairs(q), expect: [200], idempotent: true }, o);
+    const body = this.caller.json<WireJobList>('listJobs', r.response);
+    const tasks = body.tasks ?? [];
+    return { jobs: tasks.map(toJob).filter((j): j is Job => j !== undefined), count: body.count ?? tasks.length };
+  }
+
+  /** The newest job per volume among those created at/after `since`, newest first. */
+  public async jobsSince(policyId: string, since: Date, o?: CallOptions): Promise<Job[]> {
+    const all: Job[] = [];
+    for (let offset = 0; ; offset += JOB_PAGE) {
+      const page = await this.listJobs(policyId, newestFirstQuery(JOB_PAGE, offset), o);
+      all.push(...page.jobs);
+      const oldest = page.jobs[page.jobs.length - 1];
+      if (page.jobs.length < JOB_PAGE || offset + JOB_PAGE >= page.count || !oldest || oldest.createdAt < since) break;
+    }
+    return newestPerVolumeSince(all, since);
+  }
+
+  /**
+   * Polls the jobs a run started until all are final. Resolves with [] when the policy has no
+   * volumes and no job appeared within the grace period; VbsTimeoutError after timeoutSeconds.
+   */
+  public async waitForJobs(policyId: string, o: WaitForJobsOptions): Promise<Job[]> {
+    checkPolicyId(policyId, 'waitForJobs');
+    const timeoutMs = (o.timeoutSeconds ?? 600) * 1000;
+    const pollMs = o.pollIntervalMs ?? 2000;
+    const graceMs = o.graceMs ?? 10_000;
+    const start = this.now();
+    const deadline = start + timeoutMs;
+    const remaining = (): number => Math.max(1, deadline - this.now());
+    const policy = await this.getPolicy(policyId, { signal: o.signal, timeoutMs: remaining() });
+    if (!policy) throw new VbsError('waitForJobs', `waitForJobs: policy ${policyId} does not exist in project ${this.projectId}`);
+    const expected = policy.policy_resource_count ?? 0;
+    for (;;) {
+      const jobs = await this.jobsSince(policyId, o.since, { signal: o.signal, timeoutMs: remaining() });
+      o.onProgress?.(jobs);
+      if (waitSettled(jobs, expected, this.now() - start >= graceMs)) return jobs;
+      if (this.now() + pollMs >= deadline) {
+        const running = jobs.filter((j) => !j.final).length;
+        throw new VbsTimeoutError(
+          'waitForJobs',
+          `waitForJobs: policy ${policyId} still had ${jobs.length === 0 ? 'no jobs' : `${running} of ${jobs.length} job(s) not final`} after ${timeoutMs / 1000} s`,
+        );
+      }
+      await sleep(pollMs, o.signal);
+    }
+  }
+
+  /** Tags of one policy (op 13) as a map. */
+  public async getTags(policyId: string, o?: CallOptions): Promise<Record<string, string>> {
+    const r = await this.caller.call({ operation: 'getTags', method: 'GET', url: `${this.policy(policyId, 'getTags')}/tags`, expect: [200], idempotent: true }, o);
+    const out: Record<string, string> = {};
+    for (const t of this.caller.json<WireTagList>('getTags', r.response).tags ?? []) out[t.key] = t.value ?? '';
+    return out;
+  }
+
+  /** Adds one tag (op 10). */
+  public async addTag(policyId: string, key: string, value: string, o?: CallOptions): Promise<void> {
+    const url = `${this.policy(policyId, 'addTag')}/tags`;
+    encodeTagKey(key, 'addTag');
+    await this.caller.call({ operation: 'addTag', method: 'POST', url, body: { tag: { key, value } }, expect: [200, 204], idempotent: true }, o);
+  }
+
+  /** Removes one tag (op 11); the key is URL-encoded. */
+  public async removeTag(policyId: string, key: string, o?: CallOptions): Promise<void> {
+    const url = `${this.policy(policyId, 'removeTag')}/tags/${encodeTagKey(key, 'removeTag')}`;
+    await this.caller.call({ operation: 'removeTag', method: 'DELETE', url, expect: [200, 204], idempotent: true }, o);
+  }
+
+  /** Batch create/update/delete of tags (op 14). */
+  public async batchTags(policyId: string, action: 'create' | 'update' | 'delete', tags: { key: string; value?: string }[], o?: CallOptions): Promise<void> {
+    const url = `${this.policy(policyId, 'batchTags')}/tags/action`;
+    if (tags.length === 0) return;
+    await this.caller.call({ operation: 'batchTags', method: 'POST', url, body: { action, tags }, expect: [200, 204], idempotent: true }, o);
+  }
+
+  /** Reconciles the policy's tags to exactly `tags`: deletes the others, upserts new or changed values. */
+  public async setTags(policyId: string, tags: Record<string, string>, o?: CallOptions): Promise<void> {
+    const current = await this.getTags(policyId, o);
+    const remove = Object.keys(current).filter((k) => !(k in tags)).map((key) => ({ key }));
+    const upsert = Object.entries(tags).filter(([k, v]) => current[k] !== v).map(([key, value]) => ({ key, value }));
+    await this.batchTags(policyId, 'delete', remove, o);
+    await this.batchTags(policyId, 'create', upsert, o);
+  }
+
+  /** Every tag key of the project's policies with its values (op 12). */
+  public async listTenantTags(o?: CallOptions): Promise<{ key: string; values: string[] }[]> {
+    const r = await this.caller.call({ operation: 'listTenantTags', method: 'GET', url: this.base('/backuppolicy/tags'), expect: [200], idempotent: true }, o);
+    return this.caller.json<WireTenantTagList>('listTenantTags', r.response).tags ?? [];
+  }
+
+  /** Policies matching tag filters (op 15). Read-only, so retried like a GET. */
+  public async queryPoliciesByTags(body: WireQueryByTagsRequest, o?: CallOptions): Promise<WireQueryByTagsResponse> {
+    const url = this.base('/backuppolicy/resource_instances/action');
+    const r = await this.caller.call({ operation: 'queryPoliciesByTags', method: 'POST', url, body, expect: [200], idempotent: true }, o);
+    return this.caller.json<WireQueryByTagsResponse>('queryPoliciesByTags', r.response);
+  }
+
+  /** Closes the keep-alive connections; a shared client is dropped from the cache. */
+  public async close(): Promise<void> {
+    if (this.sharedKey && sharedClients.get(this.sharedKey) === this) sharedClients.delete(this.sharedKey);
+    await this.http.close();
+  }
+
+  private base(path: string): string {
+    return `/v2/${this.projectId}${path}`;
+  }
+
+  private policy(policyId: string, operation: string): string {
+    return this.base(`/backuppolicy/${checkPolicyId(policyId, operation)}`);
+  }
+
+  private resolveTokenUrl(credentials: Credentials, cloud: Cloud, env: Env): string {
+    if (credentials.authUrl) return tokenUrl(credentials.authUrl, 'Credentials.password authUrl');
+    const fromVar = fromEnv(env, 'HW_AUTH_URL', 'OS_AUTH_URL');
+    if (fromVar) return tokenUrl(fromVar.value, fromVar.name);
+    // A loopback endpoint is the emulator, which also serves /v3/auth/tokens.
+    if (isLoopbackHost(new URL(this.endpoint).hostname)) return tokenUrl(checkBaseUrl(new URL(this.endpoint).origin, 'endpoint'), 'endpoint');
+    return tokenUrl(iamUrlFor(cloud, this.region), `derived IAM URL for ${cloud}`);
+  }
+}
+
+function positive(n: number, name: string): number {
+  if (!Number.isFinite(n) || n <= 0) throw new VbsConfigError(`option ${name} is ${n}; expected a number of milliseconds > 0`);
+  return n;
+}

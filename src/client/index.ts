@@ -1,0 +1,19 @@
+/**
+ * Public surface of the VBS client. This module is on the hook path: it must load only
+ * undici (lazily) and node built-ins, never cdktf or constructs.
+ */
+export { VbsClient } from './client';
+export type { VbsClientOptions, ExecuteResult } from './client';
+export type { CallOptions, RetryInfo } from './caller';
+export { Credentials } from './credentials';
+export type { PasswordCredentialsOptions } from './credentials';
+export {
+  CLOUDS, resolveEndpoint, checkBaseUrl, checkPolicyId, checkProjectId, isLoopbackHost, vbsUrlFor, iamUrlFor,
+} from './endpoints';
+export type { Cloud, Env, EndpointOptions } from './endpoints';
+export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError, parseApiError } from './errors';
+export { parseApiTime } from './jobs';
+export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';
+export { backoffDelay, parseRetryAfter, retrySchedule } from './retry';
+export type { RetryOptions } from './retry';
+export * from './wire';
