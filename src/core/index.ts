@@ -1,2 +1,2 @@
 export { HookResource, HOOK_RESOURCE_CONTEXT_KEY } from './hook-resource';
-export { VbsConnection } from './connection';
+export type { VbsConnection } from './connection';

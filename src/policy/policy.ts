@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { Fn, Lazy, TerraformResource, TerraformSelf } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import {
+  connectionEnvironment,
+  connectionEnvironmentFromSelf,
+  connectionTriggers,
+  validateConnection,
+  VbsConnection,
+} from '../core/connection';
+import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
+import { createHookResource, HookResource, resolveHookResource, selfTrigger } from '../core/hook-resource';
+import { checkPolicyId, checkPolicyName } from '../core/validation';
+import { BackupPolicyTrigger, BackupPolicyTriggerOptions } from '../trigger/trigger';
+import { RemovalPolicy, Retention } from './retention';
+import { Schedule } from './schedule';
+import { PolicySpec, validateTags, validateVolumeId } from './spec';
+
+/**
+ * A VBS backup policy that triggers can run: one this stack manages (`new BackupPolicy`) or
+ * one that already exists (`BackupPolicy.fromPolicyId`, `BackupPolicy.fromPolicyName`).
+ */
+export interface IBackupPolicy extends IConstruct {
+  /**
+   * The hook variables naming the policy: exactly one of `VBS_HOOK_POLICY_ID`,
+   * `VBS_HOOK_POLICY_NAME` or `VBS_HOOK_POLICY_IDENTITY` (ADR 1).
+   */
+  readonly policyReference: Record<string, string>;
+
+  /**
+   * A stable string naming the policy (`id:<policy id>`, `name:<name>` or
+   * `managed:<identity>`). A trigger re-runs when it changes.
+   */
+  readonly policyIdentity: string;
+
+  /** Where the policy lives. @default - the apply environment decides */
+  readonly connection?: VbsConnection;
+
+  /** The resources that create the policy; triggers wait for them. Empty for existing policies. */
+  readonly hookResources: TerraformResource[];
+
+  /** Adds a trigger that runs this policy, as a child of this construct. */
+  addTrigger(id: string, options?: BackupPolicyTriggerOptions): BackupPolicyTrigger;
+}
+
+/** Properties of a managed {@link BackupPolicy}. */
+export interface BackupPolicyProps {
+  /**
+   * The policy's name in VBS: 1-64 letters, digits, `_` or `-`, not starting with "default".
+   */
+  readonly policyName: string;
+
+  /** When the policy runs, e.g. `Schedule.daily(['02:00'])`. */
+  readonly schedule: Schedule;
+
+  /** How long backups are kept, e.g. `Retention.count(7)`. */
+  readonly retention: Retention;
+
+  /**
+   * Whether the schedule is active (`scheduled_policy.status` ON/OFF). A disabled policy can
+   * still be run by a trigger.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Keep the first backup of each month beyond the retention.
+   *
+   * @default false
+   */
+  readonly retainFirstBackupOfMonth?: boolean;
+
+  /**
+   * EVS volumes the policy backs up (UUIDs or tokens such as `volume.id`). More can be added
+   * with `addVolume`. The policy's volumes are reconciled to exactly this list.
+   *
+   * @default - no volumes
+   */
+  readonly volumeIds?: string[];
+
+  /**
+   * Tags of the policy (VBS copies them onto its backups): at most 9, keys 1-36 and values
+   * 0-43 characters of letters, digits, `_` and `-`.
+   *
+   * @default - no tags
+   */
+  readonly tags?: Record<string, string>;
+
+  /**
+   * What happens to the cloud policy when this construct is destroyed.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Where the policy lives; fields not set come from the apply environment.
+   *
+   * @default - region, project and endpoint from the apply environment
+   */
+  readonly connection?: VbsConnection;
+
+  /**
+   * The resource type that carries the hooks.
+   *
+   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
+   */
+  readonly hookResource?: HookResource;
+}
+
+/** What the policies and imported policies share: making triggers. */
+abstract class BackupPolicyBase extends Construct implements IBackupPolicy {
+  public abstract readonly policyReference: Record<string, string>;
+  public abstract readonly policyIdentity: string;
+  public abstract readonly connection?: VbsConnection;
+  public abstract readonly hookResources: TerraformResource[];
+
+  public addTrigger(id: string, options: BackupPolicyTriggerOptions = {}): BackupPolicyTrigger {
+    return new BackupPolicyTrigger(this, id, { ...options, policy: this });
+  }
+}
+
+/** An existing policy, referred to by id or by name. */
+class ImportedBackupPolicy extends BackupPolicyBase {
+  public readonly hookResources: TerraformResource[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly policyReference: Record<string, string>,
+    public readonly policyIdentity: string,
+    public readonly connection: VbsConnection | undefined,
+  ) {
+    super(scope, id);
+    validateConnection(this, connection);
+  }
+}
+
+/**
+ * A VBS backup policy managed by the stack: created on the first apply, updated in place
+ * (same policy id) when its props change, deleted when destroyed unless
+ * `RemovalPolicy.RETAIN`.
+ *
+ * It is one hook resource with `create_before_destroy` (ADR 2): `hook-policy-apply` on
+ * create, `hook-policy-destroy` on destroy, and a marker tag that tells the destroy step
+ * whether a replacement has already taken the policy over.
+ */
+export class BackupPolicy extends BackupPolicyBase {
+  /** An existing policy by its id (a UUID, or a token). */
+  public static fromPolicyId(scope: Construct, id: string, policyId: string, connection?: VbsConnection): IBackupPolicy {
+    const imported = new ImportedBackupPolicy(
+      scope,
+      id,
+      { [HOOK_ENV.policyId]: policyId },
+      `id:${policyId}`,
+      connection,
+    );
+    checkPolicyId(imported, 'policyId', policyId);
+    return imported;
+  }
+
+  /** An existing policy by its name, looked up when the hook runs. */
+  public static fromPolicyName(scope: Construct, id: string, policyName: string, connection?: VbsConnection): IBackupPolicy {
+    const imported = new ImportedBackupPolicy(
+      scope,
+      id,
+      { [HOOK_ENV.policyName]: policyName },
+      `name:${policyName}`,
+      connection,
+    );
+    checkPolicyName(imported, 'policyName', policyName, false);
+    return imported;
+  }
+
+  /** The policy's name in VBS. */
+  public readonly policyName: string;
+  /**
+   * First 16 hex of sha256 of the construct path (which starts with the stack name): the
+   * policy's identity in its marker tag.
+   */
+  public readonly identity: string;
+  public readonly policyReference: Record<string, string>;
+  public readonly policyIdentity: string;
+  public readonly connection?: VbsConnection;
+  public readonly hookResources: TerraformResource[];
+  /** The hook resource that creates, updates and deletes the policy. */
+  public readonly resource: TerraformResource;
+  /** What destroying this construct does to the cloud policy. */
+  public readonly removalPolicy: RemovalPolicy;
+
+  private readonly volumeIds: string[] = [];
+  private readonly spec: () => PolicySpec;
+
+  constructor(scope: Construct, id: string, props: BackupPolicyProps) {
+    super(scope, id);
+    checkPolicyName(this, 'policyName', props.policyName, true);
+    validateConnection(this, props.connection);
+    const schedule = props.schedule._render(this);
+    const retention = props.retention._render(this);
+    const tags = { ...(props.tags ?? {}) };
+    validateTags(this, tags);
+    for (const volumeId of props.volumeIds ?? []) {
+      this.addVolume(volumeId);
+    }
+
+    this.policyName = props.policyName;
+    this.connection = props.connection;
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.identity = createHash('sha256').update(this.node.path).digest('hex').slice(0, 16);
+    this.policyReference = { [HOOK_ENV.policyIdentity]: this.identity };
+    this.policyIdentity = `managed:${this.identity}`;
+
+    const scheduled = {
+      ...schedule.scheduled,
+      ...retention,
+      remain_first_backup_of_curMonth: props.retainFirstBackupOfMonth ? 'Y' : 'N',
+      status: props.enabled === false ? 'OFF' : 'ON',
+    } as const;
+    this.spec = () => ({
+      name: props.policyName,
+      scheduled_policy: scheduled,
+      ...(schedule.timeZone !== undefined ? { time_zone: schedule.timeZone } : {}),
+      volume_ids: [...this.volumeIds],
+      tags,
+    });
+    // Built when the stack is synthesized, so volumes added later are in it.
+    const specJson = Lazy.stringValue({ produce: () => Fn.jsonencode(this.spec()) });
+    const revision = Lazy.stringValue({ produce: () => Fn.substr(Fn.sha256(Fn.jsonencode(this.spec())), 0, 16) });
+
+    const kind = resolveHookResource(this, props.hookResource);
+    const self = (key: string) => selfTrigger(kind, key);
+    // Per resource instance (ADR 2): whatever made Terraform replace it, the old instance's
+    // destroy step never deletes a policy the new one has taken over.
+    const instanceRevision = (revisionRef: string) =>
+      Fn.substr(Fn.sha256(Fn.join('/', [revisionRef, TerraformSelf.getString('id')])), 0, 16);
+
+    this.resource = createHookResource(this, 'Policy', {
+      kind,
+      createBeforeDestroy: true,
+      triggers: {
+        identity: this.identity,
+        revision,
+        removal: this.removalPolicy,
+        ...connectionTriggers(this.connection),
+      },
+      commands: [
+        {
+          command: HOOK_COMMANDS.policyApply,
+          environment: {
+            [HOOK_ENV.identity]: this.identity,
+            [HOOK_ENV.revision]: instanceRevision(self('revision')),
+            [HOOK_ENV.spec]: specJson,
+            ...connectionEnvironment(this.connection),
+          },
+        },
+        {
+          command: HOOK_COMMANDS.policyDestroy,
+          when: 'destroy',
+          environment: {
+            [HOOK_ENV.identity]: self('identity'),
+            [HOOK_ENV.revision]: instanceRevision(self('revision')),
+            [HOOK_ENV.removal]: self('removal'),
+            ...connectionEnvironmentFromSelf(this.connection, self),
+          },
+        },
+      ],
+    });
+    this.hookResources = [this.resource];
+  }
+
+  /**
+   * Adds an EVS volume to the policy (a UUID or a token such as `volume.id`).
+   *
+   * @throws when a literal id is not a UUID, or the id is already in the policy
+   */
+  public addVolume(volumeId: string): void {
+    validateVolumeId(this, volumeId, this.volumeIds);
+    this.volumeIds.push(volumeId);
+  }
+}

@@ -1,0 +1,98 @@
+import type { WireScheduledPolicy } from '../client/wire';
+import { IConstruct } from 'constructs';
+import { MARKER_TAG_KEY, MAX_POLICY_TAGS } from '../core/contract';
+import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation';
+
+/**
+ * The desired state of a managed policy as the `hook-policy-apply` executor reads it from
+ * `VBS_HOOK_SPEC` (ADR 1). Rendered with Terraform's `jsonencode`, so volume ids and other
+ * tokens resolve at apply time.
+ */
+export interface PolicySpec {
+  readonly name: string;
+  readonly scheduled_policy: WireScheduledPolicy;
+  readonly time_zone?: string;
+  readonly volume_ids: string[];
+  readonly tags: Record<string, string>;
+}
+
+const TAG_KEY_PATTERN = /^[A-Za-z0-9_-]{1,36}$/;
+const TAG_VALUE_PATTERN = /^[A-Za-z0-9_-]{0,43}$/;
+
+/** Users may set every tag VBS allows but the marker. */
+export const MAX_USER_TAGS = MAX_POLICY_TAGS - 1;
+
+/**
+ * Validates user tags against the VBS rules, naming `scope`'s path. Keys and values that are
+ * tokens are skipped.
+ */
+export function validateTags(scope: IConstruct, tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_USER_TAGS) {
+    throw new VbsValidationError(
+      scope,
+      'tags',
+      keys,
+      `has ${keys.length} tags`,
+      `at most ${MAX_USER_TAGS}: VBS allows ${MAX_POLICY_TAGS} tags per policy and cdktf-vbs-backup uses one, "${MARKER_TAG_KEY}", to recognise the policy it manages`,
+    );
+  }
+  for (const key of keys) {
+    if (!isLiteral(key)) {
+      continue;
+    }
+    if (key === MARKER_TAG_KEY) {
+      throw new VbsValidationError(
+        scope,
+        'tag key',
+        key,
+        'is reserved',
+        `any other key: "${MARKER_TAG_KEY}" marks the policies cdktf-vbs-backup manages`,
+      );
+    }
+    if (!TAG_KEY_PATTERN.test(key)) {
+      throw new VbsValidationError(
+        scope,
+        'tag key',
+        key,
+        'is not a valid VBS tag key',
+        '1 to 36 characters, each a letter, a digit, "_" or "-"',
+      );
+    }
+    const value = tags[key];
+    if (isLiteral(value) && (typeof value !== 'string' || !TAG_VALUE_PATTERN.test(value))) {
+      throw new VbsValidationError(
+        scope,
+        `tag "${key}" value`,
+        value,
+        'is not a valid VBS tag value',
+        '0 to 43 characters, each a letter, a digit, "_" or "-"',
+      );
+    }
+  }
+}
+
+/**
+ * Validates one volume id against the ones already in the policy, naming `scope`'s path.
+ * A literal id must be a UUID; a token may be anything but the same token twice.
+ */
+export function validateVolumeId(scope: IConstruct, volumeId: string, existing: readonly string[]): void {
+  if (isLiteral(volumeId) && (typeof volumeId !== 'string' || !UUID_PATTERN.test(volumeId))) {
+    throw new VbsValidationError(
+      scope,
+      'volume id',
+      volumeId,
+      'is not an EVS volume id',
+      'a UUID like "0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c11", or a token such as volume.id',
+    );
+  }
+  if (existing.includes(volumeId)) {
+    throw new VbsValidationError(
+      scope,
+      'volume id',
+      volumeId,
+      'is already in the policy',
+      'each volume once',
+    );
+  }
+}

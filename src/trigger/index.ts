@@ -1,0 +1,3 @@
+export { BackupPolicyTrigger } from './trigger';
+export type { BackupPolicyTriggerOptions, BackupPolicyTriggerProps } from './trigger';
+export { FailureMode, Rerun } from './rerun';

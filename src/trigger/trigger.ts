@@ -1,0 +1,221 @@
+import { TerraformResource } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import type { IBackupPolicy } from '../policy/policy';
+import {
+  connectionEnvironment,
+  connectionEnvironmentFromSelf,
+  connectionTriggers,
+  mergeConnections,
+  validateConnection,
+  VbsConnection,
+} from '../core/connection';
+import { HOOK_COMMANDS, HOOK_ENV, triggerKeyFor } from '../core/contract';
+import {
+  addDependency,
+  createHookResource,
+  HookResource,
+  resolveHookResource,
+  resourcesIn,
+  selfTrigger,
+} from '../core/hook-resource';
+import { checkIntegerRange } from '../core/validation';
+import { FailureMode, Rerun } from './rerun';
+
+/** Options of a trigger made with `policy.addTrigger(id, options)`. */
+export interface BackupPolicyTriggerOptions {
+  /**
+   * Run after these: the trigger depends on every Terraform resource inside each construct.
+   * More can be added with `executeAfter()`.
+   *
+   * @default - no ordering beyond the policy itself
+   */
+  readonly executeAfter?: IConstruct[];
+
+  /**
+   * Run before these: every Terraform resource inside each construct depends on the trigger.
+   * More can be added with `executeBefore()`.
+   *
+   * @default - nothing waits for the trigger
+   */
+  readonly executeBefore?: IConstruct[];
+
+  /**
+   * When the policy is run again.
+   *
+   * @default Rerun.once()
+   */
+  readonly rerun?: Rerun;
+
+  /**
+   * Wait until every backup job the run started reaches a final state (and fail, per
+   * `failureMode`, if one did not succeed).
+   *
+   * @default false
+   */
+  readonly waitForCompletion?: boolean;
+
+  /**
+   * Bound on the whole hook in seconds, waiting included: a whole number from 1 to 86400.
+   *
+   * @default 1800
+   */
+  readonly timeoutSeconds?: number;
+
+  /**
+   * What a failed run does to the apply.
+   *
+   * @default FailureMode.FAIL
+   */
+  readonly failureMode?: FailureMode;
+
+  /**
+   * Also run the policy when the stack is destroyed, before the resources the trigger runs
+   * after. A separate resource whose triggers exclude the rerun values, so a re-run never
+   * fires it.
+   *
+   * @default false
+   */
+  readonly backupBeforeDestroy?: boolean;
+
+  /**
+   * Where to run the policy; fields set here win over the policy's connection.
+   *
+   * @default - the policy's connection
+   */
+  readonly connection?: VbsConnection;
+
+  /**
+   * The resource type that carries the hooks.
+   *
+   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
+   */
+  readonly hookResource?: HookResource;
+}
+
+/** Properties of a {@link BackupPolicyTrigger}. */
+export interface BackupPolicyTriggerProps extends BackupPolicyTriggerOptions {
+  /** The policy to run. */
+  readonly policy: IBackupPolicy;
+}
+
+/**
+ * Runs a backup policy as part of a deployment: a `run` hook resource whose create runs
+ * `hook-trigger`, ordered after and before other constructs, re-created (so run again) by its
+ * rerun rule; with `backupBeforeDestroy`, a `before_destroy` hook resource that runs the policy
+ * when it is destroyed (ADR 3).
+ */
+export class BackupPolicyTrigger extends Construct {
+  /** The policy this trigger runs. */
+  public readonly policy: IBackupPolicy;
+  /** The resource whose create runs the policy. */
+  public readonly runResource: TerraformResource;
+  /** The resource whose destroy runs the policy, with `backupBeforeDestroy`. */
+  public readonly beforeDestroyResource?: TerraformResource;
+
+  private readonly hookResources: TerraformResource[];
+
+  constructor(scope: Construct, id: string, props: BackupPolicyTriggerProps) {
+    super(scope, id);
+    this.policy = props.policy;
+    validateConnection(this, props.connection);
+    const timeoutSeconds = props.timeoutSeconds ?? 1800;
+    checkIntegerRange(this, 'timeoutSeconds', timeoutSeconds, 1, 86400);
+    const rerun = (props.rerun ?? Rerun.once())._triggers(this);
+    const kind = resolveHookResource(this, props.hookResource);
+    const connection = mergeConnections(props.policy.connection, props.connection);
+
+    const settings = {
+      [HOOK_ENV.wait]: props.waitForCompletion ? 'true' : 'false',
+      [HOOK_ENV.timeout]: String(timeoutSeconds),
+      [HOOK_ENV.failureMode]: props.failureMode ?? FailureMode.FAIL,
+    };
+    const dependsOn = [...props.policy.hookResources];
+
+    this.runResource = createHookResource(this, 'Run', {
+      kind,
+      dependsOn,
+      triggers: {
+        policy: props.policy.policyIdentity,
+        ...connectionTriggers(connection),
+        ...rerun,
+      },
+      commands: [
+        {
+          command: HOOK_COMMANDS.trigger,
+          environment: {
+            ...props.policy.policyReference,
+            ...connectionEnvironment(connection),
+            ...settings,
+            [HOOK_ENV.phase]: 'deploy',
+          },
+        },
+      ],
+    });
+    this.hookResources = [this.runResource];
+
+    if (props.backupBeforeDestroy) {
+      // Destroy-time provisioners may only reference `self`: the policy reference and the
+      // connection travel in the triggers and are read back from there.
+      const referenceTriggers: Record<string, string> = {};
+      const referenceFromSelf: Record<string, string> = {};
+      for (const [envName, value] of Object.entries(props.policy.policyReference)) {
+        referenceTriggers[triggerKeyFor(envName)] = value;
+        referenceFromSelf[envName] = selfTrigger(kind, triggerKeyFor(envName));
+      }
+      this.beforeDestroyResource = createHookResource(this, 'BeforeDestroy', {
+        kind,
+        dependsOn,
+        triggers: { ...referenceTriggers, ...connectionTriggers(connection) },
+        commands: [
+          {
+            command: HOOK_COMMANDS.trigger,
+            when: 'destroy',
+            environment: {
+              ...referenceFromSelf,
+              ...connectionEnvironmentFromSelf(connection, (key) => selfTrigger(kind, key)),
+              ...settings,
+              [HOOK_ENV.phase]: 'destroy',
+            },
+          },
+        ],
+      });
+      this.hookResources.push(this.beforeDestroyResource);
+    }
+
+    this.executeAfter(...(props.executeAfter ?? []));
+    this.executeBefore(...(props.executeBefore ?? []));
+  }
+
+  /**
+   * Runs the policy after these constructs: the trigger's resources depend on every
+   * Terraform resource inside each (as they are now).
+   */
+  public executeAfter(...constructs: IConstruct[]): void {
+    for (const construct of constructs) {
+      for (const resource of this.foreignResourcesIn(construct)) {
+        for (const hook of this.hookResources) {
+          addDependency(hook, resource);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs the policy before these constructs: every Terraform resource inside each (as they
+   * are now) depends on the trigger's resources.
+   */
+  public executeBefore(...constructs: IConstruct[]): void {
+    for (const construct of constructs) {
+      for (const resource of this.foreignResourcesIn(construct)) {
+        for (const hook of this.hookResources) {
+          addDependency(resource, hook);
+        }
+      }
+    }
+  }
+
+  /** The resources in `construct` that are not this trigger's own. */
+  private foreignResourcesIn(construct: IConstruct): TerraformResource[] {
+    return resourcesIn(construct).filter((resource) => !this.hookResources.includes(resource));
+  }
+}
