@@ -1,0 +1,186 @@
+/**
+ * Command-line parsing for `vbs-backup`: node:util parseArgs in strict mode, with every parse or
+ * validation failure turned into a {@link UsageError} that says what was wrong, what is allowed,
+ * and where to look (`--help`). Exit code 2 is reserved for these.
+ */
+import { parseArgs } from 'node:util';
+
+/** A wrong command line: exit code 2, message plus a pointer to `--help`. */
+export class UsageError extends Error {
+  /**
+   * @param message what was wrong and what is allowed
+   * @param command the command whose `--help` explains the usage; absent for the top level
+   */
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** One option of a command, in node:util parseArgs form. */
+export interface OptionDef {
+  /** `string` takes a value, `boolean` is a flag. */
+  readonly type: 'string' | 'boolean';
+  /** Whether the option may be given several times (values collected in order). @default false */
+  readonly multiple?: boolean;
+  /** One-letter alias. @default - none */
+  readonly short?: string;
+}
+
+/** Options every API command takes: where to connect. */
+export const CONNECTION_OPTIONS: Record<string, OptionDef> = {
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  'project-id': { type: 'string' },
+};
+
+/** `--help` / `-h`, accepted by every command. */
+export const HELP_OPTION: Record<string, OptionDef> = { help: { type: 'boolean', short: 'h' } };
+
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Parses `argv` for `command` against `options` (strict: unknown options, missing values and
+ * positional arguments are usage errors).
+ */
+export function parseCommandLine(command: string, argv: string[], options: Record<string, OptionDef>): ParsedValues {
+  try {
+    const { values } = parseArgs({ args: argv, options: options as never, strict: true, allowPositionals: false });
+    return values as ParsedValues;
+  } catch (err) {
+    throw new UsageError(describeParseError(err, options), command);
+  }
+}
+
+function describeParseError(err: unknown, options: Record<string, OptionDef>): string {
+  const e = err as { code?: string; message?: string };
+  const allowed = Object.keys(options).map((o) => `--${o}`).join(', ');
+  const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted ?? ''}; allowed options: ${allowed}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument '${quoted ?? ''}'; this command takes only options (${allowed})`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `${lowerFirst(e.message ?? 'invalid option value')}`;
+    default:
+      return `cannot parse the command line: ${e.message ?? String(err)}`;
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** A string option's value, or undefined. */
+export function stringOption(values: ParsedValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** All values of a `multiple` string option. */
+export function stringList(values: ParsedValues, name: string): string[] {
+  const v = values[name];
+  if (Array.isArray(v)) return v;
+  return typeof v === 'string' ? [v] : [];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PROJECT_ID = /^[0-9a-f]{32}$/i;
+
+/** Checks a policy id given on the command line (a UUID, as the API issues them). */
+export function checkPolicyId(command: string, value: string): string {
+  if (!UUID.test(value)) {
+    throw new UsageError(`--policy-id must be a policy UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
+  }
+  return value.toLowerCase();
+}
+
+/** Checks a project id (32 hex digits). */
+export function checkProjectId(command: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !PROJECT_ID.test(value)) {
+    throw new UsageError(`--project-id must be 32 hex digits, got '${value}'`, command);
+  }
+  return value;
+}
+
+/** Checks an endpoint URL (http or https, no path beyond `/`). */
+export function checkEndpoint(command: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--endpoint must be an http(s) URL such as https://vbs.eu-de.otc.t-systems.com, got '${value}'`, command);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--endpoint must use http or https, got '${url.protocol}' in '${value}'`, command);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * Parses a whole number option within [min, max].
+ * @param what the option name for the message, e.g. `--timeout`
+ */
+export function integerOption(command: string, what: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got '${value}'`, command);
+  }
+  return Number(value);
+}
+
+/** Parses an ISO 8601 instant (`2024-05-01T02:00:00Z`; without a zone it is read as UTC). */
+export function isoOption(command: string, what: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+  const m = iso.exec(value);
+  if (!m) {
+    throw new UsageError(`${what} must be an ISO 8601 date or date-time such as 2024-05-01T02:00:00Z, got '${value}'`, command);
+  }
+  // Date.parse reads a date-time without a zone as local time; the API speaks UTC.
+  const withZone = m[1] && !m[4] ? `${value}Z` : value;
+  const t = Date.parse(withZone);
+  if (Number.isNaN(t)) {
+    throw new UsageError(`${what} is not a valid date: '${value}'`, command);
+  }
+  return new Date(t);
+}
+
+/** The policy reference of `execute` and `jobs`: exactly one of --policy-id / --policy-name. */
+export type PolicySelector = { readonly policyId: string } | { readonly policyName: string };
+
+/** Reads exactly one of `--policy-id` / `--policy-name`. */
+export function policySelector(command: string, values: ParsedValues): PolicySelector {
+  const id = stringOption(values, 'policy-id');
+  const name = stringOption(values, 'policy-name');
+  if (id !== undefined && name !== undefined) {
+    throw new UsageError('give either --policy-id or --policy-name, not both', command);
+  }
+  if (id !== undefined) return { policyId: checkPolicyId(command, id) };
+  if (name !== undefined) {
+    if (name.length === 0) throw new UsageError('--policy-name must not be empty', command);
+    return { policyName: name };
+  }
+  throw new UsageError('a policy is required: give --policy-id ID or --policy-name NAME', command);
+}
+
+/** Connection settings from the common options (each undefined when not given). */
+export interface ConnectionArgs {
+  /** --endpoint. @default - VBS_ENDPOINT or derived from region and cloud */
+  readonly endpoint?: string;
+  /** --region. @default - HW_REGION_NAME / OS_REGION_NAME */
+  readonly region?: string;
+  /** --project-id. @default - HW_PROJECT_ID / OS_PROJECT_ID */
+  readonly projectId?: string;
+}
+
+/** Reads and checks the common connection options. */
+export function connectionArgs(command: string, values: ParsedValues): ConnectionArgs {
+  return {
+    endpoint: checkEndpoint(command, stringOption(values, 'endpoint')),
+    region: stringOption(values, 'region'),
+    projectId: checkProjectId(command, stringOption(values, 'project-id')),
+  };
+}

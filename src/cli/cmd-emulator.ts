@@ -1,0 +1,105 @@
+/**
+ * `vbs-backup emulator [--host H] [--port N] [--state-file F] [--token T]... [--access-key AK
+ * --secret-key SK] [--project-id P] [--job-seconds N]`: the emulator in the foreground.
+ *
+ * The emulator module is required here, inside the command, and nowhere else: the hook bundle
+ * marks `../emulator` external and must never need it. This file therefore lives directly in
+ * src/cli so the path is exactly `../emulator` both from lib/cli and from lib/hook.
+ */
+import {
+  HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseCommandLine, stringList, stringOption,
+} from './args';
+import { COMMAND_HELP } from './help';
+import type { CliIo } from './io';
+
+const COMMAND = 'emulator';
+
+/** Default port of `vbs-backup emulator` (design.md). */
+export const DEFAULT_EMULATOR_PORT = 8787;
+
+const OPTIONS: Record<string, OptionDef> = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'state-file': { type: 'string' },
+  token: { type: 'string', multiple: true },
+  'access-key': { type: 'string' },
+  'secret-key': { type: 'string' },
+  'project-id': { type: 'string' },
+  'job-seconds': { type: 'string' },
+  ...HELP_OPTION,
+};
+
+/** Something that can wait for a stop signal; the real process by default. */
+export interface SignalSource {
+  once(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  removeListener(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+/** Runs the emulator until SIGINT/SIGTERM; resolves to the exit code. */
+export async function run(argv: string[], io: CliIo, signals: SignalSource = process): Promise<number> {
+  const values = parseCommandLine(COMMAND, argv, OPTIONS);
+  if (values.help) {
+    io.out(COMMAND_HELP[COMMAND]);
+    return 0;
+  }
+  const host = stringOption(values, 'host') ?? '127.0.0.1';
+  const port = integerOption(COMMAND, '--port', stringOption(values, 'port'), 0, 65535) ?? DEFAULT_EMULATOR_PORT;
+  const jobSecondsText = stringOption(values, 'job-seconds');
+  if (jobSecondsText !== undefined && !/^\d+(\.\d+)?$/.test(jobSecondsText)) {
+    throw new UsageError(`--job-seconds must be a number of seconds >= 0 (0: jobs final at once), got '${jobSecondsText}'`, COMMAND);
+  }
+  const projectId = checkProjectId(COMMAND, stringOption(values, 'project-id'));
+  const tokens = stringList(values, 'token');
+  if (tokens.some((t) => t.length === 0)) throw new UsageError('--token must not be empty', COMMAND);
+  const accessKey = stringOption(values, 'access-key');
+  const secretKey = stringOption(values, 'secret-key');
+  if ((accessKey === undefined) !== (secretKey === undefined)) {
+    throw new UsageError('--access-key and --secret-key go together: give both or neither', COMMAND);
+  }
+  for (const t of tokens) io.addSecret(t);
+  if (secretKey) io.addSecret(secretKey);
+
+  const { startEmulator } = require('../emulator') as typeof import('../emulator');
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator({
+      host,
+      port,
+      stateFile: stringOption(values, 'state-file'),
+      tokens: tokens.length > 0 ? tokens : undefined,
+      accessKeys: accessKey && secretKey ? [{ accessKey, secretKey }] : undefined,
+      projectIds: projectId ? [projectId] : undefined,
+      jobSeconds: jobSecondsText === undefined ? undefined : Number(jobSecondsText),
+    });
+  } catch (err) {
+    io.err(`error: cannot start the emulator on ${host}:${port}: ${(err as Error).message}`);
+    return 1;
+  }
+  io.out(`listening on http://${emulator.host}:${emulator.port}`);
+  const open = tokens.length === 0 && !accessKey;
+  io.err(open
+    ? 'open mode: any non-empty X-Auth-Token is accepted for any project'
+    : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}`);
+  io.err(`control surface at http://${emulator.host}:${emulator.port}/__emulator/ ; stop with Ctrl-C or SIGTERM`);
+
+  const signal = await new Promise<string>((resolve) => {
+    const onInt = () => finish('SIGINT');
+    const onTerm = () => finish('SIGTERM');
+    const finish = (name: string) => {
+      signals.removeListener('SIGINT', onInt);
+      signals.removeListener('SIGTERM', onTerm);
+      resolve(name);
+    };
+    signals.once('SIGINT', onInt);
+    signals.once('SIGTERM', onTerm);
+  });
+  io.err(`${signal}: stopping the emulator`);
+  try {
+    await emulator.stop();
+  } catch (err) {
+    io.err(`error: stopping the emulator failed: ${(err as Error).message}`);
+    return 1;
+  }
+  io.err('stopped');
+  return 0;
+}

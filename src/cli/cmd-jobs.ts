@@ -1,0 +1,88 @@
+/**
+ * `vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]`
+ */
+import {
+  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, isoOption, parseCommandLine, policySelector, stringOption,
+} from './args';
+import { jobToJson, jobsTable, policyLabel } from './format';
+import { COMMAND_HELP } from './help';
+import type { CliIo } from './io';
+import { resolvePolicy } from './lookup';
+import type { JobInfo, PolicyApi } from './ports';
+import { describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+
+const COMMAND = 'jobs';
+
+/** Jobs listed without --since. */
+export const DEFAULT_JOB_COUNT = 50;
+/** Upper bound of jobs listed with --since. */
+export const MAX_JOBS = 1000;
+const PAGE = 100;
+const TIMEOUT_SECONDS = 120;
+
+const OPTIONS: Record<string, OptionDef> = {
+  'policy-id': { type: 'string' },
+  'policy-name': { type: 'string' },
+  since: { type: 'string' },
+  json: { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+/** Runs the command; resolves to the exit code. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const values = parseCommandLine(COMMAND, argv, OPTIONS);
+  if (values.help) {
+    io.out(COMMAND_HELP[COMMAND]);
+    return 0;
+  }
+  const selector = policySelector(COMMAND, values);
+  const since = isoOption(COMMAND, '--since', stringOption(values, 'since'));
+  const connection = connectionArgs(COMMAND, values);
+  const deadline = startDeadline(TIMEOUT_SECONDS, 'the jobs command bound');
+  try {
+    return await withClient(connection, io.env, async (api) => {
+      const policy = await resolvePolicy(
+        api,
+        'policyId' in selector ? { kind: 'id', policyId: selector.policyId } : { kind: 'name', policyName: selector.policyName },
+        deadline.signal,
+      );
+      const jobs = await collectJobs(api, policy.backup_policy_id, since, deadline.signal);
+      io.err(`${jobs.length} job${jobs.length === 1 ? '' : 's'} of ${policyLabel(policy)} in project ${api.projectId}` +
+        (since ? ` created since ${since.toISOString()}` : ''));
+      if (values.json === true) {
+        io.out(jsonDocument({
+          policyId: policy.backup_policy_id,
+          policyName: policy.backup_policy_name,
+          projectId: api.projectId,
+          ...(since ? { since: since.toISOString() } : {}),
+          jobs: jobs.map(jobToJson),
+        }));
+      } else {
+        for (const line of jobsTable(jobs)) io.out(line);
+      }
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: ${describeFailure(err, deadline)}`);
+    return 1;
+  }
+}
+
+/** Newest first: the newest DEFAULT_JOB_COUNT, or every job since `since` (up to MAX_JOBS). */
+async function collectJobs(api: PolicyApi, policyId: string, since: Date | undefined, signal: AbortSignal): Promise<JobInfo[]> {
+  if (!since) {
+    const page = await api.listJobs(policyId, { sortKey: 'created_at', sortDir: 'desc', limit: DEFAULT_JOB_COUNT }, { signal });
+    return page.jobs;
+  }
+  const out: JobInfo[] = [];
+  for (let offset = 0; offset < MAX_JOBS; offset += PAGE) {
+    const page = await api.listJobs(policyId, { sortKey: 'created_at', sortDir: 'desc', limit: PAGE, offset }, { signal });
+    for (const job of page.jobs) {
+      if (job.createdAt.getTime() < since.getTime()) return out;
+      out.push(job);
+    }
+    if (page.jobs.length < PAGE || offset + PAGE >= page.count) break;
+  }
+  return out;
+}

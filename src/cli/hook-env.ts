@@ -1,0 +1,231 @@
+/**
+ * Inputs of the hook commands, read only from the environment (docs/architecture.md ADR 1).
+ * Every problem is a {@link UsageError} naming the variable, what it held and what is allowed:
+ * a wrong input is a bug in the synthesized stack, not a cloud failure.
+ */
+import type { WireScheduledPolicy } from '../client/wire';
+import { UsageError } from './args';
+
+type Env = Record<string, string | undefined>;
+
+/** Connection overrides a construct's `connection` put into the hook environment. */
+export interface HookConnection {
+  /** VBS_HOOK_ENDPOINT. @default - VBS_ENDPOINT or derived */
+  readonly endpoint?: string;
+  /** VBS_HOOK_REGION. @default - HW_REGION_NAME / OS_REGION_NAME */
+  readonly region?: string;
+  /** VBS_HOOK_PROJECT_ID. @default - HW_PROJECT_ID / OS_PROJECT_ID */
+  readonly projectId?: string;
+}
+
+/** How a hook names its policy: exactly one of id, name, or managed identity. */
+export type PolicyRef =
+  | { readonly kind: 'id'; readonly policyId: string }
+  | { readonly kind: 'name'; readonly policyName: string }
+  | { readonly kind: 'identity'; readonly identity: string };
+
+/** The desired state of a managed policy (VBS_HOOK_SPEC). */
+export interface PolicySpec {
+  /** backup_policy_name. */
+  readonly name: string;
+  /** The schedule, retention and status, in wire form. */
+  readonly scheduled_policy: WireScheduledPolicy;
+  /** Top-level time_zone (`UTC+08:00`). @default - none */
+  readonly time_zone?: string;
+  /** Volumes the policy must hold, exactly. */
+  readonly volume_ids: string[];
+  /** User tags (the marker tag is added by the hook). */
+  readonly tags: Record<string, string>;
+}
+
+/** Inputs of `hook-trigger`. */
+export interface TriggerInputs {
+  readonly ref: PolicyRef;
+  /** VBS_HOOK_WAIT. @default false */
+  readonly wait: boolean;
+  /** VBS_HOOK_TIMEOUT, seconds, bounds the whole command. @default 1800 */
+  readonly timeoutSeconds: number;
+  /** VBS_HOOK_FAILURE_MODE. @default 'fail' */
+  readonly failureMode: 'fail' | 'continue';
+  /** VBS_HOOK_PHASE. @default 'deploy' */
+  readonly phase: 'deploy' | 'destroy';
+  readonly connection: HookConnection;
+}
+
+/** Inputs of `hook-policy-apply`. */
+export interface PolicyApplyInputs {
+  readonly identity: string;
+  readonly revision: string;
+  readonly spec: PolicySpec;
+  /** VBS_HOOK_TIMEOUT. @default 600 */
+  readonly timeoutSeconds: number;
+  readonly connection: HookConnection;
+}
+
+/** Inputs of `hook-policy-destroy`. */
+export interface PolicyDestroyInputs {
+  readonly identity: string;
+  readonly revision: string;
+  /** VBS_HOOK_REMOVAL. @default 'destroy' */
+  readonly removal: 'destroy' | 'retain';
+  /** VBS_HOOK_TIMEOUT. @default 600 */
+  readonly timeoutSeconds: number;
+  readonly connection: HookConnection;
+}
+
+/** Default bound of a trigger hook (design.md `timeoutSeconds`). */
+export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;
+/** Default bound of the policy hooks. */
+export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
+
+/** Reads VBS_HOOK_ENDPOINT / VBS_HOOK_REGION / VBS_HOOK_PROJECT_ID (empty counts as unset). */
+export function readHookConnection(command: string, env: Env): HookConnection {
+  const projectId = nonEmpty(env.VBS_HOOK_PROJECT_ID);
+  if (projectId !== undefined && !/^[0-9a-f]{32}$/i.test(projectId)) {
+    throw new UsageError(`VBS_HOOK_PROJECT_ID must be 32 hex digits, got '${projectId}'`, command);
+  }
+  return { endpoint: nonEmpty(env.VBS_HOOK_ENDPOINT), region: nonEmpty(env.VBS_HOOK_REGION), projectId };
+}
+
+/** Reads the policy reference: exactly one of VBS_HOOK_POLICY_ID / _NAME / _IDENTITY. */
+export function readPolicyRef(command: string, env: Env): PolicyRef {
+  const given = (['VBS_HOOK_POLICY_ID', 'VBS_HOOK_POLICY_NAME', 'VBS_HOOK_POLICY_IDENTITY'] as const).filter((v) => nonEmpty(env[v]) !== undefined);
+  if (given.length !== 1) {
+    throw new UsageError(
+      `exactly one of VBS_HOOK_POLICY_ID, VBS_HOOK_POLICY_NAME, VBS_HOOK_POLICY_IDENTITY must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`,
+      command,
+    );
+  }
+  const value = env[given[0]]!;
+  switch (given[0]) {
+    case 'VBS_HOOK_POLICY_ID':
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+        throw new UsageError(`VBS_HOOK_POLICY_ID must be a policy UUID, got '${value}'`, command);
+      }
+      return { kind: 'id', policyId: value.toLowerCase() };
+    case 'VBS_HOOK_POLICY_NAME':
+      return { kind: 'name', policyName: value };
+    default:
+      return { kind: 'identity', identity: checkMarkerPart(command, 'VBS_HOOK_POLICY_IDENTITY', value) };
+  }
+}
+
+/** Reads the inputs of `hook-trigger`. */
+export function readTriggerInputs(command: string, env: Env): TriggerInputs {
+  return {
+    ref: readPolicyRef(command, env),
+    wait: readChoice(command, env, 'VBS_HOOK_WAIT', ['true', 'false'], 'false') === 'true',
+    timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
+    failureMode: readChoice(command, env, 'VBS_HOOK_FAILURE_MODE', ['fail', 'continue'], 'fail'),
+    phase: readChoice(command, env, 'VBS_HOOK_PHASE', ['deploy', 'destroy'], 'deploy'),
+    connection: readHookConnection(command, env),
+  };
+}
+
+/** Reads the inputs of `hook-policy-apply`. */
+export function readPolicyApplyInputs(command: string, env: Env): PolicyApplyInputs {
+  return {
+    identity: readMarkerPart(command, env, 'VBS_HOOK_IDENTITY'),
+    revision: readMarkerPart(command, env, 'VBS_HOOK_REVISION'),
+    spec: parsePolicySpec(command, env.VBS_HOOK_SPEC),
+    timeoutSeconds: readTimeout(command, env, DEFAULT_POLICY_TIMEOUT_SECONDS),
+    connection: readHookConnection(command, env),
+  };
+}
+
+/** Reads the inputs of `hook-policy-destroy`. */
+export function readPolicyDestroyInputs(command: string, env: Env): PolicyDestroyInputs {
+  return {
+    identity: readMarkerPart(command, env, 'VBS_HOOK_IDENTITY'),
+    revision: readMarkerPart(command, env, 'VBS_HOOK_REVISION'),
+    removal: readChoice(command, env, 'VBS_HOOK_REMOVAL', ['destroy', 'retain'], 'destroy'),
+    timeoutSeconds: readTimeout(command, env, DEFAULT_POLICY_TIMEOUT_SECONDS),
+    connection: readHookConnection(command, env),
+  };
+}
+
+/** Parses and checks VBS_HOOK_SPEC (JSON rendered by Terraform's jsonencode). */
+export function parsePolicySpec(command: string, text: string | undefined): PolicySpec {
+  if (!nonEmpty(text)) throw new UsageError('VBS_HOOK_SPEC must be set to the policy spec JSON', command);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text!);
+  } catch (err) {
+    throw new UsageError(`VBS_HOOK_SPEC is not valid JSON: ${(err as Error).message}`, command);
+  }
+  const where = (field: string) => `VBS_HOOK_SPEC.${field}`;
+  if (!isObject(raw)) throw new UsageError('VBS_HOOK_SPEC must be a JSON object {name, scheduled_policy, time_zone?, volume_ids, tags}', command);
+  if (typeof raw.name !== 'string' || raw.name.length === 0) {
+    throw new UsageError(`${where('name')} must be a non-empty string, got ${JSON.stringify(raw.name)}`, command);
+  }
+  if (!isObject(raw.scheduled_policy)) {
+    throw new UsageError(`${where('scheduled_policy')} must be an object, got ${JSON.stringify(raw.scheduled_policy)}`, command);
+  }
+  const tz = raw.time_zone;
+  if (tz !== undefined && tz !== null && typeof tz !== 'string') {
+    throw new UsageError(`${where('time_zone')} must be a string such as "UTC+08:00", got ${JSON.stringify(tz)}`, command);
+  }
+  const volumes = raw.volume_ids ?? [];
+  if (!Array.isArray(volumes) || volumes.some((v) => typeof v !== 'string' || v.length === 0)) {
+    throw new UsageError(`${where('volume_ids')} must be an array of volume ids, got ${JSON.stringify(raw.volume_ids)}`, command);
+  }
+  const tags = raw.tags ?? {};
+  if (!isObject(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
+    throw new UsageError(`${where('tags')} must be an object of string values, got ${JSON.stringify(raw.tags)}`, command);
+  }
+  if ('cdktf-vbs-backup' in tags) {
+    throw new UsageError(`${where('tags')} must not contain the reserved key 'cdktf-vbs-backup' (the managed-policy marker)`, command);
+  }
+  return {
+    name: raw.name,
+    scheduled_policy: stripNulls(raw.scheduled_policy) as WireScheduledPolicy,
+    time_zone: typeof tz === 'string' && tz.length > 0 ? tz : undefined,
+    volume_ids: [...new Set(volumes as string[])],
+    tags: tags as Record<string, string>,
+  };
+}
+
+function readMarkerPart(command: string, env: Env, name: string): string {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) throw new UsageError(`${name} must be set`, command);
+  return checkMarkerPart(command, name, value);
+}
+
+/** Identity and revision become the marker tag value `<identity>_<revision>`: no `_` inside. */
+function checkMarkerPart(command: string, name: string, value: string): string {
+  if (!/^[A-Za-z0-9-]{1,21}$/.test(value)) {
+    throw new UsageError(`${name} must be 1-21 letters, digits or '-', got '${value}'`, command);
+  }
+  return value;
+}
+
+function readChoice<T extends string>(command: string, env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got '${value}'`, command);
+  }
+  return value as T;
+}
+
+function readTimeout(command: string, env: Env, fallback: number): number {
+  const value = nonEmpty(env.VBS_HOOK_TIMEOUT);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 86400) {
+    throw new UsageError(`VBS_HOOK_TIMEOUT must be a whole number of seconds from 1 to 86400, got '${value}'`, command);
+  }
+  return Number(value);
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** jsonencode renders absent optional attributes as null; the API wants them omitted. */
+function stripNulls(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+}

@@ -1,0 +1,148 @@
+/**
+ * `hook-policy-apply` and `hook-policy-destroy` (docs/architecture.md ADR 2): a managed policy
+ * keeps its id across changes. Apply finds the policy by its marker tag (or creates it), updates
+ * it in place, reconciles volumes and tags, and writes the new marker last. Destroy deletes it
+ * only while the marker still holds its own revision and the removal policy is `destroy`.
+ */
+import type { WirePolicy } from '../client/wire';
+import { plural } from './format';
+import { readPolicyApplyInputs, readPolicyDestroyInputs } from './hook-env';
+import {
+  MARKER_TAG_KEY, createBody, desiredTags, listedVolumes, markerValue, planTags, planVolumes, updateBody,
+} from './hook-plan';
+import { hookArgs } from './hook-trigger';
+import type { CliIo } from './io';
+import { findManagedPolicy } from './lookup';
+import type { PolicyApi } from './ports';
+import { describeFailure, startDeadline, withClient } from './runtime';
+
+/** Jobs scanned to learn which volumes a policy held (the API cannot list them). */
+const JOB_SCAN_LIMIT = 100;
+
+/** Runs `hook-policy-apply`; resolves to the exit code. */
+export async function runApply(argv: string[], io: CliIo): Promise<number> {
+  const command = 'hook-policy-apply';
+  if (hookArgs(command, argv, io)) return 0;
+  const { identity, revision, spec, timeoutSeconds, connection } = readPolicyApplyInputs(command, io.env);
+  const deadline = startDeadline(timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const signal = deadline.signal;
+  try {
+    return await withClient(connection, io.env, async (api) => {
+      const project = `project ${api.projectId}`;
+      const found = await findManagedPolicy(api, identity, signal, (extra) =>
+        io.err(`WARNING: policy ${extra.policy.backup_policy_name} (id ${extra.policy.backup_policy_id}) also carries identity ${identity}; left alone`));
+      let id: string;
+      if (!found) {
+        id = await api.createPolicy(createBody(spec, identity, revision), { signal });
+        io.err(`created policy ${spec.name} (id ${id}) in ${project}`);
+      } else {
+        id = found.policy.backup_policy_id;
+        await api.updatePolicy(id, updateBody(spec, found.policy), { signal });
+        const change = found.marker.revision === revision ? `revision ${revision}` : `revision ${found.marker.revision} -> ${revision}`;
+        io.err(`updated policy ${spec.name} (id ${id}) in place in ${project} (${change})`);
+      }
+
+      await reconcileVolumes(api, id, found?.policy, spec.volume_ids, signal, io);
+
+      // The marker goes last: until everything above succeeded, it still names the old revision.
+      const tags = desiredTags(spec, identity, revision);
+      const current = found ? await api.getTags(id, { signal }) : tags;
+      const tagPlan = planTags(current, tags);
+      await api.setTags(id, tags, { signal });
+      const changed = Object.keys(tagPlan.upsert).length + tagPlan.remove.length;
+      io.err(`tags: ${plural(Object.keys(spec.tags).length, 'tag')} plus ${MARKER_TAG_KEY}=${markerValue(identity, revision)}` +
+        (found ? ` (${changed} changed${tagPlan.remove.length ? `, removed ${tagPlan.remove.join(', ')}` : ''})` : ''));
+
+      const after = await api.getPolicy(id, { signal });
+      const count = after?.policy_resource_count ?? spec.volume_ids.length;
+      if (count > spec.volume_ids.length) {
+        io.err(`WARNING: policy ${spec.name} (id ${id}) holds ${plural(count, 'volume')} but the spec lists ${spec.volume_ids.length}; ` +
+          `the VBS API does not list a policy's volumes, so ${count - spec.volume_ids.length} could not be identified; ` +
+          'disassociate them in the console');
+      }
+      io.out(id);
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: applying policy ${spec.name} (identity ${identity}, revision ${revision}) failed: ${describeFailure(err, deadline)}`);
+    return 1;
+  }
+}
+
+/**
+ * Associates the spec's volumes and disassociates the others the policy is known to hold: the
+ * exact list when the service reports one, else the volumes its recent jobs backed up.
+ */
+async function reconcileVolumes(
+  api: PolicyApi, id: string, current: WirePolicy | undefined, desired: string[], signal: AbortSignal, io: CliIo,
+): Promise<void> {
+  const listed = current ? listedVolumes(current) : [];
+  const exact = listed !== undefined;
+  const known = listed ?? (await volumesFromJobs(api, id, signal));
+  const plan = planVolumes(known, desired, exact);
+  if (plan.associate.length > 0) {
+    await api.associateVolumes(id, plan.associate, { signal });
+    io.err(`associated ${plural(plan.associate.length, 'volume')}: ${plan.associate.join(', ')}`);
+  }
+  if (plan.disassociate.length === 0) return;
+  if (exact) {
+    await api.disassociateVolumes(id, plan.disassociate, { signal });
+    io.err(`disassociated ${plural(plan.disassociate.length, 'volume')}: ${plan.disassociate.join(', ')}`);
+    return;
+  }
+  // Volumes seen in jobs may have left the policy since: one call each, a refusal is no error.
+  const removed: string[] = [];
+  for (const volume of plan.disassociate) {
+    try {
+      const res = await api.disassociateVolumes(id, [volume], { signal });
+      if (res.success_resources.some((r) => r.resource_id === volume)) removed.push(volume);
+    } catch (err) {
+      if (signal.aborted || typeof (err as { status?: unknown }).status !== 'number') throw err;
+    }
+  }
+  if (removed.length > 0) io.err(`disassociated ${plural(removed.length, 'volume')}: ${removed.join(', ')}`);
+}
+
+async function volumesFromJobs(api: PolicyApi, id: string, signal: AbortSignal): Promise<string[]> {
+  const { jobs } = await api.listJobs(id, { sortKey: 'created_at', sortDir: 'desc', limit: JOB_SCAN_LIMIT }, { signal });
+  return [...new Set(jobs.map((j) => j.resourceId))];
+}
+
+/** Runs `hook-policy-destroy`; resolves to the exit code. */
+export async function runDestroy(argv: string[], io: CliIo): Promise<number> {
+  const command = 'hook-policy-destroy';
+  if (hookArgs(command, argv, io)) return 0;
+  const { identity, revision, removal, timeoutSeconds, connection } = readPolicyDestroyInputs(command, io.env);
+  const deadline = startDeadline(timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const signal = deadline.signal;
+  try {
+    return await withClient(connection, io.env, async (api) => {
+      const found = await findManagedPolicy(api, identity, signal);
+      if (!found) {
+        io.err(`no managed policy with identity ${identity} in project ${api.projectId}: nothing to delete`);
+        return 0;
+      }
+      const label = `policy ${found.policy.backup_policy_name} (id ${found.policy.backup_policy_id})`;
+      if (found.marker.revision !== revision) {
+        io.err(`${label} was replaced by a newer revision (${found.marker.revision}, this is ${revision}), not deleting`);
+        return 0;
+      }
+      if (removal === 'retain') {
+        io.err(`${label} retained in project ${api.projectId} (removal policy retain)`);
+        return 0;
+      }
+      try {
+        await api.deletePolicy(found.policy.backup_policy_id, { signal });
+      } catch (err) {
+        if ((err as { status?: unknown }).status !== 404) throw err;
+        io.err(`${label} was already gone`);
+        return 0;
+      }
+      io.err(`deleted ${label} from project ${api.projectId}`);
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: deleting the managed policy with identity ${identity} (revision ${revision}) failed: ${describeFailure(err, deadline)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The `vbs-backup` CLI and the hook executor, as a library: mostly for tests and for programs
+ * that want to run the same commands in-process.
+ */
+export { main, version, PUBLIC_COMMANDS, HOOK_COMMANDS } from './main';
+export { UsageError } from './args';
+export { CliIo, RedactingIo, SECRET_VARIABLES } from './io';
+export {
+  PolicySpec, PolicyRef, HookConnection, TriggerInputs, PolicyApplyInputs, PolicyDestroyInputs,
+  parsePolicySpec, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs,
+  DEFAULT_TRIGGER_TIMEOUT_SECONDS, DEFAULT_POLICY_TIMEOUT_SECONDS,
+} from './hook-env';
+export {
+  MARKER_TAG_KEY, Marker, TagPlan, VolumePlan, markerValue, parseMarker, markerValuesFor, desiredTags, planTags,
+  planVolumes, listedVolumes, createBody, updateBody,
+} from './hook-plan';

@@ -1,0 +1,78 @@
+/**
+ * Entry of `vbs-backup`: picks the command and maps failures to exit codes (0 success, 1 API or
+ * runtime failure, 2 usage error). Each command module is required only when it runs, so the
+ * hook path loads the client and nothing else, and `--help` loads neither.
+ */
+import { UsageError } from './args';
+import { COMMAND_HELP, MAIN_HELP, helpPointer } from './help';
+import { CliIo, processIo } from './io';
+
+type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Public commands (shown in --help) and hidden hook commands, each loaded on use. */
+const COMMANDS: Record<string, () => CommandRunner> = {
+  execute: () => (require('./cmd-execute') as typeof import('./cmd-execute')).run,
+  jobs: () => (require('./cmd-jobs') as typeof import('./cmd-jobs')).run,
+  policies: () => (require('./cmd-policies') as typeof import('./cmd-policies')).run,
+  emulator: () => (require('./cmd-emulator') as typeof import('./cmd-emulator')).run,
+  'hook-policy-apply': () => (require('./hook-policy') as typeof import('./hook-policy')).runApply,
+  'hook-policy-destroy': () => (require('./hook-policy') as typeof import('./hook-policy')).runDestroy,
+  'hook-trigger': () => (require('./hook-trigger') as typeof import('./hook-trigger')).run,
+};
+
+/** Command words listed to users. */
+export const PUBLIC_COMMANDS: readonly string[] = Object.keys(COMMAND_HELP);
+
+/** Hook command words (hidden; docs/architecture.md ADR 1). */
+export const HOOK_COMMANDS: readonly string[] = ['hook-policy-apply', 'hook-policy-destroy', 'hook-trigger'];
+
+/** The package version. */
+export function version(): string {
+  // Bundled into the hook file by esbuild; read from the package root in lib/cli.
+  return (require('../../package.json') as { version: string }).version;
+}
+
+/**
+ * Runs `vbs-backup` with `argv` (without node and script) and resolves to the exit code.
+ * Never throws.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [word, ...rest] = argv;
+  try {
+    if (word === undefined) {
+      throw new UsageError(`a command is required: one of ${PUBLIC_COMMANDS.join(', ')}`);
+    }
+    if (word === '--help' || word === '-h' || word === 'help') {
+      const topic = rest[0];
+      if (topic !== undefined && COMMAND_HELP[topic] === undefined) {
+        throw new UsageError(`no help for '${topic}'; commands: ${PUBLIC_COMMANDS.join(', ')}`);
+      }
+      io.out(topic ? COMMAND_HELP[topic] : MAIN_HELP);
+      return 0;
+    }
+    if (word === '--version' || word === '-v') {
+      io.out(version());
+      return 0;
+    }
+    const load = COMMANDS[word];
+    if (!load) {
+      throw new UsageError(
+        word.startsWith('-')
+          ? `unknown option ${word}; before a command only --help and --version are allowed (commands: ${PUBLIC_COMMANDS.join(', ')})`
+          : `unknown command '${word}'; commands: ${PUBLIC_COMMANDS.join(', ')}`,
+      );
+    }
+    return await load()(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const prefix = err.command ? `vbs-backup ${err.command}` : 'vbs-backup';
+      io.err(`${prefix}: ${err.message}`);
+      io.err(err.command && HOOK_COMMANDS.includes(err.command)
+        ? 'Hook commands read their inputs from VBS_HOOK_* variables set by the cdktf-vbs-backup constructs.'
+        : helpPointer(err.command));
+      return 2;
+    }
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

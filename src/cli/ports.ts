@@ -1,0 +1,66 @@
+/**
+ * The part of `VbsClient` (src/client) the CLI and the hooks use, as a structural interface.
+ * Command logic depends on this, so it can be read and type-checked on its own; the real
+ * client is created in connection.ts only (and loaded lazily, per command).
+ */
+import type {
+  JobStatus, WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse,
+  WireResourcesResponse,
+} from '../client/wire';
+
+/** Per-call options of the client. */
+export interface CallOptions {
+  /** Aborts the call. @default - none */
+  signal?: AbortSignal;
+  /** Bound on the whole call including retries, in ms. @default - the client's own */
+  timeoutMs?: number;
+}
+
+/** A backup job as the client returns it. */
+export interface JobInfo {
+  jobId: string;
+  status: JobStatus;
+  createdAt: Date;
+  finishedAt?: Date;
+  backupName: string;
+  resourceId: string;
+  failReason?: string;
+  final: boolean;
+}
+
+/** What `executePolicy` reports. */
+export interface ExecuteInfo {
+  policyId: string;
+  startedAt: Date;
+  attempts: number;
+  alreadyStarted: boolean;
+}
+
+/** The client operations used by the CLI. `VbsClient` satisfies it. */
+export interface PolicyApi {
+  readonly endpoint: string;
+  readonly projectId: string;
+  listPolicies(o?: CallOptions): Promise<WirePolicy[]>;
+  getPolicy(policyId: string, o?: CallOptions): Promise<WirePolicy | undefined>;
+  findPolicyByName(name: string, o?: CallOptions): Promise<WirePolicy | undefined>;
+  createPolicy(body: WirePolicyRequest, o?: CallOptions): Promise<string>;
+  updatePolicy(policyId: string, body: WirePolicyRequest, o?: CallOptions): Promise<void>;
+  deletePolicy(policyId: string, o?: CallOptions): Promise<void>;
+  associateVolumes(policyId: string, volumeIds: string[], o?: CallOptions): Promise<WireResourcesResponse>;
+  disassociateVolumes(policyId: string, volumeIds: string[], o?: CallOptions): Promise<WireResourcesResponse>;
+  executePolicy(policyId: string, o?: CallOptions): Promise<ExecuteInfo>;
+  listJobs(
+    policyId: string,
+    q?: { sortDir?: 'asc' | 'desc'; sortKey?: 'created_at'; limit?: number; offset?: number; marker?: string; jobId?: string; status?: JobStatus },
+    o?: CallOptions,
+  ): Promise<{ jobs: JobInfo[]; count: number }>;
+  waitForJobs(
+    policyId: string,
+    o: { since: Date; timeoutSeconds?: number; pollIntervalMs?: number; signal?: AbortSignal; onProgress?: (jobs: JobInfo[]) => void },
+  ): Promise<JobInfo[]>;
+  getTags(policyId: string, o?: CallOptions): Promise<Record<string, string>>;
+  setTags(policyId: string, tags: Record<string, string>, o?: CallOptions): Promise<void>;
+  listTenantTags(o?: CallOptions): Promise<{ key: string; values: string[] }[]>;
+  queryPoliciesByTags(body: WireQueryByTagsRequest, o?: CallOptions): Promise<WireQueryByTagsResponse>;
+  close(): Promise<void>;
+}

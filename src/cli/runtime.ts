@@ -1,0 +1,65 @@
+/**
+ * Shared plumbing of the API commands: the client's lifetime, the overall deadline, and how a
+ * failure becomes one printable message (operation, HTTP status, code and message; never a
+ * credential: the io redacts, and the client's messages carry none).
+ */
+import type { ConnectionArgs } from './args';
+import type { PolicyApi } from './ports';
+
+/** A bound on a whole command. */
+export interface Deadline {
+  /** Fires when the time is up. */
+  readonly signal: AbortSignal;
+  /** Epoch ms when it fires. */
+  readonly at: number;
+  /** Seconds allowed. */
+  readonly seconds: number;
+  /** Where the bound came from, for messages (`--timeout`, `VBS_HOOK_TIMEOUT`). */
+  readonly source: string;
+}
+
+/** Starts a deadline of `seconds` from now. */
+export function startDeadline(seconds: number, source: string): Deadline {
+  return { signal: AbortSignal.timeout(seconds * 1000), at: Date.now() + seconds * 1000, seconds, source };
+}
+
+/**
+ * Runs `fn` with a fresh client and closes it afterwards. The client module is loaded here,
+ * lazily, so commands that fail on usage never load it.
+ */
+export async function withClient<T>(
+  connection: ConnectionArgs,
+  env: Record<string, string | undefined>,
+  fn: (api: PolicyApi) => Promise<T>,
+): Promise<T> {
+  const { createClient } = require('./connection') as typeof import('./connection');
+  const api = createClient(connection, env);
+  try {
+    return await fn(api);
+  } finally {
+    await api.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The message for a failed command: the error's own message (the client's errors already name
+ * operation, status, code and message), or that the deadline passed.
+ */
+export function describeFailure(err: unknown, deadline?: Deadline): string {
+  const e = err as { name?: string; message?: string; operation?: string };
+  if (deadline?.signal.aborted && !isJobsOrLookupError(e)) {
+    const during = e.operation ? ` during ${e.operation}` : '';
+    return `timed out after ${deadline.seconds} s (${deadline.source})${during}`;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function isJobsOrLookupError(e: { name?: string }): boolean {
+  return e.name === 'JobsFailedError' || e.name === 'PolicyNotFoundError';
+}
+
+/** Prints a JSON document as one line-terminated block. */
+export function jsonDocument(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
