@@ -1,0 +1,70 @@
+import { TerraformVariable } from 'cdktf';
+import {
+  connectionEnvironment,
+  connectionEnvironmentFromSelf,
+  connectionTriggers,
+  mergeConnections,
+  validateConnection,
+  VbsConnection,
+} from '../../src/core/connection';
+import { newStack, PROJECT_ID } from './synth';
+
+describe('VbsConnection', () => {
+  test('a full literal connection is valid', () => {
+    const stack = newStack();
+    expect(() =>
+      validateConnection(stack, { region: 'eu-de', projectId: PROJECT_ID, endpoint: 'https://vbs.eu-de.otc.t-systems.com' }),
+    ).not.toThrow();
+  });
+
+  test('tokens are not checked', () => {
+    const stack = newStack();
+    const variable = new TerraformVariable(stack, 'project', { type: 'string' });
+    expect(() =>
+      validateConnection(stack, { region: variable.stringValue, projectId: variable.stringValue, endpoint: variable.stringValue }),
+    ).not.toThrow();
+  });
+
+  test.each<[string, VbsConnection, string]>([
+    [
+      'region',
+      { region: 'EU DE' },
+      'stack: connection.region "EU DE" is not a region name; allowed: lower-case letters, digits and "-", 1 to 63 characters, e.g. "eu-de"',
+    ],
+    [
+      'project id',
+      { projectId: 'E9993FC787D94B6C886CBAA340F9C0F4' },
+      'stack: connection.projectId "E9993FC787D94B6C886CBAA340F9C0F4" is not a project id; allowed: 32 lower-case hex characters, e.g. "e9993fc787d94b6c886cbaa340f9c0f4"',
+    ],
+    [
+      'endpoint',
+      { endpoint: 'ftp://127.0.0.1:8787' },
+      'stack: connection.endpoint "ftp://127.0.0.1:8787" is not an http(s) URL; allowed: an absolute "http://" or "https://" URL, e.g. "https://vbs.eu-de.otc.t-systems.com"',
+    ],
+  ])('rejects a bad %s', (_field, connection, message) => {
+    expect(() => validateConnection(newStack(), connection)).toThrow(message);
+  });
+
+  test('a relative endpoint is rejected too', () => {
+    expect(() => validateConnection(newStack(), { endpoint: '127.0.0.1:8787/v2' })).toThrow('is not an http(s) URL');
+  });
+
+  test('merging: fields of the override win one by one', () => {
+    expect(mergeConnections({ region: 'eu-de', projectId: PROJECT_ID }, { region: 'cn-north-4', endpoint: 'http://127.0.0.1:1' })).toEqual({
+      region: 'cn-north-4',
+      projectId: PROJECT_ID,
+      endpoint: 'http://127.0.0.1:1',
+    });
+  });
+
+  test('hook variables and trigger keys only for the fields set', () => {
+    const connection = { endpoint: 'http://127.0.0.1:8787', projectId: PROJECT_ID };
+    expect(connectionEnvironment(connection)).toEqual({ VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787', VBS_HOOK_PROJECT_ID: PROJECT_ID });
+    expect(connectionTriggers(connection)).toEqual({ endpoint: 'http://127.0.0.1:8787', project_id: PROJECT_ID });
+    expect(connectionEnvironmentFromSelf(connection, (key) => `<${key}>`)).toEqual({
+      VBS_HOOK_ENDPOINT: '<endpoint>',
+      VBS_HOOK_PROJECT_ID: '<project_id>',
+    });
+    expect(connectionEnvironment(undefined)).toEqual({});
+  });
+});
