@@ -1,0 +1,181 @@
+/**
+ * Test controls (docs/architecture.md ADR 4): scripted faults, the request log, throttling,
+ * and their HTTP form under `/__emulator/` for processes other than the test itself.
+ */
+import type { OperationName } from '../client/wire';
+import { OPERATIONS } from '../client/wire';
+import { EmulatorHttpError, HandlerResult, gatewayError, serviceError } from './errors';
+import type { Fault, RecordedRequest } from './types';
+import { describe } from './validation';
+
+/** Log entries kept; the oldest are dropped beyond this. */
+export const MAX_LOG_ENTRIES = 100_000;
+const CONTROL_CODE = 'EMULATOR.0001';
+
+/** A fault with its remaining uses. */
+interface PendingFault {
+  readonly fault: Fault;
+  remaining: number;
+}
+
+/** Faults in the order they were added; the first match is used. */
+export class FaultQueue {
+  private faults: PendingFault[] = [];
+
+  /** Validates and queues a fault; throws a message naming the bad field. */
+  add(raw: unknown): void {
+    this.faults.push({ fault: validateFault(raw), remaining: (raw as Fault).times ?? 1 });
+  }
+
+  /** Takes one use of the first fault for this operation (and policy), if any. */
+  take(operation: OperationName, policyId: string | undefined): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.fault.operation === operation && (f.fault.policyId === undefined || f.fault.policyId === policyId));
+    if (i < 0) return undefined;
+    const pending = this.faults[i];
+    pending.remaining -= 1;
+    if (pending.remaining <= 0) this.faults.splice(i, 1);
+    return pending.fault;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}
+
+function validateFault(raw: unknown): Fault {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw controlError(`a fault must be a JSON object, got ${describe(raw)}`);
+  const f = raw as Record<string, unknown>;
+  const names = Object.keys(OPERATIONS);
+  if (typeof f.operation !== 'string' || !names.includes(f.operation)) {
+    throw controlError(`fault.operation must be one of ${names.join(', ')}, got ${describe(f.operation)}`);
+  }
+  const check = (ok: boolean, field: string, allowed: string): void => {
+    if (!ok) throw controlError(`fault.${field} must be ${allowed}, got ${describe(f[field])}`);
+  };
+  check(f.policyId === undefined || typeof f.policyId === 'string', 'policyId', 'a string');
+  check(f.times === undefined || (Number.isInteger(f.times) && (f.times as number) >= 1), 'times', 'an integer >= 1');
+  check(f.status === undefined || (Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599), 'status', 'an HTTP status 100-599');
+  check(f.delayMs === undefined || (Number.isInteger(f.delayMs) && (f.delayMs as number) >= 0 && (f.delayMs as number) <= 600_000), 'delayMs', 'an integer from 0 to 600000');
+  check(f.drop === undefined || f.drop === 'before' || f.drop === 'after', 'drop', '"before" or "after"');
+  check(f.jobStatus === undefined || f.jobStatus === 'EXECUTE_FAIL' || f.jobStatus === 'EXECUTE_TIMEOUT', 'jobStatus', '"EXECUTE_FAIL" or "EXECUTE_TIMEOUT"');
+  check(f.failReason === undefined || typeof f.failReason === 'string', 'failReason', 'a string');
+  if (f.jobStatus !== undefined && f.operation !== 'executePolicy') throw controlError('fault.jobStatus only applies to operation executePolicy');
+  return { ...(f as unknown as Fault) };
+}
+
+/** The response a fault with a `status` sends; the body defaults to an error in the fitting shape. */
+export function faultResponse(fault: Fault, operation: OperationName, requestId: string): HandlerResult {
+  const status = fault.status ?? 500;
+  if (fault.body !== undefined) return { status, body: fault.body };
+  if (status < 400) return { status };
+  const message = `Injected fault: HTTP ${status} for operation ${operation}`;
+  if (status === 429) return { status, body: gatewayError(429, 'APIGW.0308', `The throttling threshold has been reached (${message})`).toBody(requestId) };
+  if (status === 401 || status === 403) return { status, body: gatewayError(status, status === 401 ? 'APIGW.0301' : 'APIGW.0306', message).toBody(requestId) };
+  return { status, body: serviceError('AutoBackup.0009', message, status).toBody(requestId) };
+}
+
+/** Fixed one-second window rate limit; 0 = off. */
+export class Throttle {
+  private perSecond = 0;
+  private window = -1;
+  private used = 0;
+
+  set(perSecond: number): void {
+    if (!Number.isInteger(perSecond) || perSecond < 0) throw controlError(`perSecond must be an integer >= 0 (0 turns throttling off), got ${describe(perSecond)}`);
+    this.perSecond = perSecond;
+    this.used = 0;
+  }
+
+  /** Throws 429 `APIGW.0308` when this request is over the rate. */
+  check(now: number): void {
+    if (this.perSecond === 0) return;
+    const window = Math.floor(now / 1000);
+    if (window !== this.window) {
+      this.window = window;
+      this.used = 0;
+    }
+    this.used += 1;
+    if (this.used > this.perSecond) {
+      throw gatewayError(429, 'APIGW.0308', `The throttling threshold has been reached: policy user over ratelimit,limit:${this.perSecond},time:1 second`);
+    }
+  }
+}
+
+/** The request log with a per-policy count of successful executes. */
+export class RequestLog {
+  private entries: RecordedRequest[] = [];
+  private seq = 0;
+  private executes = new Map<string, number>();
+  private executeTotal = 0;
+
+  record(entry: Omit<RecordedRequest, 'seq'>): void {
+    const e: RecordedRequest = { seq: ++this.seq, ...entry };
+    this.entries.push(e);
+    if (this.entries.length > MAX_LOG_ENTRIES) this.entries.splice(0, this.entries.length - MAX_LOG_ENTRIES);
+    if (e.operation === 'executePolicy' && e.status === 204) {
+      this.executeTotal += 1;
+      if (e.policyId !== undefined) this.executes.set(e.policyId, (this.executes.get(e.policyId) ?? 0) + 1);
+    }
+  }
+
+  list(filter: { operation?: string; policyId?: string } = {}): RecordedRequest[] {
+    return this.entries.filter((e) => (filter.operation === undefined || e.operation === filter.operation)
+      && (filter.policyId === undefined || e.policyId === filter.policyId)).map((e) => ({ ...e }));
+  }
+
+  executeCount(policyId?: string): number {
+    return policyId === undefined ? this.executeTotal : this.executes.get(policyId) ?? 0;
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.seq = 0;
+    this.executes = new Map();
+    this.executeTotal = 0;
+  }
+}
+
+/** What the HTTP control surface acts on. */
+export interface ControlTarget {
+  requests(filter: { operation?: OperationName; policyId?: string }): RecordedRequest[];
+  addFault(fault: Fault): void;
+  clearFaults(): void;
+  setThrottle(perSecond: number): void;
+  reset(): void;
+  state(): unknown;
+}
+
+/** Handles `/__emulator/<name>`; `body` is the parsed JSON body (undefined when empty). */
+export function handleControl(target: ControlTarget, method: string, name: string, query: URLSearchParams, body: unknown): HandlerResult {
+  const route = `${method} ${name}`;
+  switch (route) {
+    case 'GET requests': {
+      const operation = query.get('operation') ?? undefined;
+      const policyId = query.get('policyId') ?? undefined;
+      return { status: 200, body: { requests: target.requests({ operation: operation as OperationName | undefined, policyId }) } };
+    }
+    case 'POST faults':
+      target.addFault(body as Fault);
+      return { status: 201, body: { added: body } };
+    case 'DELETE faults':
+      target.clearFaults();
+      return { status: 204 };
+    case 'POST throttle': {
+      const perSecond = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).perSecond : undefined;
+      target.setThrottle(perSecond as number);
+      return { status: 200, body: { perSecond } };
+    }
+    case 'POST reset':
+      target.reset();
+      return { status: 204 };
+    case 'GET state':
+      return { status: 200, body: target.state() };
+    default:
+      throw gatewayError(404, 'APIGW.0101',
+        `No control call ${method} /__emulator/${name.slice(0, 64)}; available: GET requests, POST faults, DELETE faults, POST throttle, POST reset, GET state`);
+  }
+}
+
+function controlError(message: string): EmulatorHttpError {
+  return serviceError(CONTROL_CODE, message, 400);
+}

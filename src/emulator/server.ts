@@ -1,0 +1,276 @@
+/**
+ * `startEmulator()`: the VBS v2 policy API on loopback (node:http only). Each request goes
+ * through routing (404), the body limit (413), authentication (401/403), throttling (429),
+ * scripted faults, transport validation (415/400) and finally the handler; mutations are
+ * written to the state file before the response is sent.
+ */
+import { randomBytes } from 'node:crypto';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import type { OperationName, WireJob } from '../client/wire';
+import { Auth } from './auth';
+import { ControlTarget, FaultQueue, RequestLog, Throttle, faultResponse, handleControl } from './control';
+import { CODES, EmulatorHttpError, gatewayError, serviceError } from './errors';
+import { flatHeaders, parseJsonBody, readBody, send, splitUrl } from './http-io';
+import { RunOutcome, jobToWire } from './jobs';
+import { RouteMatch, handleApi, matchRoute } from './routes';
+import { loadState, saveState } from './state-file';
+import { Store } from './store';
+import type { Emulator, EmulatorOptions, Fault, RecordedRequest } from './types';
+import { assertNoAngleBrackets } from './validation';
+
+const CONTROL_PREFIX = '/__emulator/';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Starts an emulator; resolves once it listens. Rejects on bad options or a corrupt state file. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!options.allowRemote && !LOOPBACK.has(host) && !host.startsWith('127.')) {
+    throw new Error(`Emulator host "${host}" is not a loopback address; use 127.0.0.1, ::1 or localhost, or set allowRemote: true`);
+  }
+  const port = options.port ?? 0;
+  checkNumber(port, 'port', 0, 65535, true);
+  const jobSeconds = options.jobSeconds ?? 2;
+  checkNumber(jobSeconds, 'jobSeconds', 0, 86400, false);
+  const maxPolicies = options.maxPolicies ?? 32;
+  checkNumber(maxPolicies, 'maxPolicies', 1, 100000, true);
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 86400;
+  checkNumber(tokenTtlSeconds, 'tokenTtlSeconds', 1, 10 * 365 * 86400, false);
+
+  const runtime = new Runtime(options, maxPolicies, jobSeconds * 1000, tokenTtlSeconds * 1000);
+  const server = createServer((req, res) => void runtime.onRequest(req, res));
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+  server.on('connection', (socket) => runtime.track(socket));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return runtime.facade(server, host, boundPort);
+}
+
+function checkNumber(value: number, name: string, min: number, max: number, integer: boolean): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new Error(`Emulator option ${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${String(value)}`);
+  }
+}
+
+/** Malformed HTTP (header overflow, bad request line): answer in the gateway shape and close. */
+function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(gatewayError(status, CODES.requestError, tooLarge ? 'Request header fields (or URI) too large' : 'Malformed HTTP request').toBody(randomBytes(16).toString('hex')));
+  socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json;charset=UTF-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The emulator's live parts; `facade()` gives the public object. */
+class Runtime implements ControlTarget {
+  private readonly store: Store;
+  private readonly auth: Auth;
+  private readonly faults = new FaultQueue();
+  private readonly throttle = new Throttle();
+  private readonly log = new RequestLog();
+  private readonly sockets = new Set<Socket>();
+  private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private stopped = false;
+
+  constructor(private readonly options: EmulatorOptions, maxPolicies: number, private readonly jobMs: number, tokenTtlMs: number) {
+    this.store = new Store(maxPolicies);
+    this.auth = new Auth(options, tokenTtlMs);
+    if (options.stateFile !== undefined) {
+      const loaded = loadState(options.stateFile);
+      if (loaded) {
+        this.store.fromData(loaded.projects);
+        this.auth.restoreIssued(loaded.issuedTokens);
+      }
+    }
+    this.seedProjects();
+    this.persist();
+  }
+
+  track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomBytes(16).toString('hex');
+    res.setHeader('X-Request-Id', requestId);
+    const rawUrl = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    if (rawUrl.startsWith(CONTROL_PREFIX)) return this.onControl(req, res, rawUrl, requestId);
+    const entry: { operation: OperationName | 'unknown'; projectId?: string; policyId?: string; path: string } = {
+      operation: 'unknown', path: rawUrl.split('?', 1)[0].slice(0, 2048),
+    };
+    const time = new Date().toISOString();
+    const record = (status: number) => this.log.record({ time, method, ...entry, status });
+    let fault: Fault | undefined;
+    try {
+      const url = splitUrl(rawUrl);
+      const route = matchRoute(method, url.segments);
+      Object.assign(entry, { operation: route.operation, projectId: route.projectId, policyId: route.policyId });
+      const body = await readBody(req);
+      const headers = flatHeaders(req);
+      if (route.operation !== 'createToken') {
+        this.auth.authenticate({ method, path: url.path, query: url.query, headers, body }, route.projectId as string, Date.now());
+      }
+      this.throttle.check(Date.now());
+      fault = this.faults.take(route.operation, route.policyId);
+      if (fault?.delayMs) await this.wait(fault.delayMs);
+      if (this.stopped) return;
+      if (fault?.drop === 'before') {
+        record(0);
+        res.socket?.destroy();
+        return;
+      }
+      if (fault?.status !== undefined) {
+        const injected = faultResponse(fault, route.operation, requestId);
+        record(injected.status);
+        send(res, injected.status, injected.body);
+        return;
+      }
+      const parsed = this.transportChecks(route, url.segments, url.query, body, headers['content-type']);
+      const outcome: RunOutcome = fault?.jobStatus ? { final: fault.jobStatus, failReason: fault.failReason } : { final: 'EXECUTE_SUCCESS' };
+      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome }, route, new URLSearchParams(url.query), parsed);
+      if (result.policyId !== undefined) entry.policyId = result.policyId;
+      if (result.projectId !== undefined) entry.projectId = result.projectId;
+      if (route.mutates) this.persist();
+      record(result.status);
+      if (fault?.drop === 'after') {
+        res.socket?.destroy();
+        return;
+      }
+      send(res, result.status, result.body, result.headers);
+    } catch (err) {
+      const error = toHttpError(err);
+      record(error.status);
+      if (fault?.drop === 'after') {
+        res.socket?.destroy();
+        return;
+      }
+      send(res, error.status, error.toBody(requestId));
+    }
+  }
+
+  /** Content type, JSON and `<`/`>` checks that come after authentication. */
+  private transportChecks(route: RouteMatch, segments: string[], query: [string, string][], body: Buffer, contentType?: string): unknown {
+    const isLogin = route.operation === 'createToken';
+    if (!isLogin) {
+      assertNoAngleBrackets(segments, 'the request path');
+      assertNoAngleBrackets(query.flat(), 'the query string');
+    }
+    return parseJsonBody(body, contentType, isLogin);
+  }
+
+  private async onControl(req: IncomingMessage, res: ServerResponse, rawUrl: string, requestId: string): Promise<void> {
+    try {
+      const url = splitUrl(rawUrl);
+      const body = parseJsonBody(await readBody(req), req.headers['content-type'], true);
+      const result = handleControl(this, req.method ?? 'GET', url.segments.slice(1).join('/'), new URLSearchParams(url.query), body);
+      send(res, result.status, result.body);
+    } catch (err) {
+      const error = toHttpError(err);
+      send(res, error.status, error.toBody(requestId));
+    }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = { timer: setTimeout(() => { this.waits.delete(entry); resolve(); }, ms), resolve };
+      this.waits.add(entry);
+    });
+  }
+
+  private persist(): void {
+    if (this.options.stateFile !== undefined) saveState(this.options.stateFile, this.store.toData(), this.auth.issuedTokens(Date.now()));
+  }
+
+  private seedProjects(): void {
+    for (const projectId of this.options.projectIds ?? []) this.store.project(projectId);
+  }
+
+  requests(filter: { operation?: OperationName; policyId?: string } = {}): RecordedRequest[] {
+    return this.log.list(filter);
+  }
+
+  addFault(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  setThrottle(perSecond: number): void {
+    this.throttle.set(perSecond);
+  }
+
+  reset(): void {
+    this.store.clear();
+    this.seedProjects();
+    this.log.clear();
+    this.faults.clear();
+    this.throttle.set(0);
+    this.persist();
+  }
+
+  jobs(projectId: string, policyId: string): WireJob[] {
+    const now = Date.now();
+    const policy = this.store.peekProject(projectId)?.policies.get(policyId);
+    return policy ? policy.jobs.map((j) => jobToWire(j, now)) : [];
+  }
+
+  state(): unknown {
+    const projects: Record<string, unknown> = {};
+    for (const projectId of Object.keys(this.store.toData())) {
+      projects[projectId] = { policies: this.store.snapshot(projectId).map((p) => ({ ...p, jobs: this.jobs(projectId, p.backup_policy_id) })) };
+    }
+    return { projects };
+  }
+
+  facade(server: Server, host: string, port: number): Emulator {
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const stop = async (): Promise<void> => {
+      if (this.stopped) return;
+      this.stopped = true;
+      for (const w of this.waits) {
+        clearTimeout(w.timer);
+        w.resolve();
+      }
+      this.waits.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of this.sockets) socket.destroy();
+      await closed;
+      this.persist();
+    };
+    return {
+      url, host, port,
+      requests: (filter) => this.requests(filter),
+      executeCount: (policyId) => this.log.executeCount(policyId),
+      addFault: (fault) => this.addFault(fault),
+      clearFaults: () => this.clearFaults(),
+      setThrottle: (perSecond) => this.setThrottle(perSecond),
+      reset: () => this.reset(),
+      policies: (projectId) => this.store.snapshot(projectId),
+      jobs: (projectId, policyId) => this.jobs(projectId, policyId),
+      stop,
+    };
+  }
+}
+
+/** Any thrown value as an HTTP error; unexpected ones are a 500 that names the problem. */
+function toHttpError(err: unknown): EmulatorHttpError {
+  if (err instanceof EmulatorHttpError) return err;
+  return serviceError(CODES.internal, `Emulator internal error: ${(err as Error)?.message ?? String(err)}`, 500);
+}

@@ -1,0 +1,211 @@
+/**
+ * Public types of the embedded VBS emulator (`startEmulator()`).
+ *
+ * This file imports only wire types: it is part of the emulator, which the CLI loads lazily.
+ */
+import type { JobStatus, OperationName, WireJob, WirePolicy, WireTag } from '../client/wire';
+
+/** A token the emulator accepts, optionally bound to one project. */
+export interface EmulatorToken {
+  /** The `X-Auth-Token` value. Never logged or written to the state file in clear. */
+  readonly token: string;
+  /**
+   * Project the token is scoped to; a request for another project gets 403 `APIGW.0302`.
+   * @default - valid for every project
+   */
+  readonly projectId?: string;
+}
+
+/** An AK/SK pair the emulator verifies `SDK-HMAC-SHA256` signatures with. */
+export interface EmulatorAccessKey {
+  /** Access key id, as sent in `Authorization: SDK-HMAC-SHA256 Access=<AK>, ...`. */
+  readonly accessKey: string;
+  /** Secret key used to recompute the signature. Never logged. */
+  readonly secretKey: string;
+  /**
+   * Project the key may act on; another project gets 403 `APIGW.0302`.
+   * @default - every project
+   */
+  readonly projectId?: string;
+}
+
+/** A user for `POST /v3/auth/tokens` (password method, project scope). */
+export interface EmulatorUser {
+  /** IAM user name (`auth.identity.password.user.name`). */
+  readonly userName: string;
+  /** Password (`auth.identity.password.user.password`). Never logged. */
+  readonly password: string;
+  /** Account (domain) name (`auth.identity.password.user.domain.name`). */
+  readonly domainName: string;
+}
+
+/**
+ * Credentials the emulator accepts. With none configured at all the emulator runs in open
+ * mode: any non-empty `X-Auth-Token` (and any well-formed, fresh AK/SK signature) is accepted
+ * for any project, and any password login succeeds.
+ */
+export interface EmulatorCredentialsOptions {
+  /**
+   * Accepted `X-Auth-Token` values; a plain string is valid for every project.
+   * @default - none (open mode when no credential of any kind is configured)
+   */
+  readonly tokens?: (string | EmulatorToken)[];
+  /**
+   * AK/SK pairs for `SDK-HMAC-SHA256` signed requests.
+   * @default - none
+   */
+  readonly accessKeys?: EmulatorAccessKey[];
+  /**
+   * Users that may obtain a token with `POST /v3/auth/tokens`.
+   * @default - none
+   */
+  readonly users?: EmulatorUser[];
+}
+
+/** Options of `startEmulator()`. */
+export interface EmulatorOptions extends EmulatorCredentialsOptions {
+  /**
+   * Interface to listen on. Only loopback addresses are allowed unless `allowRemote` is true.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * TCP port; 0 picks a free port (read it back from `Emulator.port`).
+   * @default 0
+   */
+  readonly port?: number;
+  /**
+   * Allow listening on a non-loopback interface. The emulator has no TLS and a permissive
+   * control surface, so only do this on a trusted network.
+   * @default false
+   */
+  readonly allowRemote?: boolean;
+  /**
+   * JSON file the store is written to after every change (temp file + rename) and reloaded
+   * from on start. A file that cannot be parsed makes `startEmulator` reject; it is never
+   * replaced silently.
+   * @default - in memory only
+   */
+  readonly stateFile?: string;
+  /**
+   * Seconds a backup job takes from `WAITING` through `RUNNING` to its final status;
+   * 0 makes jobs final as soon as they are created.
+   * @default 2
+   */
+  readonly jobSeconds?: number;
+  /**
+   * Policy quota per project, the default policy included; over it create fails with
+   * 400 `AutoBackup.0203`.
+   * @default 32
+   */
+  readonly maxPolicies?: number;
+  /**
+   * Lifetime of tokens issued by `POST /v3/auth/tokens`, in seconds.
+   * @default 86400
+   */
+  readonly tokenTtlSeconds?: number;
+  /**
+   * Projects that exist from the start (each gets its default policy). Other projects are
+   * created on their first authorised request.
+   * @default - none
+   */
+  readonly projectIds?: string[];
+}
+
+/** One entry of the request log. */
+export interface RecordedRequest {
+  /** 1-based sequence number, in arrival order. */
+  readonly seq: number;
+  /** Arrival time, ISO 8601 UTC. */
+  readonly time: string;
+  /** HTTP method. */
+  readonly method: string;
+  /** Path without query string, as received. */
+  readonly path: string;
+  /** Operation the route maps to, `unknown` when none matched. */
+  readonly operation: OperationName | 'unknown';
+  /** Project id from the path (or the token scope for `createToken`), when there is one. */
+  readonly projectId?: string;
+  /** Policy id from the path or the body, when there is one. */
+  readonly policyId?: string;
+  /** Status code processed; 0 when the connection was dropped before processing. */
+  readonly status: number;
+}
+
+/** A scripted fault, consumed by the next matching requests. */
+export interface Fault {
+  /** Operation the fault applies to. */
+  readonly operation: OperationName;
+  /**
+   * Only requests on this policy id.
+   * @default - any policy
+   */
+  readonly policyId?: string;
+  /**
+   * How many matching requests it affects before it is used up.
+   * @default 1
+   */
+  readonly times?: number;
+  /**
+   * Respond with this status instead of processing the request.
+   * @default - process normally
+   */
+  readonly status?: number;
+  /**
+   * Body for `status` (JSON-encoded unless a string).
+   * @default - an error body in the shape that fits the status
+   */
+  readonly body?: unknown;
+  /**
+   * Wait this long before handling the request.
+   * @default 0
+   */
+  readonly delayMs?: number;
+  /**
+   * Close the connection without a response, `before` processing (nothing changes) or
+   * `after` processing (the change is made, the client never hears about it).
+   * @default - respond normally
+   */
+  readonly drop?: 'before' | 'after';
+  /**
+   * For `executePolicy`: the jobs of the run end with this status instead of success.
+   * @default - EXECUTE_SUCCESS
+   */
+  readonly jobStatus?: Extract<JobStatus, 'EXECUTE_FAIL' | 'EXECUTE_TIMEOUT'>;
+  /**
+   * `fail_reason` of jobs ended by `jobStatus`.
+   * @default 'Injected fault'
+   */
+  readonly failReason?: string;
+}
+
+/** A policy as the emulator holds it: the list item plus its volumes and tags. */
+export type EmulatedPolicy = WirePolicy & { volume_ids: string[]; tags: WireTag[] };
+
+/** A running emulator. */
+export interface Emulator {
+  /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  readonly url: string;
+  /** Host it listens on. */
+  readonly host: string;
+  /** Port it listens on. */
+  readonly port: number;
+  /** The request log (API requests only, not control calls), oldest first. */
+  requests(filter?: { operation?: OperationName; policyId?: string }): RecordedRequest[];
+  /** Number of executes answered 204 (including ones whose response was dropped after processing). */
+  executeCount(policyId?: string): number;
+  /** Adds a scripted fault. Throws on an unknown operation or invalid values. */
+  addFault(fault: Fault): void;
+  /** Removes every pending fault. */
+  clearFaults(): void;
+  /** Limits API requests per second (429 `APIGW.0308` above it); 0 turns throttling off. */
+  setThrottle(perSecond: number): void;
+  /** Clears policies, jobs, the request log, faults and throttling; keeps credentials. */
+  reset(): void;
+  /** Snapshot of a project's policies, volumes and tags included. */
+  policies(projectId: string): EmulatedPolicy[];
+  /** Snapshot of a policy's jobs, oldest first, statuses as of now. */
+  jobs(projectId: string, policyId: string): WireJob[];
+  /** Closes the server and every open connection, and writes the state file. */
+  stop(): Promise<void>;
+}
