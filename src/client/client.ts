@@ -8,7 +8,7 @@ import {
   checkBaseUrl, checkPolicyId, Cloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost, resolveCloud, resolveEndpoint,
   resolveProjectId, resolveRegion, tokenUrl,
 } from './endpoints';
-import { VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
+import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { HttpPools } from './http';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
 import { retrySchedule, RetryOptions, sleep } from './retry';
@@ -255,7 +255,9 @@ export class VbsClient {
           `waitForJobs: policy ${policyId} still had ${jobs.length === 0 ? 'no jobs' : `${running} of ${jobs.length} job(s) not final`} after ${timeoutMs / 1000} s`,
         );
       }
-      await sleep(pollMs, o.signal);
+      await sleep(pollMs, o.signal).catch((e: unknown) => {
+        throw new VbsAbortError('waitForJobs', e);
+      });
     }
   }
 
