@@ -1,0 +1,107 @@
+/**
+ * Test support for the CLI: a private build of the hook path (src/cli, src/client,
+ * src/emulator compiled file by file with esbuild into a temp folder with the same layout as
+ * lib/), spawning it, and an in-process io that captures output.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RedactingIo } from '../../src/cli/io';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** A built copy of the CLI. */
+export interface BuiltCli {
+  /** Folder standing for the package root (holds package.json and lib/). */
+  readonly root: string;
+  /** lib/cli/bin.js inside it. */
+  readonly bin: string;
+  /** lib/hook/vbs-backup-hook.js inside it (bundled like scripts/bundle-hook.js does). */
+  readonly hook: string;
+}
+
+let built: BuiltCli | undefined;
+
+function tsFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return tsFiles(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/**
+ * Compiles the hook path of the current sources into a temp package (once per test file) and
+ * bundles the hook executor from it with the options of scripts/bundle-hook.js.
+ */
+export function buildCli(): BuiltCli {
+  if (built) return built;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-cli-test-'));
+  const entryPoints = ['cli', 'client', 'emulator'].flatMap((d) => tsFiles(path.join(ROOT, 'src', d)));
+  esbuild.buildSync({
+    entryPoints, outdir: path.join(root, 'lib'), outbase: path.join(ROOT, 'src'),
+    format: 'cjs', platform: 'node', target: 'node20', bundle: false, logLevel: 'error',
+  });
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  const hook = path.join(root, 'lib', 'hook', 'vbs-backup-hook.js');
+  esbuild.buildSync({
+    entryPoints: [path.join(root, 'lib', 'cli', 'bin.js')], outfile: hook, bundle: true, platform: 'node',
+    target: 'node20', format: 'cjs', minify: true, legalComments: 'none',
+    external: ['../emulator', '../emulator/*', 'cdktf', 'constructs'], logLevel: 'error',
+  });
+  built = { root, bin: path.join(root, 'lib', 'cli', 'bin.js'), hook };
+  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  return built;
+}
+
+/** What a CLI process did. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A clean environment: nothing from the developer's shell (no HW_/OS_ variables). */
+export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: os.tmpdir() };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/**
+ * Runs `node <script> ...args` to its end (killed after `timeoutMs`, which fails the result).
+ * @param script defaults to the built bin.js
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  o: { script?: string; nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const script = o.script ?? buildCli().bin;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 20000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** An in-process io capturing both streams. */
+export function captureIo(env: Record<string, string | undefined> = {}): { io: RedactingIo; stdout: () => string; stderr: () => string } {
+  const buf = { out: '', err: '' };
+  const io = new RedactingIo(env, (t) => { buf.out += t; }, (t) => { buf.err += t; });
+  return { io, stdout: () => buf.out, stderr: () => buf.err };
+}
