@@ -105,3 +105,13 @@ export function captureIo(env: Record<string, string | undefined> = {}): { io: R
   const io = new RedactingIo(env, (t) => { buf.out += t; }, (t) => { buf.err += t; });
   return { io, stdout: () => buf.out, stderr: () => buf.err };
 }
+
+/** The project every CLI test uses. */
+export const PROJECT_ID = 'e9993fc787d94b6c886cbaa340f9c0f4';
+/** The token the test emulators accept. */
+export const TOKEN = 'cli-test-token-0123456789';
+
+/** Environment for a CLI run against `url` with the test token. */
+export function emulatorEnv(url: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  return baseEnv({ VBS_ENDPOINT: url, HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, ...extra });
+}
