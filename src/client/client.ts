@@ -244,17 +244,23 @@ export class VbsClient {
     const policy = await this.getPolicy(policyId, { signal: o.signal, timeoutMs: remaining() });
     if (!policy) throw new VbsError('waitForJobs', `waitForJobs: policy ${policyId} does not exist in project ${this.projectId}`);
     const expected = policy.policy_resource_count ?? 0;
+    let jobs: Job[] = [];
+    const timedOut = (cause?: unknown): VbsTimeoutError => {
+      const running = jobs.filter((j) => !j.final).length;
+      const state = jobs.length === 0 ? 'no jobs' : `${running} of ${jobs.length} job(s) not final`;
+      return new VbsTimeoutError('waitForJobs', `waitForJobs: policy ${policyId} still had ${state} after ${timeoutMs / 1000} s`, cause);
+    };
     for (;;) {
-      const jobs = await this.jobsSince(policyId, o.since, { signal: o.signal, timeoutMs: remaining() });
+      try {
+        jobs = await this.jobsSince(policyId, o.since, { signal: o.signal, timeoutMs: remaining() });
+      } catch (e) {
+        // A poll cut short by the wait's own deadline is the wait timing out.
+        if (e instanceof VbsTimeoutError && this.now() >= deadline - 5) throw timedOut(e);
+        throw e;
+      }
       o.onProgress?.(jobs);
       if (waitSettled(jobs, expected, this.now() - start >= graceMs)) return jobs;
-      if (this.now() + pollMs >= deadline) {
-        const running = jobs.filter((j) => !j.final).length;
-        throw new VbsTimeoutError(
-          'waitForJobs',
-          `waitForJobs: policy ${policyId} still had ${jobs.length === 0 ? 'no jobs' : `${running} of ${jobs.length} job(s) not final`} after ${timeoutMs / 1000} s`,
-        );
-      }
+      if (this.now() + pollMs >= deadline) throw timedOut();
       await sleep(pollMs, o.signal).catch((e: unknown) => {
         throw new VbsAbortError('waitForJobs', e);
       });
