@@ -1,0 +1,63 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { PROJECT_ID, baseEnv, buildCli, emulatorEnv, runCli } from './support';
+
+/** Starts `vbs-backup emulator ...` and resolves with its first stdout line. */
+function startEmulatorProcess(args: string[]): Promise<{ child: ChildProcess; firstLine: string; output: () => string }> {
+  const child = spawn(process.execPath, [buildCli().bin, 'emulator', ...args], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no first line within 10 s; stderr: ${stderr}`)); }, 10000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const had = stdout.includes('\n');
+      stdout += d;
+      if (!had && stdout.includes('\n')) {
+        clearTimeout(timer);
+        resolve({ child, firstLine: stdout.split('\n')[0], output: () => stdout + stderr });
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited early with ${code}: ${stderr}`)); });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+describe('vbs-backup emulator', () => {
+  test.each(['SIGTERM', 'SIGINT'] as const)('prints "listening on" first, serves the API, stops on %s with exit 0', async (sig) => {
+    const token = 'emulator-cli-token-secret-42';
+    const { child, firstLine, output } = await startEmulatorProcess(['--port', '0', '--token', token, '--job-seconds', '0', '--project-id', PROJECT_ID]);
+    try {
+      expect(firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const url = firstLine.replace('listening on ', '');
+      expect(Number(new URL(url).port)).toBeGreaterThan(0);
+      const r = await runCli(['policies', '--json'], emulatorEnv(url, { HW_AUTH_TOKEN: token }));
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).policies.length).toBeGreaterThanOrEqual(1); // the default policy
+      const denied = await runCli(['policies'], emulatorEnv(url, { HW_AUTH_TOKEN: 'wrong-token-0000' }));
+      expect(denied.code).toBe(1);
+      child.kill(sig);
+      expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+      expect(output()).toContain(`${sig}: stopping the emulator`);
+      expect(output()).not.toContain(token);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('a port in use is a runtime failure (exit 1) that names the address', async () => {
+    const { child, firstLine } = await startEmulatorProcess(['--port', '0']);
+    try {
+      const port = new URL(firstLine.replace('listening on ', '')).port;
+      const r = await runCli(['emulator', '--port', port], baseEnv());
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error: cannot start the emulator on 127.0.0.1:${port}`);
+    } finally {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
+  });
+});
