@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { JobStatus, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../client/wire';
 import { CODES, serviceError } from './errors';
 import type { EmulatedPolicy } from './types';
-import { CreateInput, UpdateInput, requireObject } from './validation';
+import { CreateInput, UpdateInput, describe, requireObject } from './validation';
 
 /** Name of the policy every project starts with (the real one also starts with "default"). */
 export const DEFAULT_POLICY_NAME = 'default_policy';
@@ -144,7 +144,7 @@ export class Store {
     for (const item of items) {
       const id = item.resource_id;
       if (item.resource_type !== 'volume') {
-        result.fail_resources.push(failed(id, CODES.resourceType, `resource_type must be "volume", got ${JSON.stringify(item.resource_type ?? null)}`));
+        result.fail_resources.push(failed(id, CODES.resourceType, `resource_type must be "volume", got ${describe(item.resource_type)}`));
       } else if (!VOLUME_ID.test(id)) {
         result.fail_resources.push(failed(id, CODES.resourceInvalid, 'resource_id must be a volume id of 1-64 characters A-Z a-z 0-9 _ -'));
       } else if (!policy.volumes.includes(id) && policy.volumes.length >= MAX_VOLUMES_PER_POLICY) {

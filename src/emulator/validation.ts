@@ -19,18 +19,22 @@ const TAG_FORBIDDEN = /[\u0000-\u001f=*<>\\,|/]/;
 /** A JSON object, as opposed to an array, null or a scalar. */
 export type JsonObject = Record<string, unknown>;
 
-/** Throws 400 `AutoBackup.0221` when any string in the value contains `<` or `>`. */
+/**
+ * Throws 400 `AutoBackup.0221` when any string (or key) in the value contains `<` or `>`.
+ * Iterative, so a deeply nested body cannot overflow the stack.
+ */
 export function assertNoAngleBrackets(value: unknown, where: string): void {
-  if (typeof value === 'string') {
-    if (value.includes('<') || value.includes('>')) {
-      throw serviceError(CODES.angleBrackets, `${where} contains '<' or '>', which the API refuses`);
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertNoAngleBrackets(v, `${where}[${i}]`));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      assertNoAngleBrackets(k, `${where} key`);
-      assertNoAngleBrackets(v, `${where}.${k}`);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v === 'string') {
+      if (v.includes('<') || v.includes('>')) {
+        throw serviceError(CODES.angleBrackets, `${where} contains '<' or '>', which the API refuses (near ${describe(v)})`);
+      }
+    } else if (Array.isArray(v)) {
+      for (const item of v) pending.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) pending.push(k, item);
     }
   }
 }
@@ -228,6 +232,11 @@ function integerIn(value: unknown, min: number, max: number, name: string, code:
 /** A short, safe description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value) ?? String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    json = Array.isArray(value) ? 'an array' : typeof value; // too deep or cyclic to print
+  }
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
