@@ -1,12 +1,12 @@
 import { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';
 import {
   DataResource,
-  dependable,
+  IResolvable,
   ITerraformDependable,
   LocalExecProvisioner,
   TerraformResource,
-  TerraformSelf,
   TerraformStack,
+  Token,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { hookExecutorPath } from './executor';
@@ -109,8 +109,17 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
  * `${self.triggers.<key>}` (null_resource) or `${self.triggers_replace.<key>}` (terraform_data).
  */
 export function selfTrigger(kind: HookResource, key: string): string {
+  return `\${${selfTriggerExpression(kind, key)}}`;
+}
+
+/**
+ * The bare expression for one of the resource's own trigger values (`self.triggers.<key>`),
+ * to embed in a larger Terraform expression. Plain strings rather than cdktf tokens: a
+ * token records a stack trace, and a stack of hundreds of hooks would pay for each.
+ */
+export function selfTriggerExpression(kind: HookResource, key: string): string {
   const attribute = kind === HookResource.TERRAFORM_DATA ? 'triggers_replace' : 'triggers';
-  return TerraformSelf.getString(`${attribute}.${key}`);
+  return `self.${attribute}.${key}`;
 }
 
 /** `resource` waits for `on` (a `depends_on` entry), once. */
@@ -121,7 +130,22 @@ export function addDependency(resource: TerraformResource, on: TerraformResource
   }
   marker.add(on);
   dependencyMarkers.set(resource, marker);
-  resource.dependsOn = [...(resource.dependsOn ?? []), dependable(on)];
+  resource.dependsOn = [...(resource.dependsOn ?? []), producedString(() => `${on.terraformResourceType}.${on.friendlyUniqueId}`)];
+}
+
+/**
+ * A string token whose value `produce` computes when the stack is synthesized (so later
+ * changes, such as volumes added or a logical id overridden, are seen). Like cdktf's
+ * `Lazy.stringValue` but without recording a stack trace per token, which dominates the
+ * synth time of stacks with hundreds of hooks.
+ */
+export function producedString(produce: () => string): string {
+  const resolvable: IResolvable = {
+    creationStack: [],
+    resolve: () => produce(),
+    toString: () => 'VbsBackupProducedString',
+  };
+  return Token.asString(resolvable);
 }
 const dependencyMarkers = new WeakMap<TerraformResource, Set<TerraformResource>>();
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Fn, Lazy, TerraformResource, TerraformSelf } from 'cdktf';
+import { TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
   connectionEnvironment,
@@ -9,12 +9,19 @@ import {
   VbsConnection,
 } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
-import { createHookResource, HookResource, resolveHookResource, selfTrigger } from '../core/hook-resource';
+import {
+  createHookResource,
+  HookResource,
+  producedString,
+  resolveHookResource,
+  selfTrigger,
+  selfTriggerExpression,
+} from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';
 import { BackupPolicyTrigger, BackupPolicyTriggerOptions } from '../trigger/trigger';
 import { RemovalPolicy, Retention } from './retention';
 import { Schedule } from './schedule';
-import { PolicySpec, validateTags, validateVolumeId } from './spec';
+import { PolicySpec, renderSpec, validateTags, validateVolumeId } from './spec';
 
 /**
  * A VBS backup policy that triggers can run: one this stack manages (`new BackupPolicy`) or
@@ -225,15 +232,14 @@ export class BackupPolicy extends BackupPolicyBase {
       tags,
     });
     // Built when the stack is synthesized, so volumes added later are in it.
-    const specJson = Lazy.stringValue({ produce: () => Fn.jsonencode(this.spec()) });
-    const revision = Lazy.stringValue({ produce: () => Fn.substr(Fn.sha256(Fn.jsonencode(this.spec())), 0, 16) });
+    const specJson = producedString(() => renderSpec(this.spec()).json);
+    const revision = producedString(() => renderSpec(this.spec()).revision);
 
     const kind = resolveHookResource(this, props.hookResource);
     const self = (key: string) => selfTrigger(kind, key);
     // Per resource instance (ADR 2): whatever made Terraform replace it, the old instance's
     // destroy step never deletes a policy the new one has taken over.
-    const instanceRevision = (revisionRef: string) =>
-      Fn.substr(Fn.sha256(Fn.join('/', [revisionRef, TerraformSelf.getString('id')])), 0, 16);
+    const instanceRevision = `\${substr(sha256(join("/", [${selfTriggerExpression(kind, 'revision')}, self.id])), 0, 16)}`;
 
     this.resource = createHookResource(this, 'Policy', {
       kind,
@@ -249,7 +255,7 @@ export class BackupPolicy extends BackupPolicyBase {
           command: HOOK_COMMANDS.policyApply,
           environment: {
             [HOOK_ENV.identity]: this.identity,
-            [HOOK_ENV.revision]: instanceRevision(self('revision')),
+            [HOOK_ENV.revision]: instanceRevision,
             [HOOK_ENV.spec]: specJson,
             ...connectionEnvironment(this.connection),
           },
@@ -259,7 +265,7 @@ export class BackupPolicy extends BackupPolicyBase {
           when: 'destroy',
           environment: {
             [HOOK_ENV.identity]: self('identity'),
-            [HOOK_ENV.revision]: instanceRevision(self('revision')),
+            [HOOK_ENV.revision]: instanceRevision,
             [HOOK_ENV.removal]: self('removal'),
             ...connectionEnvironmentFromSelf(this.connection, self),
           },

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { WireScheduledPolicy } from '../client/wire';
+import { Fn, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { MARKER_TAG_KEY, MAX_POLICY_TAGS } from '../core/contract';
 import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation';
@@ -14,6 +16,60 @@ export interface PolicySpec {
   readonly time_zone?: string;
   readonly volume_ids: string[];
   readonly tags: Record<string, string>;
+}
+
+/**
+ * The spec as `VBS_HOOK_SPEC` JSON and its revision (first 16 hex of sha256 of that JSON).
+ *
+ * With tokens inside (volume ids, names from variables...) both are Terraform expressions
+ * (`jsonencode`, `sha256`) resolved at apply. Without, both are computed here, byte for byte
+ * what Terraform would compute (sorted keys, compact, Go's escaping), which keeps large stacks
+ * fast to synthesize and the plan readable.
+ */
+export function renderSpec(spec: PolicySpec): { json: string; revision: string } {
+  if (containsTokens(spec)) {
+    return {
+      json: Fn.jsonencode(spec),
+      revision: Fn.substr(Fn.sha256(Fn.jsonencode(spec)), 0, 16),
+    };
+  }
+  const json = terraformJson(spec);
+  return { json, revision: createHash('sha256').update(json).digest('hex').slice(0, 16) };
+}
+
+function containsTokens(value: unknown): boolean {
+  if (Token.isUnresolved(value)) {
+    return true;
+  }
+  if (Array.isArray(value)) {
+    return value.some(containsTokens);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => Token.isUnresolved(key) || containsTokens(item));
+  }
+  return false;
+}
+
+/** Terraform's `jsonencode` of a literal value: keys sorted, no spaces, `<>&` escaped as Go does. */
+export function terraformJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortKeys);
+  }
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) {
+        sorted[key] = sortKeys(item);
+      }
+    }
+    return sorted;
+  }
+  return value;
 }
 
 const TAG_KEY_PATTERN = /^[A-Za-z0-9_-]{1,36}$/;

@@ -129,11 +129,9 @@ export class BackupPolicyTrigger extends Construct {
       [HOOK_ENV.timeout]: String(timeoutSeconds),
       [HOOK_ENV.failureMode]: props.failureMode ?? FailureMode.FAIL,
     };
-    const dependsOn = [...props.policy.hookResources];
 
     this.runResource = createHookResource(this, 'Run', {
       kind,
-      dependsOn,
       triggers: {
         policy: props.policy.policyIdentity,
         ...connectionTriggers(connection),
@@ -164,7 +162,6 @@ export class BackupPolicyTrigger extends Construct {
       }
       this.beforeDestroyResource = createHookResource(this, 'BeforeDestroy', {
         kind,
-        dependsOn,
         triggers: { ...referenceTriggers, ...connectionTriggers(connection) },
         commands: [
           {
@@ -182,7 +179,8 @@ export class BackupPolicyTrigger extends Construct {
       this.hookResources.push(this.beforeDestroyResource);
     }
 
-    this.executeAfter(...(props.executeAfter ?? []));
+    // The policy must exist before it runs, and outlive the run-before-destroy.
+    this.executeAfter(...props.policy.hookResources, ...(props.executeAfter ?? []));
     this.executeBefore(...(props.executeBefore ?? []));
   }
 

@@ -5,6 +5,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { HookResource } from '../../src/core';
 import { BackupPolicy, RemovalPolicy, Retention, Schedule, Weekday } from '../../src/policy';
 import { BackupPolicyProps } from '../../src/policy/policy';
+import { terraformJson } from '../../src/policy/spec';
 import { localExecs, newStack, POLICY_ID, PROJECT_ID, resourceNamed, synthJson, VOLUME_A, VOLUME_B } from '../core/synth';
 
 Testing.setupJest();
@@ -34,11 +35,7 @@ describe('managed BackupPolicy: the hook resource (ADR 2)', () => {
       lifecycle: { create_before_destroy: true },
     });
     const { res } = managed(stack);
-    expect(res.triggers).toEqual({
-      identity: p.identity,
-      revision: expect.stringMatching(/^\$\{substr\(sha256\(jsonencode\(\{"name" = "nightly-db", .*\}\)\), 0, 16\)\}$/),
-      removal: 'destroy',
-    });
+    expect(res.triggers).toEqual({ identity: p.identity, revision: expect.stringMatching(/^[0-9a-f]{16}$/), removal: 'destroy' });
   });
 
   test('identity is the first 16 hex of sha256 of the construct path', () => {
@@ -61,7 +58,7 @@ describe('managed BackupPolicy: the hook resource (ADR 2)', () => {
     expect(apply.environment).toEqual({
       VBS_HOOK_IDENTITY: p.identity,
       VBS_HOOK_REVISION: '${substr(sha256(join("/", [self.triggers.revision, self.id])), 0, 16)}',
-      VBS_HOOK_SPEC: expect.stringMatching(/^\$\{jsonencode\(/),
+      VBS_HOOK_SPEC: expect.stringMatching(/^\{"name":"nightly-db",/),
     });
   });
 
@@ -117,54 +114,102 @@ describe('managed BackupPolicy: the hook resource (ADR 2)', () => {
 });
 
 describe('managed BackupPolicy: the spec', () => {
+  /** The literal spec, parsed, and its revision trigger. */
+  function literalSpec(stack: TerraformStack) {
+    const { spec, res } = managed(stack);
+    return { spec: JSON.parse(spec), text: spec, revision: res.triggers.revision as string };
+  }
+
   test('defaults: enabled, not keeping the first monthly backup, no volumes, no tags', () => {
     const stack = newStack();
     policy(stack);
-    expect(managed(stack).spec).toBe(
-      '${jsonencode({"name" = "nightly-db", "scheduled_policy" = {"start_time" = "02:00", "frequency" = 1, ' +
-        '"rentention_num" = 7, "remain_first_backup_of_curMonth" = "N", "status" = "ON"}, "volume_ids" = [], "tags" = {}})}',
+    expect(literalSpec(stack).spec).toEqual({
+      name: 'nightly-db',
+      scheduled_policy: {
+        start_time: '02:00',
+        frequency: 1,
+        rentention_num: 7,
+        remain_first_backup_of_curMonth: 'N',
+        status: 'ON',
+      },
+      volume_ids: [],
+      tags: {},
+    });
+  });
+
+  test("a literal spec is Terraform's jsonencode text and the revision its sha256, computed at synth", () => {
+    const stack = newStack();
+    policy(stack, { tags: { team: 'db' } });
+    const { text, revision } = literalSpec(stack);
+    expect(text).toBe(
+      '{"name":"nightly-db","scheduled_policy":{"frequency":1,"remain_first_backup_of_curMonth":"N","rentention_num":7,' +
+        '"start_time":"02:00","status":"ON"},"tags":{"team":"db"},"volume_ids":[]}',
     );
+    expect(revision).toBe(createHash('sha256').update(text).digest('hex').slice(0, 16));
+  });
+
+  test('the revision changes with the spec', () => {
+    const one = newStack();
+    const two = newStack();
+    policy(one);
+    policy(two, { retention: Retention.count(8) });
+    expect(literalSpec(one).revision).not.toBe(literalSpec(two).revision);
   });
 
   test('enabled false, retainFirstBackupOfMonth, Retention.days, tags', () => {
     const stack = newStack();
     policy(stack, { enabled: false, retainFirstBackupOfMonth: true, retention: Retention.days(30), tags: { team: 'db', env: 'prod' } });
-    const { spec } = managed(stack);
-    expect(spec).toContain('"rentention_day" = 30, "remain_first_backup_of_curMonth" = "Y", "status" = "OFF"');
-    expect(spec).not.toContain('rentention_num');
-    expect(spec).toContain('"tags" = {"team" = "db", "env" = "prod"}');
+    const { spec } = literalSpec(stack);
+    expect(spec.scheduled_policy).toEqual({
+      start_time: '02:00',
+      frequency: 1,
+      rentention_day: 30,
+      remain_first_backup_of_curMonth: 'Y',
+      status: 'OFF',
+    });
+    expect(spec.tags).toEqual({ team: 'db', env: 'prod' });
   });
 
   test('everyNDays sets the frequency', () => {
     const stack = newStack();
     policy(stack, { schedule: Schedule.everyNDays(3, ['14:00', '02:00']) });
-    expect(managed(stack).spec).toContain('{"start_time" = "02:00,14:00", "frequency" = 3,');
+    expect(literalSpec(stack).spec.scheduled_policy).toMatchObject({ start_time: '02:00,14:00', frequency: 3 });
   });
 
   test('weekly sets week_frequency in wire order and no frequency', () => {
     const stack = newStack();
     policy(stack, { schedule: Schedule.weekly([Weekday.THU, Weekday.SUN, Weekday.MON], ['02:00']) });
-    const { spec } = managed(stack);
-    expect(spec).toContain('"week_frequency" = ["SUN", "MON", "THU"]');
-    expect(spec).not.toContain('"frequency"');
+    const { scheduled_policy } = literalSpec(stack).spec;
+    expect(scheduled_policy.week_frequency).toEqual(['SUN', 'MON', 'THU']);
+    expect(scheduled_policy).not.toHaveProperty('frequency');
   });
 
   test('a time zone is sent and start times are ordered by local time', () => {
     const stack = newStack();
     policy(stack, { schedule: Schedule.daily(['00:00', '02:00', '22:00'], { timeZone: 'UTC+02:00' }) });
-    const { spec } = managed(stack);
-    expect(spec).toContain('"start_time" = "22:00,00:00,02:00"');
-    expect(spec).toContain('"time_zone" = "UTC+02:00"');
+    const { spec } = literalSpec(stack);
+    expect(spec.scheduled_policy.start_time).toBe('22:00,00:00,02:00');
+    expect(spec.time_zone).toBe('UTC+02:00');
   });
 
-  test('volume ids: literals, tokens, and volumes added after construction', () => {
+  test('volume ids: literals, tokens, and volumes added after construction, rendered with jsonencode at apply', () => {
     const stack = newStack();
     const volume = new resource.Resource(stack, 'Volume');
     const p = policy(stack, { volumeIds: [VOLUME_A, volume.id] });
     p.addVolume(VOLUME_B);
     const { spec, res } = managed(stack);
-    expect(spec).toContain(`"volume_ids" = ["${VOLUME_A}", null_resource.Volume.id, "${VOLUME_B}"]`);
-    expect(res.triggers.revision).toContain(`"volume_ids" = ["${VOLUME_A}", null_resource.Volume.id, "${VOLUME_B}"]`);
+    const volumes = `"volume_ids" = ["${VOLUME_A}", null_resource.Volume.id, "${VOLUME_B}"]`;
+    expect(spec).toMatch(/^\$\{jsonencode\(\{"name" = "nightly-db", /);
+    expect(spec).toContain(volumes);
+    expect(res.triggers.revision).toMatch(/^\$\{substr\(sha256\(jsonencode\(/);
+    expect(res.triggers.revision).toContain(volumes);
+  });
+
+  test('a literal volume added after construction is in the spec', () => {
+    const stack = newStack();
+    const p = policy(stack, { volumeIds: [VOLUME_A] });
+    p.addVolume(VOLUME_B);
+    expect(literalSpec(stack).spec.volume_ids).toEqual([VOLUME_A, VOLUME_B]);
   });
 });
 
@@ -191,5 +236,13 @@ describe('existing policies', () => {
     const stack = newStack();
     const other = new resource.Resource(stack, 'Other');
     expect(() => BackupPolicy.fromPolicyId(stack, 'Existing', other.id)).not.toThrow();
+  });
+});
+
+describe('terraformJson', () => {
+  test("matches Terraform's jsonencode: sorted keys, compact, <>& escaped as Go does", () => {
+    expect(terraformJson({ b: [2, { z: 'a<b>&c', a: null }], a: 'x' })).toBe(
+      '{"a":"x","b":[2,{"a":null,"z":"a\\u003cb\\u003e\\u0026c"}]}',
+    );
   });
 });

@@ -1,0 +1,58 @@
+import { TerraformVariable } from 'cdktf';
+import { BackupPolicy } from '../../src/policy';
+import { BackupPolicyTrigger, Rerun } from '../../src/trigger';
+import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
+import { newStack, POLICY_ID, resourceNamed, synthJson } from '../core/synth';
+
+function make(options: BackupPolicyTriggerOptions) {
+  const stack = newStack();
+  const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+  return new BackupPolicyTrigger(stack, 'Backup', { policy, ...options });
+}
+
+/** One row per validation message. */
+const cases: [string, BackupPolicyTriggerOptions, string][] = [
+  [
+    'timeoutSeconds',
+    { timeoutSeconds: 0 },
+    'stack/Backup: timeoutSeconds 0 is out of range; allowed: a whole number from 1 to 86400',
+  ],
+  [
+    'onChange without values',
+    { rerun: Rerun.onChange({}) },
+    'stack/Backup: rerun {} has no values to watch; allowed: Rerun.onChange with at least one value, or Rerun.once() to run only on the first apply',
+  ],
+  [
+    'onChange key',
+    { rerun: Rerun.onChange({ 'app version': '1' }) },
+    'stack/Backup: rerun key "app version" is not a valid key; allowed: 1 to 64 characters, each a letter, a digit, "_" or "-"',
+  ],
+  [
+    'connection (checked here too)',
+    { connection: { endpoint: 'not a url' } },
+    'stack/Backup: connection.endpoint "not a url" is not an http(s) URL',
+  ],
+];
+
+describe('BackupPolicyTrigger validation', () => {
+  test.each(cases)('%s', (_rule, options, message) => {
+    expect(() => make(options)).toThrow(message);
+  });
+
+  test.each([1, 86400])('timeoutSeconds %d is allowed', (timeoutSeconds) => {
+    expect(() => make({ timeoutSeconds })).not.toThrow();
+  });
+
+  test('a fractional timeout is rejected', () => {
+    expect(() => make({ timeoutSeconds: 1.5 })).toThrow('timeoutSeconds 1.5 is out of range');
+  });
+
+  test('a token timeout is not checked and reaches the environment', () => {
+    const stack = newStack();
+    const timeout = new TerraformVariable(stack, 'timeout', { type: 'number' }).numberValue;
+    const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+    new BackupPolicyTrigger(stack, 'Backup', { policy, timeoutSeconds: timeout });
+    const run = resourceNamed(synthJson(stack), 'null_resource', 'Backup_Run');
+    expect(run.provisioner[0]['local-exec'].environment.VBS_HOOK_TIMEOUT).toBe('${var.timeout}');
+  });
+});
