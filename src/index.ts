@@ -1,1 +1,5 @@
-export * from './client/wire';
+export * from './policy';
+export * from './trigger';
+export * from './core';
+export * from './client';
+export * from './emulator';

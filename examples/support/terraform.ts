@@ -1,5 +1,6 @@
 /**
- * Runs the real `terraform` binary offline for the end-to-end suites.
+ * Runs the real `terraform` binary offline: for the quickstart demo, the benchmarks and the
+ * end-to-end suites.
  *
  * Every run gets its own CLI config (an empty file), CHECKPOINT_DISABLE and a data dir inside its
  * own temp folder, so nothing from the machine's Terraform setup leaks in. Providers cannot be

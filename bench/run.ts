@@ -1,0 +1,245 @@
+/**
+ * `npm run bench [-- NAME...]`: the quality bars of design.md, each as a ratio of two things
+ * measured side by side (interleaved) in this one run, with medians. Names: cold-start, client,
+ * synth, emulator, apply. Nothing here asserts; the numbers go into the README and issue notes.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
+import { request, Agent } from 'undici';
+import { BackupPolicy, BackupPolicyTrigger, Credentials, HookResource, Retention, Schedule, VbsClient, startEmulator } from 'cdktf-vbs-backup';
+import { Terraform } from '../examples/support/terraform';
+import { fmt, interleave, median, ratioLine, startServerProcess, timeSpawn } from './stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'lib', 'cli', 'bin.js');
+const HOOK = path.join(ROOT, 'lib', 'hook', 'vbs-backup-hook.js');
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const TOKEN = 'bench-token';
+const VOLUME = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+
+function print(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+async function emulatorProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
+  return startServerProcess([CLI, 'emulator', '--port', '0', '--job-seconds', '0', '--token', TOKEN, '--project-id', PROJECT]);
+}
+
+async function makePolicies(url: string, count: number): Promise<string[]> {
+  const client = new VbsClient({ endpoint: url, projectId: PROJECT, region: 'eu-de', credentials: Credentials.token(TOKEN) });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = await client.createPolicy({
+      backup_policy_name: `bench-${i}`,
+      scheduled_policy: { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' },
+    });
+    await client.associateVolumes(id, [VOLUME(i + 1)]);
+    ids.push(id);
+  }
+  await client.close();
+  return ids;
+}
+
+async function coldStart(): Promise<void> {
+  const emu = await emulatorProcess();
+  try {
+    const [policyId] = await makePolicies(emu.url, 1);
+    const env = { ...process.env, VBS_ENDPOINT: emu.url, HW_PROJECT_ID: PROJECT, HW_REGION_NAME: 'eu-de', HW_AUTH_TOKEN: TOKEN };
+    const base = () => timeSpawn(process.execPath, ['-e', '']);
+    const hook = () => timeSpawn(process.execPath, [HOOK, 'execute', '--policy-id', policyId], env);
+    const cli = () => timeSpawn(process.execPath, [CLI, 'execute', '--policy-id', policyId], env);
+    const h = await interleave(21, hook, base);
+    print(ratioLine('hook cold start (bundled executor `execute` against the emulator vs node -e "")', h.a, h.b, fmt, 'goal <= 1.5'));
+    const c = await interleave(11, cli, base);
+    print(ratioLine('  same with the unbundled CLI lib/cli/bin.js', c.a, c.b, fmt, 'informational'));
+  } finally {
+    await emu.stop();
+  }
+}
+
+async function client(): Promise<void> {
+  const emu = await emulatorProcess();
+  try {
+    const ids = await makePolicies(emu.url, 16);
+    const total = 2000;
+    const concurrency = 16;
+    const vbs = new VbsClient({ endpoint: emu.url, projectId: PROJECT, region: 'eu-de', credentials: Credentials.token(TOKEN), connections: concurrency });
+    const agent = new Agent({ connections: concurrency });
+    const run = async (call: (policyId: string) => Promise<void>): Promise<number> => {
+      let next = 0;
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
+        while (next < total) {
+          next++;
+          await call(ids[w]);
+        }
+      }));
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const viaClient = () => run(async (id) => { await vbs.executePolicy(id); });
+    const viaUndici = () => run(async (id) => {
+      const r = await request(`${emu.url}/v2/${PROJECT}/backuppolicy/${id}/action`, {
+        method: 'POST', dispatcher: agent, headers: { 'x-auth-token': TOKEN, 'content-type': 'application/json' },
+      });
+      await r.body.dump();
+      if (r.statusCode !== 204) throw new Error(`execute returned ${r.statusCode}`);
+    });
+    const s = await interleave(7, viaClient, viaUndici);
+    print(ratioLine(`client overhead (${total} executes, concurrency ${concurrency}: VbsClient vs raw undici.request)`, s.a, s.b, fmt, 'goal <= 1.1'));
+    await vbs.close();
+    await agent.close();
+  } finally {
+    await emu.stop();
+  }
+}
+
+function synthStack(build: (stack: TerraformStack) => void): number {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-bench-synth-'));
+  const t0 = process.hrtime.bigint();
+  const app = new App({ outdir, context: { 'cdktf-vbs-backup:hookResource': 'null_resource' } });
+  const stack = new TerraformStack(app, 'bench');
+  new LocalBackend(stack, { path: 'terraform.tfstate' });
+  build(stack);
+  app.synth();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return ms;
+}
+
+function policiesAndTriggers(n: number) {
+  return (stack: TerraformStack) => {
+    for (let i = 0; i < n; i++) {
+      const policy = new BackupPolicy(stack, `P${i}`, {
+        policyName: `p-${i}`, schedule: Schedule.daily(['02:00']), retention: Retention.count(7), volumeIds: [VOLUME(i + 1)],
+      });
+      new BackupPolicyTrigger(stack, `T${i}`, { policy });
+    }
+  };
+}
+
+function bareHooks(n: number) {
+  return (stack: TerraformStack) => {
+    // The same shape of work without the library: hook resources with a local-exec each.
+    new (require('@cdktf/provider-null').provider.NullProvider)(stack, 'null');
+    const NullResource = require('@cdktf/provider-null').resource.Resource;
+    for (let i = 0; i < n; i++) {
+      new NullResource(stack, `H${i}`, {
+        triggers: { policy: `p-${i}` },
+        provisioners: [{ type: 'local-exec', command: 'run', interpreter: ['node', 'hook.js'], environment: { VBS_HOOK_POLICY_NAME: `p-${i}` } }],
+      });
+    }
+  };
+}
+
+async function synth(): Promise<void> {
+  const s = await interleave(5, async () => synthStack(policiesAndTriggers(500)), async () => synthStack(bareHooks(1000)));
+  print(ratioLine('synth (500 policies + 500 triggers vs 1,000 bare null_resource hooks)', s.a, s.b, fmt, 'goal <= 1.3'));
+  const growth: string[] = [];
+  for (const n of [100, 250, 500]) {
+    const t: number[] = [];
+    for (let i = 0; i < 3; i++) t.push(synthStack(policiesAndTriggers(n)));
+    growth.push(`${n}+${n}: ${fmt(median(t))} (${(median(t) / n).toFixed(2)} ms per pair)`);
+  }
+  print(`  growth: ${growth.join(', ')}`);
+}
+
+async function loadRate(url: string, policyId: string, seconds: number): Promise<number> {
+  const agent = new Agent({ connections: 32 });
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: 32 }, async (_, w) => {
+    let i = w;
+    while (Date.now() < deadline) {
+      const exec = i++ % 2 === 0;
+      const r = await request(exec ? `${url}/v2/${PROJECT}/backuppolicy/${policyId}/action` : `${url}/v2/${PROJECT}/backuppolicy/${policyId}/backuptasks?limit=10`, {
+        method: exec ? 'POST' : 'GET', dispatcher: agent, headers: { 'x-auth-token': TOKEN },
+      });
+      await r.body.dump();
+      done++;
+    }
+  }));
+  await agent.close();
+  return done / seconds;
+}
+
+async function emulator(): Promise<void> {
+  const emu = await emulatorProcess();
+  const bare = await startServerProcess([path.join(ROOT, 'build', 'bench', 'bare-server.js')]);
+  try {
+    const [policyId] = await makePolicies(emu.url, 1);
+    const s = await interleave(5, () => loadRate(emu.url, policyId, 2), () => loadRate(bare.url, policyId, 2));
+    print(ratioLine('emulator request rate (execute + list jobs, 32 connections) vs bare node:http 204', s.a, s.b, (v) => `${v.toFixed(0)} req/s`, 'goal >= 0.5'));
+  } finally {
+    await emu.stop();
+    await bare.stop();
+  }
+}
+
+async function apply(): Promise<void> {
+  const em = await startEmulator({ tokens: [{ token: TOKEN, projectId: PROJECT }], jobSeconds: 0 });
+  const dirs: string[] = [];
+  try {
+    const [policyId] = await makePolicies(em.url, 1);
+    const synthTo = (name: string, build: (s: TerraformStack) => void): string => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-bench-apply-'));
+      dirs.push(outdir);
+      const app = new App({ outdir, context: { 'cdktf-vbs-backup:hookResource': 'terraform_data' } });
+      const stack = new TerraformStack(app, name);
+      new LocalBackend(stack, { path: 'terraform.tfstate' });
+      build(stack);
+      app.synth();
+      return path.join(outdir, 'stacks', name);
+    };
+    const withLib = synthTo('lib', (stack) => {
+      const policy = BackupPolicy.fromPolicyId(stack, 'Policy', policyId);
+      for (let i = 0; i < 50; i++) new BackupPolicyTrigger(stack, `T${i}`, { policy, hookResource: HookResource.TERRAFORM_DATA });
+    });
+    const bare = synthTo('bare', (stack) => {
+      for (let i = 0; i < 50; i++) {
+        new DataResource(stack, `H${i}`, { provisioners: [{ type: 'local-exec', command: '', interpreter: [process.execPath, '-e'] }] });
+      }
+    });
+    const env = { VBS_ENDPOINT: em.url, HW_PROJECT_ID: PROJECT, HW_REGION_NAME: 'eu-de', HW_AUTH_TOKEN: TOKEN };
+    const tfLib = new Terraform(withLib, env);
+    const tfBare = new Terraform(bare, env);
+    for (const tf of [tfLib, tfBare]) {
+      const r = await tf.init();
+      if (r.code !== 0) throw new Error(r.output);
+    }
+    const once = (tf: Terraform) => async () => {
+      fs.rmSync(path.join(tf.dir, 'terraform.tfstate'), { force: true });
+      const t0 = process.hrtime.bigint();
+      const r = await tf.apply(['-parallelism=10']);
+      if (r.code !== 0) throw new Error(r.output);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const before = em.executeCount(policyId);
+    const s = await interleave(3, once(tfLib), once(tfBare));
+    const runs = em.executeCount(policyId) - before;
+    print(ratioLine('terraform apply, 50 triggers vs 50 no-op local-exec hooks (parallelism 10)', s.a, s.b, fmt, `informational; ${runs} executes recorded for ${4 * 50} expected`));
+    tfLib.dispose();
+    tfBare.dispose();
+  } finally {
+    await em.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
+const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, synth, emulator, apply };
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
+  print(`cdktf-vbs-backup benchmarks on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    await bench();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
