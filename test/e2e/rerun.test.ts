@@ -1,0 +1,86 @@
+/**
+ * Real Terraform, offline: how often a trigger runs its policy. Every count is the number of
+ * executes the emulator answered 204 (its request log), never what the hooks say they did.
+ */
+import { TerraformStack } from 'cdktf';
+import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule } from '../../src';
+import { VOLUMES, apiEnv, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack } from './harness';
+
+jest.setTimeout(120_000);
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  requirePrerequisites();
+  emulator = await startE2eEmulator();
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+function policyWithTrigger(policyName: string, rerun?: Rerun) {
+  return (stack: TerraformStack): void => {
+    const policy = new BackupPolicy(stack, 'Policy', {
+      policyName,
+      schedule: Schedule.daily(['02:00']),
+      retention: Retention.count(7),
+      volumeIds: [VOLUMES[0], VOLUMES[1]],
+    });
+    new BackupPolicyTrigger(stack, 'Trigger', { policy, rerun });
+  };
+}
+
+test('Rerun.once: the first apply executes once, an unchanged re-apply does not, and plan sees no changes', async () => {
+  await withStack('rerun-once', apiEnv(emulator), policyWithTrigger('e2e-once'), async (sut) => {
+    // given a fresh stack: the first apply creates the policy and runs it once
+    ok(await sut.apply(), 'first apply');
+    const policy = policyNamed(emulator, 'e2e-once');
+    expect(policy.volume_ids.sort()).toEqual([VOLUMES[0], VOLUMES[1]]);
+    expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
+    expect(emulator.requests({ operation: 'executePolicy' }).filter((r) => r.policyId === policy.backup_policy_id)).toHaveLength(1);
+
+    // when nothing changed: plan reports no changes (exit 0 with -detailed-exitcode)
+    const plan = await sut.plan();
+    expect({ code: plan.code, output: plan.code === 0 ? '' : plan.output }).toEqual({ code: 0, output: '' });
+    expect(plan.output).toContain('No changes');
+
+    // and a re-apply runs nothing
+    const again = ok(await sut.apply(), 'unchanged re-apply');
+    expect(again.output).toContain('0 added, 0 changed, 0 destroyed');
+    expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
+  });
+});
+
+test('Rerun.onChange: a changed value executes once more, the same value does not', async () => {
+  const build = (release: string) => policyWithTrigger('e2e-onchange', Rerun.onChange({ release }));
+  await withStack('rerun-onchange', apiEnv(emulator), build('1.0.0'), async (sut) => {
+    ok(await sut.apply(), 'first apply');
+    const id = policyNamed(emulator, 'e2e-onchange').backup_policy_id;
+    expect(emulator.executeCount(id)).toBe(1);
+
+    // when the watched value changes
+    sut.resynth(build('1.0.1'));
+    ok(await sut.apply(), 'apply with release 1.0.1');
+    expect(emulator.executeCount(id)).toBe(2);
+
+    // when it stays the same
+    ok(await sut.apply(), 're-apply with release 1.0.1');
+    expect(emulator.executeCount(id)).toBe(2);
+    expect(policyNamed(emulator, 'e2e-onchange').backup_policy_id).toBe(id);
+  });
+});
+
+test('Rerun.everyApply: every apply executes once', async () => {
+  await withStack('rerun-every', apiEnv(emulator), policyWithTrigger('e2e-every', Rerun.everyApply()), async (sut) => {
+    ok(await sut.apply(), 'apply 1');
+    const id = policyNamed(emulator, 'e2e-every').backup_policy_id;
+    expect(emulator.executeCount(id)).toBe(1);
+    ok(await sut.apply(), 'apply 2');
+    expect(emulator.executeCount(id)).toBe(2);
+    ok(await sut.apply(), 'apply 3');
+    expect(emulator.executeCount(id)).toBe(3);
+    // the policy itself is untouched by the re-runs
+    expect(emulator.requests({ operation: 'createPolicy' }).filter((r) => r.policyId === id)).toHaveLength(1);
+  });
+});
