@@ -4,7 +4,7 @@
  */
 export { main, version, PUBLIC_COMMANDS, HOOK_COMMANDS } from './main';
 export { UsageError } from './args';
-export { CliIo, RedactingIo, SECRET_VARIABLES } from './io';
+export { CliIo, RedactingIo, SECRET_VARIABLES } from './runtime';
 export {
   PolicySpec, PolicyRef, HookConnection, TriggerInputs, PolicyApplyInputs, PolicyDestroyInputs,
   parsePolicySpec, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs,

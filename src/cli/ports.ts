@@ -1,12 +1,15 @@
 /**
- * The part of `VbsClient` (src/client) the CLI and the hooks use, as a structural interface.
- * Command logic depends on this, so it can be read and type-checked on its own; the real
- * client is created in connection.ts only (and loaded lazily, per command).
+ * The part of `VbsClient` (src/client) the CLI and the hooks use, as a structural interface,
+ * and the one place that creates the real client. Command logic depends on the interface and
+ * imports this file for types only; runtime.ts requires it lazily, inside `withClient`, so
+ * `--help`, `--version` and usage errors never load the client (or undici).
  */
+import { VbsClient } from '../client';
 import type {
   JobStatus, WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse,
   WireResourcesResponse,
 } from '../client/wire';
+import type { ConnectionArgs } from './args';
 
 /** Per-call options of the client. */
 export interface CallOptions {
@@ -63,4 +66,22 @@ export interface PolicyApi {
   listTenantTags(o?: CallOptions): Promise<{ key: string; values: string[] }[]>;
   queryPoliciesByTags(body: WireQueryByTagsRequest, o?: CallOptions): Promise<WireQueryByTagsResponse>;
   close(): Promise<void>;
+}
+
+/**
+ * A private client for one CLI or hook run. Explicit values (command-line options, or the
+ * `VBS_HOOK_*` connection variables) win over the environment, which the client reads itself
+ * (VBS_ENDPOINT, VBS_CLOUD, HW_/OS_ region, project and credentials).
+ *
+ * @throws VbsConfigError when the environment lacks credentials or a project id
+ */
+export function createClient(connection: ConnectionArgs, env: Record<string, string | undefined>): PolicyApi {
+  return new VbsClient({
+    endpoint: connection.endpoint,
+    region: connection.region,
+    projectId: connection.projectId,
+    env,
+    // A one-shot process: a small pool is enough and closes quickly.
+    connections: 4,
+  });
 }

@@ -1,10 +1,82 @@
 /**
- * Shared plumbing of the API commands: the client's lifetime, the overall deadline, and how a
- * failure becomes one printable message (operation, HTTP status, code and message; never a
- * credential: the io redacts, and the client's messages carry none).
+ * Shared plumbing of the commands: where output goes (results on stdout, progress on stderr,
+ * every line redacted), the client's lifetime, the overall deadline, and how a failure becomes
+ * one printable message (operation, HTTP status, code and message; never a credential).
  */
 import type { ConnectionArgs } from './args';
 import type { PolicyApi } from './ports';
+
+/** Environment variables whose values are secrets and must never be printed. */
+export const SECRET_VARIABLES: readonly string[] = [
+  'HW_AUTH_TOKEN', 'OS_AUTH_TOKEN',
+  'HW_SECRET_KEY', 'OS_SECRET_KEY',
+  'HW_SECURITY_TOKEN', 'OS_SECURITY_TOKEN',
+  'HW_USER_PASSWORD', 'OS_PASSWORD',
+];
+
+/** Output channels and environment of one CLI run. */
+export interface CliIo {
+  /** The environment the command reads (VBS_*, HW_*, OS_*). */
+  readonly env: Record<string, string | undefined>;
+  /** Writes one result line to stdout. */
+  out(line: string): void;
+  /** Writes one progress, warning or error line to stderr. */
+  err(line: string): void;
+  /** Registers a value that must never appear in the output (e.g. an emulator token). */
+  addSecret(value: string): void;
+}
+
+/** A line writer with redaction. */
+export class RedactingIo implements CliIo {
+  private readonly secrets = new Set<string>();
+
+  /**
+   * @param env the environment; secrets of {@link SECRET_VARIABLES} are registered from it
+   * @param stdout sink for result lines
+   * @param stderr sink for progress lines
+   */
+  constructor(
+    readonly env: Record<string, string | undefined>,
+    private readonly stdout: (text: string) => void,
+    private readonly stderr: (text: string) => void,
+  ) {
+    for (const name of SECRET_VARIABLES) {
+      const v = env[name];
+      if (v) this.addSecret(v);
+    }
+  }
+
+  addSecret(value: string): void {
+    // Very short values would redact ordinary words; they are not credentials anyone uses.
+    if (value.length >= 4) this.secrets.add(value);
+  }
+
+  out(line: string): void {
+    this.stdout(`${this.redact(line)}\n`);
+  }
+
+  err(line: string): void {
+    this.stderr(`${this.redact(line)}\n`);
+  }
+
+  /** Replaces every registered secret in `text` with `***`. */
+  redact(text: string): string {
+    let result = text;
+    for (const s of this.secrets) {
+      if (result.includes(s)) result = result.split(s).join('***');
+    }
+    return result;
+  }
+}
+
+/** The io of the real process (process.stdout / process.stderr / process.env). */
+export function processIo(): RedactingIo {
+  return new RedactingIo(
+    process.env,
+    (t) => process.stdout.write(t),
+    (t) => process.stderr.write(t),
+  );
+}
 
 /** A bound on a whole command. */
 export interface Deadline {
@@ -33,7 +105,7 @@ export async function withClient<T>(
   fn: (api: PolicyApi) => Promise<T>,
 ): Promise<T> {
   useBaselineWasm();
-  const { createClient } = require('./connection') as typeof import('./connection');
+  const { createClient } = require('./ports') as typeof import('./ports');
   const api = createClient(connection, env);
   try {
     return await fn(api);

@@ -70,7 +70,7 @@ test('execute through lib/cli/bin.js loads the client but never cdktf, construct
   const r = await runCli(['execute', '--policy-id', policyId], { ...emulatorEnv(emulator.url), LOAD_LOG: rec.log }, { nodeArgs: rec.nodeArgs });
   expect(r.code).toBe(0);
   const loaded = rec.loaded();
-  expect(loaded).toEqual(expect.arrayContaining(['./main', './cmd-execute', '../client']));
+  expect(loaded).toEqual(expect.arrayContaining(['./main', './execute', '../client']));
   expect(loaded.filter((m) => /^(cdktf|constructs|@cdktf\/)/.test(m))).toEqual([]);
   expect(loaded.filter((m) => m.includes('emulator'))).toEqual([]);
 });

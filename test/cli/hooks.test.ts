@@ -186,6 +186,14 @@ describe('hook-trigger', () => {
     expect(r.stderr).toMatch(/^error: timed out after 1 s \(VBS_HOOK_TIMEOUT\)/m);
   });
 
+  test('VBS_HOOK_ENDPOINT and VBS_HOOK_PROJECT_ID win over VBS_ENDPOINT and HW_PROJECT_ID', async () => {
+    const r = await runCli(['hook-trigger'], emulatorEnv('http://127.0.0.1:9', {
+      HW_PROJECT_ID: 'b'.repeat(32), VBS_HOOK_ENDPOINT: emulator.url, VBS_HOOK_PROJECT_ID: PROJECT_ID, VBS_HOOK_POLICY_ID: id,
+    }));
+    expect(r.code).toBe(0);
+    expect(emulator.executeCount(id)).toBe(1);
+  });
+
   test('before destroy, a policy that is already gone is nothing to back up', async () => {
     const r = await hook('hook-trigger', { VBS_HOOK_POLICY_IDENTITY: 'ffffffffffffffff', VBS_HOOK_PHASE: 'destroy' });
     expect(r.code).toBe(0);

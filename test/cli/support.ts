@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RedactingIo } from '../../src/cli/io';
+import { RedactingIo } from '../../src/cli/runtime';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

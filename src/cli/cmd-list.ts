@@ -1,24 +1,26 @@
 /**
- * `vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]`
+ * The read-only commands:
+ *   vbs-backup policies [--json]
+ *   vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]
  */
 import {
   CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, isoOption, parseCommandLine, policySelector, stringOption,
 } from './args';
-import { jobToJson, jobsTable, policyLabel } from './format';
-import { COMMAND_HELP } from './help';
-import type { CliIo } from './io';
+import { jobToJson, jobsTable, policiesTable, policyLabel } from './format';
 import { resolvePolicy } from './lookup';
+import { COMMAND_HELP } from './main';
 import type { JobInfo, PolicyApi } from './ports';
-import { describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+import { CliIo, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
 
 const COMMAND = 'jobs';
+/** Bound of the list commands, seconds. */
+const TIMEOUT_SECONDS = 120;
 
 /** Jobs listed without --since. */
 export const DEFAULT_JOB_COUNT = 50;
 /** Upper bound of jobs listed with --since. */
 export const MAX_JOBS = 1000;
 const PAGE = 100;
-const TIMEOUT_SECONDS = 120;
 
 const OPTIONS: Record<string, OptionDef> = {
   'policy-id': { type: 'string' },
@@ -29,8 +31,8 @@ const OPTIONS: Record<string, OptionDef> = {
   ...HELP_OPTION,
 };
 
-/** Runs the command; resolves to the exit code. */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+/** Runs `vbs-backup jobs`; resolves to the exit code. */
+export async function runJobs(argv: string[], io: CliIo): Promise<number> {
   const values = parseCommandLine(COMMAND, argv, OPTIONS);
   if (values.help) {
     io.out(COMMAND_HELP[COMMAND]);
@@ -85,4 +87,37 @@ async function collectJobs(api: PolicyApi, policyId: string, since: Date | undef
     if (page.jobs.length < PAGE || offset + PAGE >= page.count) break;
   }
   return out;
+}
+
+
+const POLICIES_OPTIONS: Record<string, OptionDef> = {
+  json: { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+/** Runs `vbs-backup policies`; resolves to the exit code. */
+export async function runPolicies(argv: string[], io: CliIo): Promise<number> {
+  const values = parseCommandLine('policies', argv, POLICIES_OPTIONS);
+  if (values.help) {
+    io.out(COMMAND_HELP.policies);
+    return 0;
+  }
+  const connection = connectionArgs('policies', values);
+  const deadline = startDeadline(TIMEOUT_SECONDS, 'the policies command bound');
+  try {
+    return await withClient(connection, io.env, async (api) => {
+      const policies = await api.listPolicies({ signal: deadline.signal });
+      io.err(`${policies.length} backup polic${policies.length === 1 ? 'y' : 'ies'} in project ${api.projectId}`);
+      if (values.json === true) {
+        io.out(jsonDocument({ projectId: api.projectId, policies }));
+      } else {
+        for (const line of policiesTable(policies)) io.out(line);
+      }
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: ${describeFailure(err, deadline)}`);
+    return 1;
+  }
 }
