@@ -59,6 +59,8 @@ function validateFault(raw: unknown): Fault {
   check(f.drop === undefined || f.drop === 'before' || f.drop === 'after', 'drop', '"before" or "after"');
   check(f.jobStatus === undefined || f.jobStatus === 'EXECUTE_FAIL' || f.jobStatus === 'EXECUTE_TIMEOUT', 'jobStatus', '"EXECUTE_FAIL" or "EXECUTE_TIMEOUT"');
   check(f.failReason === undefined || typeof f.failReason === 'string', 'failReason', 'a string');
+  check(f.afterProcessing === undefined || typeof f.afterProcessing === 'boolean', 'afterProcessing', 'true or false');
+  if (f.afterProcessing === true && f.status === undefined) throw controlError('fault.afterProcessing needs a status to answer with');
   if (f.jobStatus !== undefined && f.operation !== 'executePolicy') throw controlError('fault.jobStatus only applies to operation executePolicy');
   return { ...(f as unknown as Fault) };
 }

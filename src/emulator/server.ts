@@ -134,7 +134,7 @@ class Runtime implements ControlTarget {
         res.socket?.destroy();
         return;
       }
-      if (fault?.status !== undefined) {
+      if (fault?.status !== undefined && !fault.afterProcessing) {
         const injected = faultResponse(fault, route.operation, requestId);
         record(injected.status);
         send(res, injected.status, injected.body);
@@ -149,6 +149,12 @@ class Runtime implements ControlTarget {
       record(result.status);
       if (fault?.drop === 'after') {
         res.socket?.destroy();
+        return;
+      }
+      if (fault?.status !== undefined) {
+        // afterProcessing: the change is made, the client is told it failed.
+        const injected = faultResponse(fault, route.operation, requestId);
+        send(res, injected.status, injected.body);
         return;
       }
       send(res, result.status, result.body, result.headers);

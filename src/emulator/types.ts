@@ -152,6 +152,13 @@ export interface Fault {
    */
   readonly status?: number;
   /**
+   * With `status`: process the request first, then answer with the injected status instead of
+   * the real one (a gateway that failed after its backend did the work: the change is made, the
+   * client sees an error).
+   * @default false - the injected status replaces processing
+   */
+  readonly afterProcessing?: boolean;
+  /**
    * Body for `status` (JSON-encoded unless a string).
    * @default - an error body in the shape that fits the status
    */
