@@ -67,6 +67,8 @@ export interface CallerConfig {
   readonly http: HttpPools;
   readonly schedule: RetrySchedule;
   readonly attemptTimeoutMs: number;
+  /** Attempts allowed while the server answers 429 (refused, so safe to retry). */
+  readonly throttledAttempts: number;
   readonly callTimeoutMs: number;
   readonly random: () => number;
   readonly now: () => number;
@@ -102,6 +104,7 @@ export class Caller {
         }
         let error!: VbsError;
         let retryAfterMs: number | undefined;
+        let throttled = false;
         let outcome: { response: HttpResponse; tokenUsed?: string } | undefined;
         try {
           outcome = await this.attempt(spec, signal, deadline);
@@ -123,11 +126,12 @@ export class Caller {
             continue;
           }
           if (!RETRYABLE_STATUSES.has(response.status)) throw error;
-          if (response.status !== 429) ambiguous = true;
+          throttled = response.status === 429;
+          if (!throttled) ambiguous = true;
           retryAfterMs = parseRetryAfter(headerString(response.headers, 'retry-after'), now());
         }
         if (ambiguous && !spec.idempotent && !spec.checkBeforeResend) throw error;
-        if (attempt >= schedule.maxAttempts) throw error;
+        if (attempt >= (throttled ? Math.max(schedule.maxAttempts, this.cfg.throttledAttempts) : schedule.maxAttempts)) throw error;
         const delayMs = nextDelay(attempt, schedule, this.cfg.random, retryAfterMs);
         if (now() + delayMs >= deadline) throw error;
         this.cfg.onRetry?.({ operation: spec.operation, attempt, delayMs, error });

@@ -11,7 +11,7 @@ import {
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { HttpPools } from './http';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
-import { retrySchedule, RetryOptions, sleep } from './retry';
+import { retrySchedule, RetryOptions, sleep, throttledAttempts } from './retry';
 import {
   WireJobList, WirePolicy, WirePolicyIdResponse, WirePolicyList, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse,
   WireResourcesResponse, WireTagList, WireTenantTagList,
@@ -35,7 +35,7 @@ export interface VbsClientOptions {
   readonly attemptTimeoutMs?: number;
   /** Bound of a whole call, retries included, when the call gives no timeoutMs. @default 120000 */
   readonly callTimeoutMs?: number;
-  /** Retry schedule. @default - 6 attempts, 250 ms base, 8000 ms cap */
+  /** Retry schedule. @default - 6 attempts (20 while throttled), 250 ms base, 8000 ms cap */
   readonly retry?: RetryOptions;
   /** Keep-alive connections per origin. @default 32 */
   readonly connections?: number;
@@ -115,6 +115,7 @@ export class VbsClient {
       http: this.http,
       schedule: retrySchedule(options.retry),
       attemptTimeoutMs: positive(options.attemptTimeoutMs ?? 30_000, 'attemptTimeoutMs'),
+      throttledAttempts: throttledAttempts(options.retry),
       callTimeoutMs: positive(options.callTimeoutMs ?? 120_000, 'callTimeoutMs'),
       random: options.random ?? Math.random,
       now: this.now,

@@ -13,7 +13,23 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** Upper bound of a delay asked for by a `Retry-After` header. @default 30000 */
   readonly maxRetryAfterMs?: number;
+  /**
+   * Attempts in total when the server keeps answering 429 (throttled). A throttled request was
+   * refused, never processed, so it is safe to keep backing off until the call's deadline; many
+   * concurrent hooks against one rate limit need more than `maxAttempts` tries to get through.
+   * @default - 20, or maxAttempts when that is given
+   */
+  readonly maxThrottledAttempts?: number;
 }
+
+/** Attempts allowed while the answer is 429; see RetryOptions.maxThrottledAttempts. */
+export function throttledAttempts(o: RetryOptions = {}): number {
+  const n = o.maxThrottledAttempts ?? (o.maxAttempts !== undefined ? o.maxAttempts : DEFAULT_THROTTLED_ATTEMPTS);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`retry.maxThrottledAttempts is ${n}; expected an integer >= 1`);
+  return n;
+}
+
+const DEFAULT_THROTTLED_ATTEMPTS = 20;
 
 export interface RetrySchedule {
   readonly maxAttempts: number;
