@@ -4,7 +4,9 @@
  * waitForCompletion reports a failed job with its reason.
  */
 import { TerraformStack } from 'cdktf';
-import { BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, Emulator, FailureMode, Retention, Schedule } from '../../src';
+import {
+  BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, Emulator, FailureMode, Rerun, Retention, Schedule,
+} from '../../src';
 import {
   PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, hookLines, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
 } from './harness';
@@ -149,5 +151,27 @@ test('FailureMode.CONTINUE: an API error (non-retryable) also only warns', async
     const warning = hookLines(apply.output).find((l) => l.startsWith('WARNING:'));
     expect(warning).toContain('AutoBackup.0225');
     expect(emulator.executeCount(policyNamed(emulator, 'e2e-continue-api').backup_policy_id)).toBe(0);
+  });
+});
+
+test('an execute that keeps failing with 500 right after an earlier run is not mistaken for that run', async () => {
+  // Rerun.everyApply: the second apply must run the policy again, or fail.
+  await withStack('fail-after-run', apiEnv(emulator), stackWith('e2e-fail-after-run', { rerun: Rerun.everyApply() }), async (sut) => {
+    ok(await sut.apply(), 'first apply');
+    const id = policyNamed(emulator, 'e2e-fail-after-run').backup_policy_id;
+    expect(emulator.executeCount(id)).toBe(1);
+    const earlier = emulator.requests({ operation: 'executePolicy', policyId: id })[0];
+
+    // when every execute of the next apply is answered 500 (none is processed)
+    emulator.addFault({ operation: 'executePolicy', status: 500, times: 20 });
+    const second = await sut.apply();
+    const attempts = emulator.requests({ operation: 'executePolicy', policyId: id }).filter((r) => r.seq > earlier.seq);
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.every((r) => r.status === 500)).toBe(true);
+
+    // then no backup was started, so the apply must not report one
+    expect(emulator.executeCount(id)).toBe(1);
+    expect(hookLines(second.output).filter((l) => l.includes('already started by an earlier attempt'))).toEqual([]);
+    failed(second, 'apply whose executes all failed');
   });
 });
