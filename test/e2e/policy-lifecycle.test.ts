@@ -168,3 +168,33 @@ test('backupBeforeDestroy runs once on destroy, before the policy is deleted, an
     expect(policiesNamed(emulator, 'e2e-before-destroy')).toHaveLength(0);
   });
 });
+
+test('terraform apply -replace of the policy resource keeps the same policy (create before destroy, marker check)', async () => {
+  const build = (stack: TerraformStack): void => {
+    new BackupPolicy(stack, 'Policy', {
+      policyName: 'e2e-replaced',
+      schedule: Schedule.daily(['02:00']),
+      retention: Retention.count(7),
+      volumeIds: [VOLUMES[0]],
+      tags: { owner: 'e2e' },
+    });
+  };
+  await withStack('policy-replace', apiEnv(emulator), build, async (sut) => {
+    ok(await sut.apply(), 'apply');
+    const id = policyNamed(emulator, 'e2e-replaced').backup_policy_id;
+    const resource = await sut.resource('Policy');
+
+    const replaced = ok(await sut.apply([`-replace=${resource.address}`]), 'apply -replace');
+    expect(replaced.output).toContain('1 added, 0 changed, 1 destroyed');
+    const policy = policyNamed(emulator, 'e2e-replaced');
+    expect(policy.backup_policy_id).toBe(id);
+    expect(policy.volume_ids).toEqual([VOLUMES[0]]);
+    expect(userTags('e2e-replaced')).toEqual({ owner: 'e2e' });
+    expect(calls('deletePolicy', id)).toHaveLength(0);
+    expect(calls('createPolicy', id)).toHaveLength(1);
+    expect((await sut.resource('Policy')).values.id).not.toBe(resource.values.id);
+
+    ok(await sut.destroy(), 'destroy');
+    expect(policiesNamed(emulator, 'e2e-replaced')).toHaveLength(0);
+  });
+});

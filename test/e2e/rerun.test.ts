@@ -3,19 +3,24 @@
  * executes the emulator answered 204 (its request log), never what the hooks say they did.
  */
 import { TerraformStack } from 'cdktf';
-import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule } from '../../src';
-import { VOLUMES, apiEnv, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack } from './harness';
+import { BackupPolicy, BackupPolicyTrigger, Credentials, Emulator, Rerun, Retention, Schedule, VbsClient } from '../../src';
+import {
+  PROJECT_ID, REGION, TOKEN, VOLUMES, apiEnv, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+} from './harness';
 
 jest.setTimeout(120_000);
 
 let emulator: Emulator;
+let client: VbsClient;
 
 beforeAll(async () => {
   requirePrerequisites();
   emulator = await startE2eEmulator();
+  client = new VbsClient({ endpoint: emulator.url, region: REGION, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
 });
 
 afterAll(async () => {
+  await client?.close();
   await emulator?.stop();
 });
 
@@ -45,10 +50,12 @@ test('Rerun.once: the first apply executes once, an unchanged re-apply does not,
     expect({ code: plan.code, output: plan.code === 0 ? '' : plan.output }).toEqual({ code: 0, output: '' });
     expect(plan.output).toContain('No changes');
 
-    // and a re-apply runs nothing
+    // and a re-apply runs nothing: no hook, not a single API call
+    const callsBefore = emulator.requests().length;
     const again = ok(await sut.apply(), 'unchanged re-apply');
     expect(again.output).toContain('0 added, 0 changed, 0 destroyed');
     expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
+    expect(emulator.requests().slice(callsBefore)).toEqual([]);
   });
 });
 
@@ -82,5 +89,25 @@ test('Rerun.everyApply: every apply executes once', async () => {
     expect(emulator.executeCount(id)).toBe(3);
     // the policy itself is untouched by the re-runs
     expect(emulator.requests({ operation: 'createPolicy' }).filter((r) => r.policyId === id)).toHaveLength(1);
+  });
+});
+
+test('Rerun.once runs again when the trigger points at another policy, and only then', async () => {
+  const [first, second] = await Promise.all(['e2e-switch-1', 'e2e-switch-2'].map((name) => client.createPolicy({
+    backup_policy_name: name,
+    scheduled_policy: { start_time: '01:00', frequency: 1, rentention_num: 2, remain_first_backup_of_curMonth: 'N', status: 'ON' },
+  })));
+  const build = (policyId: string) => (stack: TerraformStack): void => {
+    BackupPolicy.fromPolicyId(stack, 'Existing', policyId).addTrigger('Trigger');
+  };
+  await withStack('rerun-switch', apiEnv(emulator), build(first), async (sut) => {
+    ok(await sut.apply(), 'apply on the first policy');
+    expect([emulator.executeCount(first), emulator.executeCount(second)]).toEqual([1, 0]);
+    ok(await sut.apply(), 're-apply on the first policy');
+    expect([emulator.executeCount(first), emulator.executeCount(second)]).toEqual([1, 0]);
+
+    sut.resynth(build(second));
+    ok(await sut.apply(), 'apply on the second policy');
+    expect([emulator.executeCount(first), emulator.executeCount(second)]).toEqual([1, 1]);
   });
 });
