@@ -3,6 +3,7 @@
  * (the original moved away), it initialises and applies from there with nothing but `node`:
  * no absolute path of the synth machine, no node_modules.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack } from 'cdktf';
@@ -62,6 +63,12 @@ test('a copied cdktf.out applies from its new place with the original moved away
     }
     expect(json).not.toContain('node_modules');
     expect(json).toContain('${path.module}/assets/');
+    // nor does any other file of the output (manifest, the bundled executor)
+    const machinePaths = [ROOT, synthRoot];
+    const mentions = listFiles(outdir)
+      .filter(({ file }) => machinePaths.some((p) => fs.readFileSync(path.join(outdir, file), 'utf8').includes(p)))
+      .map(({ file }) => file);
+    expect(mentions).toEqual([]);
 
     // when it is copied elsewhere and the original renamed away
     const copied = path.join(targetRoot, 'deploy', 'cdktf.out');
@@ -92,5 +99,23 @@ test('a copied cdktf.out applies from its new place with the original moved away
   } finally {
     tf?.dispose();
     for (const dir of [synthRoot, movedAway, targetRoot]) fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the executor shipped in the output runs with node alone: no node_modules anywhere above it', () => {
+  const root = makeTempDir('vbs-e2e-bare');
+  try {
+    const stackDir = synthStack(path.join(root, 'out'), 'bare', build);
+    const [asset] = listFiles(stackDir).map((f) => f.file).filter((f) => f.endsWith('vbs-backup-hook.js'));
+    // every folder from the asset up to / has no node_modules: a require() of a dependency would fail
+    for (let dir = path.dirname(path.join(stackDir, asset)); ; dir = path.dirname(dir)) {
+      expect({ dir, nodeModules: fs.existsSync(path.join(dir, 'node_modules')) }).toEqual({ dir, nodeModules: false });
+      if (path.dirname(dir) === dir) break;
+    }
+    // and it answers --help (it loads fully) with a clean environment
+    const help = execFileSync('node', [path.join(stackDir, asset), '--help'], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(help).toContain('vbs-backup');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
