@@ -1,15 +1,10 @@
 import { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';
-import {
-  DataResource,
-  IResolvable,
-  ITerraformDependable,
-  LocalExecProvisioner,
-  TerraformResource,
-  TerraformStack,
-  Token,
-} from 'cdktf';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { DataResource, DataConfig, ITerraformDependable, LocalExecProvisioner, TerraformResource, TerraformStack } from 'cdktf';
 import { hookExecutorPath } from './executor';
+import { producedString, withRenderedAttributes } from './literal';
+
+export { producedString } from './literal';
 
 /**
  * Which Terraform resource carries the hooks' `local-exec` provisioners.
@@ -98,10 +93,32 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
     provisioners,
   };
   if (config.kind === HookResource.TERRAFORM_DATA) {
-    return new DataResource(scope, id, { ...meta, triggersReplace: config.triggers });
+    return new DataHookResource(scope, id, { ...meta, triggersReplace: config.triggers });
   }
   ensureNullProvider(scope);
-  return new nullResource.Resource(scope, id, { ...meta, triggers: config.triggers });
+  return new NullHookResource(scope, id, { ...meta, triggers: config.triggers });
+}
+
+/** A hook's `null_resource`: rendered at synth without cdktf's resolver when all literal. */
+class NullHookResource extends nullResource.Resource {
+  constructor(scope: Construct, id: string, config: nullResource.ResourceConfig) {
+    super(scope, id, config);
+  }
+
+  public toTerraform(): any {
+    return withRenderedAttributes(this, super.toTerraform());
+  }
+}
+
+/** A hook's `terraform_data`: rendered at synth without cdktf's resolver when all literal. */
+class DataHookResource extends DataResource {
+  constructor(scope: Construct, id: string, config: DataConfig) {
+    super(scope, id, config);
+  }
+
+  public toTerraform(): any {
+    return withRenderedAttributes(this, super.toTerraform());
+  }
 }
 
 /**
@@ -133,20 +150,6 @@ export function addDependency(resource: TerraformResource, on: TerraformResource
   resource.dependsOn = [...(resource.dependsOn ?? []), producedString(() => `${on.terraformResourceType}.${on.friendlyUniqueId}`)];
 }
 
-/**
- * A string token whose value `produce` computes when the stack is synthesized (so later
- * changes, such as volumes added or a logical id overridden, are seen). Like cdktf's
- * `Lazy.stringValue` but without recording a stack trace per token, which dominates the
- * synth time of stacks with hundreds of hooks.
- */
-export function producedString(produce: () => string): string {
-  const resolvable: IResolvable = {
-    creationStack: [],
-    resolve: () => produce(),
-    toString: () => 'VbsBackupProducedString',
-  };
-  return Token.asString(resolvable);
-}
 const dependencyMarkers = new WeakMap<TerraformResource, Set<TerraformResource>>();
 
 /** Every Terraform resource inside `construct` (itself included), in tree order. */
