@@ -15,6 +15,8 @@ import {
   VbsNetworkError, VbsTimeoutError,
 } from './errors';
 import { errorCode, HttpPools, HttpResponse, mayHaveBeenSent } from './http';
+import { ServerClock } from './clock';
+import { ShapeCheck } from './shape';
 import { nextDelay, parseRetryAfter, RETRYABLE_STATUSES, RetrySchedule, sleep } from './retry';
 
 /** Per-call options. */
@@ -79,6 +81,8 @@ const USER_AGENT = 'cdktf-vbs-backup';
 
 export class Caller {
   public readonly redact: Redactor;
+  /** The server's clock as told by the `Date` of every answer. */
+  public readonly serverClock = new ServerClock();
 
   constructor(private readonly cfg: CallerConfig) {
     this.redact = makeRedactor(() => cfg.credentials.secrets());
@@ -144,13 +148,18 @@ export class Caller {
     }
   }
 
-  /** Parses a JSON success body, or throws a VbsApiError describing the unusable body. */
-  public json<T>(operation: string, response: HttpResponse | undefined): T {
+  /**
+   * Parses a JSON success body and checks its shape, or throws a VbsApiError describing the
+   * unusable body (see shape.ts).
+   */
+  public json<T>(operation: string, response: HttpResponse | undefined, shape: (c: ShapeCheck, value: unknown) => T): T {
+    let value: unknown;
     try {
-      return JSON.parse(response?.text ?? '') as T;
+      value = JSON.parse(response?.text ?? '');
     } catch {
       throw parseApiError(operation, response?.status ?? 0, response?.text ?? '', response?.headers ?? {}, this.redact);
     }
+    return shape(new ShapeCheck(operation, response?.status ?? 0, response?.text ?? '', this.redact), value);
   }
 
   private async attempt(spec: CallSpec, callSignal: AbortSignal, deadline: number): Promise<{ response: HttpResponse; tokenUsed?: string }> {
@@ -179,6 +188,7 @@ export class Caller {
     const timer = setTimeout(() => attemptCtl.abort(new AttemptTimeout(attemptMs)), attemptMs);
     try {
       const response = await this.cfg.http.send({ method: spec.method, url, headers, body, signal: AbortSignal.any([callSignal, attemptCtl.signal]) });
+      this.serverClock.observe(headerString(response.headers, 'date'), this.cfg.now());
       return { response, tokenUsed };
     } catch (e) {
       if (attemptCtl.signal.aborted && !callSignal.aborted) throw attemptCtl.signal.reason;

@@ -10,12 +10,10 @@ import {
 } from './endpoints';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { HttpPools } from './http';
+import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList, tenantTagList } from './shape';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
 import { retrySchedule, RetryOptions, sleep, throttledAttempts } from './retry';
-import {
-  WireJobList, WirePolicy, WirePolicyIdResponse, WirePolicyList, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse,
-  WireResourcesResponse, WireTagList, WireTenantTagList,
-} from './wire';
+import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from './wire';
 
 /** Options of a VbsClient. */
 export interface VbsClientOptions {
@@ -45,14 +43,21 @@ export interface VbsClientOptions {
   readonly now?: () => number;
   /** Called before every retry, e.g. to print progress. @default - nothing */
   readonly onRetry?: (info: RetryInfo) => void;
-  /** Clock-skew allowance subtracted from an execute's start time. @default 5000 */
+  /**
+   * How far behind the local clock the server's may be, for an execute's start time; the `Date`
+   * of the server's answers can only narrow it.
+   * @default 0 for a loopback endpoint (same clock), else 5000
+   */
   readonly skewAllowanceMs?: number;
 }
 
 /** What executePolicy did. */
 export interface ExecuteResult {
   readonly policyId: string;
-  /** Just before the first attempt, minus the skew allowance: pass it to waitForJobs as `since`. */
+  /**
+   * Just before the first attempt, in server time as late as is certain (minus the skew
+   * allowance, narrowed by the `Date` of the server's answers): pass it to waitForJobs as `since`.
+   */
   readonly startedAt: Date;
   /** Execute requests sent. */
   readonly attempts: number;
@@ -101,7 +106,8 @@ export class VbsClient {
     this.projectId = resolveProjectId(options.projectId, env);
     const credentials = options.credentials ?? Credentials.fromEnvironment(env);
     this.now = options.now ?? Date.now;
-    this.skewMs = options.skewAllowanceMs ?? 5000;
+    // A loopback server runs on this machine's clock.
+    this.skewMs = options.skewAllowanceMs ?? (isLoopbackHost(new URL(this.endpoint).hostname) ? 0 : 5000);
     const connections = options.connections ?? 32;
     if (!Number.isInteger(connections) || connections < 1) throw new VbsConfigError(`option connections is ${connections}; expected an integer >= 1`);
     this.http = new HttpPools(connections);
@@ -126,7 +132,7 @@ export class VbsClient {
   /** All policies of the project (op 2). */
   public async listPolicies(o?: CallOptions): Promise<WirePolicy[]> {
     const r = await this.caller.call({ operation: 'listPolicies', method: 'GET', url: this.base('/backuppolicy'), expect: [200], idempotent: true }, o);
-    return this.caller.json<WirePolicyList>('listPolicies', r.response).backup_policies ?? [];
+    return this.caller.json('listPolicies', r.response, policyList).backup_policies;
   }
 
   /** One policy by id, or undefined (the API has no get-one: list and filter). */
@@ -149,7 +155,7 @@ export class VbsClient {
   /** Creates a policy (op 1); returns its backup_policy_id. Not retried after an ambiguous failure (it could create two). */
   public async createPolicy(body: WirePolicyRequest, o?: CallOptions): Promise<string> {
     const r = await this.caller.call({ operation: 'createPolicy', method: 'POST', url: this.base('/backuppolicy'), body, expect: [200, 201], idempotent: false }, o);
-    return this.caller.json<WirePolicyIdResponse>('createPolicy', r.response).backup_policy_id;
+    return this.caller.json('createPolicy', r.response, newPolicyId).backup_policy_id;
   }
 
   /** Modifies a policy in place (op 3). */
@@ -168,7 +174,7 @@ export class VbsClient {
     if (volumeIds.length === 0) return { success_resources: [], fail_resources: [] };
     const body = { backup_policy_id: policyId, resources: volumeIds.map((id) => ({ resource_id: id, resource_type: 'volume' })) };
     const r = await this.caller.call({ operation: 'associateVolumes', method: 'POST', url: this.base('/backuppolicyresources'), body, expect: [200], idempotent: true }, o);
-    const res = this.caller.json<WireResourcesResponse>('associateVolumes', r.response);
+    const res = this.caller.json('associateVolumes', r.response, resourceResults);
     const failed = res.fail_resources ?? [];
     if (failed.length > 0) {
       const detail = failed.map((f) => `${f.resource_id}${f.code ? ` ${f.code}` : ''}${f.message ? ` (${this.caller.redact(f.message)})` : ''}`).join('; ');
@@ -183,7 +189,7 @@ export class VbsClient {
     if (volumeIds.length === 0) return { success_resources: [], fail_resources: [] };
     const body = { resources: volumeIds.map((id) => ({ resource_id: id })) };
     const r = await this.caller.call({ operation: 'disassociateVolumes', method: 'POST', url, body, expect: [200], idempotent: true }, o);
-    const res = this.caller.json<WireResourcesResponse>('disassociateVolumes', r.response);
+    const res = this.caller.json('disassociateVolumes', r.response, resourceResults);
     return { success_resources: res.success_resources ?? [], fail_resources: res.fail_resources ?? [] };
   }
 
@@ -194,7 +200,9 @@ export class VbsClient {
    */
   public async executePolicy(policyId: string, o?: CallOptions): Promise<ExecuteResult> {
     const url = `${this.policy(policyId, 'executePolicy')}/action`;
-    const startedAt = new Date(this.now() - this.skewMs);
+    const t0 = this.now();
+    // In server time, as late as is certain: jobs of an earlier run just before must not count.
+    const since = (): Date => new Date(this.caller.serverClock.earliestServerTime(t0, this.skewMs));
     const r = await this.caller.call(
       {
         operation: 'executePolicy',
@@ -202,18 +210,18 @@ export class VbsClient {
         url,
         expect: [200, 202, 204],
         idempotent: false,
-        checkBeforeResend: async ({ signal, timeoutMs }) => (await this.jobsSince(policyId, startedAt, { signal, timeoutMs })).length > 0,
+        checkBeforeResend: async ({ signal, timeoutMs }) => (await this.jobsSince(policyId, since(), { signal, timeoutMs })).length > 0,
       },
       o,
     );
-    return { policyId, startedAt, attempts: r.attempts, alreadyStarted: r.settledByCheck };
+    return { policyId, startedAt: since(), attempts: r.attempts, alreadyStarted: r.settledByCheck };
   }
 
   /** One page of a policy's jobs (op 9). */
   public async listJobs(policyId: string, q?: ListJobsQuery, o?: CallOptions): Promise<{ jobs: Job[]; count: number }> {
     const url = `${this.policy(policyId, 'listJobs')}/backuptasks`;
     const r = await this.caller.call({ operation: 'listJobs', method: 'GET', url, query: jobsQueryPairs(q), expect: [200], idempotent: true }, o);
-    const body = this.caller.json<WireJobList>('listJobs', r.response);
+    const body = this.caller.json('listJobs', r.response, jobList);
     const tasks = body.tasks ?? [];
     return { jobs: tasks.map(toJob).filter((j): j is Job => j !== undefined), count: body.count ?? tasks.length };
   }
@@ -272,7 +280,7 @@ export class VbsClient {
   public async getTags(policyId: string, o?: CallOptions): Promise<Record<string, string>> {
     const r = await this.caller.call({ operation: 'getTags', method: 'GET', url: `${this.policy(policyId, 'getTags')}/tags`, expect: [200], idempotent: true }, o);
     const out: Record<string, string> = {};
-    for (const t of this.caller.json<WireTagList>('getTags', r.response).tags ?? []) out[t.key] = t.value ?? '';
+    for (const t of this.caller.json('getTags', r.response, tagList).tags) out[t.key] = t.value ?? '';
     return out;
   }
 
@@ -308,14 +316,14 @@ export class VbsClient {
   /** Every tag key of the project's policies with its values (op 12). */
   public async listTenantTags(o?: CallOptions): Promise<{ key: string; values: string[] }[]> {
     const r = await this.caller.call({ operation: 'listTenantTags', method: 'GET', url: this.base('/backuppolicy/tags'), expect: [200], idempotent: true }, o);
-    return this.caller.json<WireTenantTagList>('listTenantTags', r.response).tags ?? [];
+    return this.caller.json('listTenantTags', r.response, tenantTagList).tags;
   }
 
   /** Policies matching tag filters (op 15). Read-only, so retried like a GET. */
   public async queryPoliciesByTags(body: WireQueryByTagsRequest, o?: CallOptions): Promise<WireQueryByTagsResponse> {
     const url = this.base('/backuppolicy/resource_instances/action');
     const r = await this.caller.call({ operation: 'queryPoliciesByTags', method: 'POST', url, body, expect: [200], idempotent: true }, o);
-    return this.caller.json<WireQueryByTagsResponse>('queryPoliciesByTags', r.response);
+    return this.caller.json('queryPoliciesByTags', r.response, queryByTags);
   }
 
   /** Closes the keep-alive connections; a shared client is dropped from the cache. */

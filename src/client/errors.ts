@@ -127,10 +127,15 @@ export function parseApiError(
       status,
       code: clip(redact(found.code), 64),
       message: clip(redact(found.message || '(no message)'), 400),
-      requestId: found.requestId ?? headerRequestId,
+      requestId: requestIdOf(found.requestId ?? headerRequestId, redact),
     });
   }
-  return new VbsApiError({ operation, status, code: `HTTP_${status}`, message: excerpt(bodyText, redact), requestId: headerRequestId });
+  return new VbsApiError({ operation, status, code: `HTTP_${status}`, message: excerpt(bodyText, redact), requestId: requestIdOf(headerRequestId, redact) });
+}
+
+/** A request id as printed: redacted and bounded (it comes from the server, like the message). */
+function requestIdOf(id: string | undefined, redact: Redactor): string | undefined {
+  return id === undefined ? undefined : clip(redact(id.replace(/\s+/g, ' ')), 128);
 }
 
 /** A one-line, redacted, bounded excerpt of a body, for messages. */

@@ -90,7 +90,8 @@ function checkCount(n: number, name: string, min: number): number {
  * offset, when present, is honoured. Returns undefined when unparsable.
  */
 export function parseApiTime(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
+  // A non-string (a malformed body) reads as unparsable, like a bad string.
+  if (typeof value !== 'string' || !value) return undefined;
   const v = value.trim().replace(' ', 'T');
   const zoned = /(Z|[+-]\d\d:?\d\d)$/i.test(v) ? v : `${v}Z`;
   const d = new Date(zoned);
