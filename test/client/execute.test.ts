@@ -64,14 +64,33 @@ async function fakeVbs(o: {
 }
 
 describe('executePolicy never starts two backups', () => {
-  test('plain success: one request, startedAt a few seconds before now', async () => {
+  test('plain success: one request; a loopback server shares the clock, so startedAt is the local start', async () => {
     const { client, executesSent, listCalls } = await fakeVbs({ onExecute: () => 'ok' });
     const before = Date.now();
     const r = await client.executePolicy(POLICY);
+    const after = Date.now();
     expect(r).toMatchObject({ policyId: POLICY, attempts: 1, alreadyStarted: false });
-    expect(before - r.startedAt.getTime()).toBeGreaterThanOrEqual(4900);
+    expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(r.startedAt.getTime()).toBeLessThanOrEqual(after);
     expect(before - r.startedAt.getTime()).toBeLessThan(6000);
     expect([executesSent(), listCalls()]).toEqual([1, 0]);
+  });
+
+  test('a remote-style skew allowance is narrowed by the server Date: startedAt within a second of the start', async () => {
+    const { client } = await fakeVbs({ onExecute: () => 'ok' }, { skewAllowanceMs: 5000 });
+    const before = Date.now();
+    const r = await client.executePolicy(POLICY);
+    expect(r.startedAt.getTime()).toBeLessThanOrEqual(before + 5);
+    expect(before - r.startedAt.getTime()).toBeLessThan(1100);
+  });
+
+  test('503 without effect two seconds after an earlier run (5 s allowance): the earlier jobs are no proof, sent again', async () => {
+    const earlier = new Date(Date.now() - 2000);
+    const done = (v: string): WireJob => ({ job_id: `old-${v}`, status: 'EXECUTE_SUCCESS', created_at: apiTime(earlier), backup_name: 'autobk_0000', resource_id: v, resource_type: 'volume' });
+    const { client, executesSent } = await fakeVbs({ jobs: [done('vol-1'), done('vol-2')], onExecute: (n) => (n === 1 ? 503 : 'ok') }, { skewAllowanceMs: 5000 });
+    const r = await client.executePolicy(POLICY);
+    expect(r).toMatchObject({ attempts: 2, alreadyStarted: false });
+    expect(executesSent()).toBe(2);
   });
 
   test('dropped after the server acted: finds the jobs and does not send again', async () => {
