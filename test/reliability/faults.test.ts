@@ -9,9 +9,10 @@ import * as net from 'node:net';
 import type { Emulator, EmulatorOptions } from '../../src/emulator';
 import type { TerraformResult } from '../../examples/support/terraform';
 import {
-  CANARY, CredentialKind, PROJECT, StackRun, StackSpec, clientFor, createPolicies, credentialEnv, exposure, hookLines, startCanaryEmulator,
+  CANARY, CredentialKind, PROJECT, clientFor, createPolicies, credentialEnv, exposure, startCanaryEmulator,
   waitUntil,
 } from './support';
+import { StackRun, StackSpec, hookLines } from './stack';
 
 jest.setTimeout(90_000);
 

@@ -3,7 +3,8 @@
  * 20 requests per second. Every run must get through by backing off: exactly one execute per
  * policy, 50 in all, in a bounded time.
  */
-import { StackRun, clientFor, createPolicies, credentialEnv, exposure, startCanaryEmulator } from './support';
+import { clientFor, createPolicies, credentialEnv, exposure, startCanaryEmulator } from './support';
+import { StackRun } from './stack';
 
 jest.setTimeout(180_000);
 
