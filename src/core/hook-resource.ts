@@ -1,10 +1,20 @@
-import { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';
-import { Construct, IConstruct } from 'constructs';
-import { DataResource, DataConfig, ITerraformDependable, LocalExecProvisioner, TerraformResource, TerraformStack } from 'cdktf';
+import { provider as nullProvider } from '@cdktf/provider-null';
+import { ITerraformDependable, LocalExecProvisioner, TerraformResource, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
 import { hookExecutorPath } from './executor';
-import { producedString, withRenderedAttributes } from './literal';
+import {
+  DataHookResource,
+  dependencyAddress,
+  HookValue,
+  LateString,
+  lateInputsOf,
+  NullHookResource,
+  producedString,
+  splitLate,
+} from './late';
 
-export { producedString } from './literal';
+export { LateString } from './late';
+export type { HookValue } from './late';
 
 /**
  * Which Terraform resource carries the hooks' `local-exec` provisioners.
@@ -52,8 +62,8 @@ export function resolveHookResource(scope: IConstruct, prop: HookResource | unde
 export interface HookCommand {
   /** The hook command word, e.g. `hook-trigger` (one argv word, no shell). */
   readonly command: string;
-  /** Every input of the hook; never a secret. */
-  readonly environment: Record<string, string>;
+  /** Every input of the hook; never a secret. A {@link LateString} is computed at synth. */
+  readonly environment: Record<string, HookValue>;
   /** `destroy` for a destroy-time provisioner, which may only reference `self`. */
   readonly when?: 'destroy';
 }
@@ -62,8 +72,11 @@ export interface HookCommand {
 export interface HookResourceConfig {
   /** Which resource type to use. */
   readonly kind: HookResource;
-  /** Replacing values: any change replaces the resource, which runs its create hooks again. */
-  readonly triggers: Record<string, string>;
+  /**
+   * Replacing values: any change replaces the resource, which runs its create hooks again.
+   * A {@link LateString} is computed at synth.
+   */
+  readonly triggers: Record<string, HookValue>;
   /** The provisioners, in order. */
   readonly commands: readonly HookCommand[];
   /** Resources this one waits for. */
@@ -80,45 +93,36 @@ export interface HookResourceConfig {
  */
 export function createHookResource(scope: IConstruct, id: string, config: HookResourceConfig): TerraformResource {
   const executor = hookExecutorPath(scope);
-  const provisioners: LocalExecProvisioner[] = config.commands.map((hook) => ({
-    type: 'local-exec',
-    interpreter: ['node', executor],
-    command: hook.command,
-    environment: hook.environment,
-    ...(hook.when ? { when: hook.when } : {}),
-  }));
+  const lateEnvironments = new Map<number, Record<string, LateString>>();
+  const provisioners: LocalExecProvisioner[] = config.commands.map((hook, index) => {
+    const environment = splitLate(hook.environment);
+    if (Object.keys(environment.late).length > 0) {
+      lateEnvironments.set(index, environment.late);
+    }
+    return {
+      type: 'local-exec',
+      interpreter: ['node', executor],
+      command: hook.command,
+      environment: environment.now,
+      ...(hook.when ? { when: hook.when } : {}),
+    };
+  });
+  const triggers = splitLate(config.triggers);
   const meta = {
     dependsOn: config.dependsOn,
     lifecycle: config.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
     provisioners,
   };
+  let resource: NullHookResource | DataHookResource;
   if (config.kind === HookResource.TERRAFORM_DATA) {
-    return new DataHookResource(scope, id, { ...meta, triggersReplace: config.triggers });
+    resource = new DataHookResource(scope, id, { ...meta, triggersReplace: triggers.now });
+  } else {
+    ensureNullProvider(scope);
+    resource = new NullHookResource(scope, id, { ...meta, triggers: triggers.now });
   }
-  ensureNullProvider(scope);
-  return new NullHookResource(scope, id, { ...meta, triggers: config.triggers });
-}
-
-/** A hook's `null_resource`: rendered at synth without cdktf's resolver when all literal. */
-class NullHookResource extends nullResource.Resource {
-  constructor(scope: Construct, id: string, config: nullResource.ResourceConfig) {
-    super(scope, id, config);
-  }
-
-  public toTerraform(): any {
-    return withRenderedAttributes(this, super.toTerraform());
-  }
-}
-
-/** A hook's `terraform_data`: rendered at synth without cdktf's resolver when all literal. */
-class DataHookResource extends DataResource {
-  constructor(scope: Construct, id: string, config: DataConfig) {
-    super(scope, id, config);
-  }
-
-  public toTerraform(): any {
-    return withRenderedAttributes(this, super.toTerraform());
-  }
+  Object.assign(resource.late.triggers, triggers.late);
+  lateEnvironments.forEach((late, index) => resource.late.environments.set(index, late));
+  return resource;
 }
 
 /**
@@ -139,7 +143,11 @@ export function selfTriggerExpression(kind: HookResource, key: string): string {
   return `self.${attribute}.${key}`;
 }
 
-/** `resource` waits for `on` (a `depends_on` entry), once. */
+/**
+ * `resource` waits for `on` (a `depends_on` entry naming the logical id `on` has at synth),
+ * once. A hook resource of this library keeps the entry itself; any other resource gets a
+ * token.
+ */
 export function addDependency(resource: TerraformResource, on: TerraformResource): void {
   const marker = dependencyMarkers.get(resource) ?? new Set<TerraformResource>();
   if (marker.has(on) || resource === on) {
@@ -147,7 +155,12 @@ export function addDependency(resource: TerraformResource, on: TerraformResource
   }
   marker.add(on);
   dependencyMarkers.set(resource, marker);
-  resource.dependsOn = [...(resource.dependsOn ?? []), producedString(() => `${on.terraformResourceType}.${on.friendlyUniqueId}`)];
+  const late = lateInputsOf(resource);
+  if (late !== undefined) {
+    late.dependencies.push(on);
+  } else {
+    resource.dependsOn = [...(resource.dependsOn ?? []), producedString(on, dependencyAddress)];
+  }
 }
 
 const dependencyMarkers = new WeakMap<TerraformResource, Set<TerraformResource>>();

@@ -1,4 +1,4 @@
-import { IResolvable, IResolveContext, TerraformResource, Token, Tokenization } from 'cdktf';
+import { IResolvable, IResolveContext, TerraformResource, Token } from 'cdktf';
 
 /**
  * Synth-time rendering of the hook resources without cdktf's token resolver.
@@ -9,35 +9,9 @@ import { IResolvable, IResolveContext, TerraformResource, Token, Tokenization } 
  * environment, the executor path, a spec rendered at synth), so the library renders it once
  * itself, when the element is resolved, and hands cdktf the finished block through a token
  * post-processor, which cdktf does not walk again. The output is the same JSON: anything that
- * is not a plain literal or one of this library's own {@link producedString} values (a user
- * token, a cdktf reference, a `Fn.*` call) makes the whole block go through cdktf's resolver
- * as usual.
+ * is not a plain literal (a user token, a cdktf reference, a `Fn.*` call) makes the whole
+ * block go through cdktf's resolver as usual.
  */
-
-/**
- * A string token whose value `produce` computes when the stack is synthesized (so later
- * changes, such as volumes added or a logical id overridden, are seen). Like cdktf's
- * `Lazy.stringValue` but without recording a stack trace per token, which dominates the
- * synth time of stacks with hundreds of hooks; and a hook resource's own renderer can
- * evaluate it without cdktf's resolver.
- */
-export function producedString(produce: () => string): string {
-  return Token.asString(new ProducedString(produce));
-}
-
-class ProducedString implements IResolvable {
-  public readonly creationStack: string[] = [];
-
-  constructor(public readonly produce: () => string) {}
-
-  public resolve(): string {
-    return this.produce();
-  }
-
-  public toString(): string {
-    return 'VbsBackupProducedString';
-  }
-}
 
 /** Returned by {@link literalCopy} when a value needs cdktf's resolver. */
 const NEEDS_RESOLVER: unique symbol = Symbol('needs cdktf resolver');
@@ -46,14 +20,13 @@ const NEEDS_RESOLVER: unique symbol = Symbol('needs cdktf resolver');
 const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/g;
 
 /**
- * A deep copy of `value` as cdktf's resolver would render it (undefined entries dropped,
- * {@link producedString} values evaluated), or `NEEDS_RESOLVER` when anything in it is a
- * token of someone else or not plain data.
+ * A deep copy of `value` as cdktf's resolver would render it (undefined entries dropped), or
+ * `NEEDS_RESOLVER` when anything in it is a token or not plain data.
  */
 function literalCopy(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
-      return literalString(value);
+      return isLiteralString(value) ? value : NEEDS_RESOLVER;
     case 'number':
       return Token.isUnresolved(value) || Token.isUnresolved([value]) ? NEEDS_RESOLVER : value;
     case 'boolean':
@@ -98,23 +71,6 @@ function literalCopy(value: unknown): unknown {
     }
   }
   return copy;
-}
-
-/** A literal string as is, one of our own produced strings evaluated, else `NEEDS_RESOLVER`. */
-function literalString(value: string): unknown {
-  if (isLiteralString(value)) {
-    return value;
-  }
-  if (!value.includes('TfToken[')) {
-    return NEEDS_RESOLVER;
-  }
-  const fragments = Tokenization.reverseString(value);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  if (!(token instanceof ProducedString)) {
-    return NEEDS_RESOLVER;
-  }
-  const produced = token.produce();
-  return typeof produced === 'string' && isLiteralString(produced) ? produced : NEEDS_RESOLVER;
 }
 
 /** True when cdktf's resolver would leave `value` unchanged: no token of any kind inside. */

@@ -12,7 +12,7 @@ import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
 import {
   createHookResource,
   HookResource,
-  producedString,
+  LateString,
   resolveHookResource,
   selfTrigger,
   selfTriggerExpression,
@@ -197,7 +197,10 @@ export class BackupPolicy extends BackupPolicyBase {
   public readonly removalPolicy: RemovalPolicy;
 
   private readonly volumeIds: string[] = [];
-  private readonly spec: () => PolicySpec;
+  private readonly spec: (volumeIds: string[]) => PolicySpec;
+  /** The spec rendered for the current volumes; `addVolume` clears it. */
+  private rendered?: { json: string; revision: string };
+
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
@@ -224,16 +227,16 @@ export class BackupPolicy extends BackupPolicyBase {
       remain_first_backup_of_curMonth: props.retainFirstBackupOfMonth ? 'Y' : 'N',
       status: props.enabled === false ? 'OFF' : 'ON',
     } as const;
-    this.spec = () => ({
+    this.spec = (volumeIds) => ({
       name: props.policyName,
       scheduled_policy: scheduled,
       ...(schedule.timeZone !== undefined ? { time_zone: schedule.timeZone } : {}),
-      volume_ids: [...this.volumeIds],
+      volume_ids: volumeIds,
       tags,
     });
     // Built when the stack is synthesized, so volumes added later are in it.
-    const specJson = producedString(() => renderSpec(this.spec()).json);
-    const revision = producedString(() => renderSpec(this.spec()).revision);
+    const specJson = new LateString(() => this.renderedSpec().json);
+    const revision = new LateString(() => this.renderedSpec().revision);
 
     const kind = resolveHookResource(this, props.hookResource);
     const self = (key: string) => selfTrigger(kind, key);
@@ -283,5 +286,12 @@ export class BackupPolicy extends BackupPolicyBase {
   public addVolume(volumeId: string): void {
     validateVolumeId(this, volumeId, this.volumeIds);
     this.volumeIds.push(volumeId);
+    this.rendered = undefined;
+  }
+
+  /** The spec as `VBS_HOOK_SPEC` JSON and its revision, rendered once per set of volumes. */
+  private renderedSpec(): { json: string; revision: string } {
+    this.rendered ??= renderSpec(this.spec([...this.volumeIds]));
+    return this.rendered;
   }
 }
