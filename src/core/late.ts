@@ -57,7 +57,8 @@ function produceAll(values: Record<string, LateString>): Record<string, string> 
  *
  * cdktf keeps every token in a process-wide map for good, so the token holds `owner` weakly
  * and `produce` must not capture it (or anything else of the construct tree): a program that
- * synthesizes many apps, such as a test suite or a benchmark, then frees each app's tree.
+ * synthesizes many apps, such as a test suite, can then free each app's tree (once the job
+ * that built it has ended, as WeakRefs go).
  */
 export function producedString<T extends object>(owner: T, produce: (owner: T) => string): string {
   return Token.asString(new ProducedString(owner, produce));

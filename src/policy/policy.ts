@@ -201,7 +201,6 @@ export class BackupPolicy extends BackupPolicyBase {
   /** The spec rendered for the current volumes; `addVolume` clears it. */
   private rendered?: { json: string; revision: string };
 
-
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
     checkPolicyName(this, 'policyName', props.policyName, true);
