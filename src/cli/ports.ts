@@ -81,7 +81,10 @@ export function createClient(connection: ConnectionArgs, env: Record<string, str
     region: connection.region,
     projectId: connection.projectId,
     env,
-    // A one-shot process: a small pool is enough and closes quickly.
-    connections: 4,
+    // A one-shot process sends its calls one after another, so one keep-alive socket serves
+    // them all. With spare slots undici would open a new socket for a call that follows a
+    // response (it validates an idle socket for one event-loop turn before reusing it): an
+    // extra connect, and an extra socket to close before the process can exit.
+    connections: 1,
   });
 }

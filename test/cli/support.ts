@@ -3,13 +3,15 @@
  * src/emulator compiled file by file with esbuild into a temp folder with the same layout as
  * lib/), spawning it, and an in-process io that captures output.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RedactingIo } from '../../src/cli/runtime';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** The script `npm run build` bundles the hook executor with. */
+export const BUNDLE_SCRIPT = path.join(ROOT, 'scripts', 'bundle-hook.js');
 
 /** A built copy of the CLI. */
 export interface BuiltCli {
@@ -17,7 +19,7 @@ export interface BuiltCli {
   readonly root: string;
   /** lib/cli/bin.js inside it. */
   readonly bin: string;
-  /** lib/hook/vbs-backup-hook.js inside it (bundled like scripts/bundle-hook.js does). */
+  /** lib/hook/vbs-backup-hook.js inside it (bundled by scripts/bundle-hook.js). */
   readonly hook: string;
 }
 
@@ -34,7 +36,7 @@ function tsFiles(dir: string): string[] {
 
 /**
  * Compiles the hook path of the current sources into a temp package (once per test file) and
- * bundles the hook executor from it with the options of scripts/bundle-hook.js.
+ * bundles the hook executor from it with scripts/bundle-hook.js.
  */
 export function buildCli(): BuiltCli {
   if (built) return built;
@@ -49,11 +51,8 @@ export function buildCli(): BuiltCli {
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   const hook = path.join(root, 'lib', 'hook', 'vbs-backup-hook.js');
-  esbuild.buildSync({
-    entryPoints: [path.join(root, 'lib', 'cli', 'bin.js')], outfile: hook, bundle: true, platform: 'node',
-    target: 'node20', format: 'cjs', minify: true, legalComments: 'none',
-    external: ['../emulator', '../emulator/*', 'cdktf', 'constructs'], logLevel: 'error',
-  });
+  // The real bundler (lazy built-ins, code-cache loader), run on the private build.
+  execFileSync(process.execPath, [BUNDLE_SCRIPT, '--entry', path.join(root, 'lib', 'cli', 'bin.js'), '--outfile', hook], { stdio: 'pipe' });
   built = { root, bin: path.join(root, 'lib', 'cli', 'bin.js'), hook };
   process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   return built;
