@@ -30,6 +30,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) {
     return 'undefined';
   }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return String(value); // NaN, Infinity: JSON would say null
+  }
   return JSON.stringify(value);
 }
 

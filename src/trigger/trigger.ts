@@ -18,7 +18,7 @@ import {
   resourcesIn,
   selfTrigger,
 } from '../core/hook-resource';
-import { checkIntegerRange } from '../core/validation';
+import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { FailureMode, Rerun } from './rerun';
 
 /** Options of a trigger made with `policy.addTrigger(id, options)`. */
@@ -190,7 +190,7 @@ export class BackupPolicyTrigger extends Construct {
    */
   public executeAfter(...constructs: IConstruct[]): void {
     for (const construct of constructs) {
-      for (const resource of this.foreignResourcesIn(construct)) {
+      for (const resource of this.foreignResourcesIn(construct, 'executeAfter')) {
         for (const hook of this.hookResources) {
           addDependency(hook, resource);
         }
@@ -204,7 +204,7 @@ export class BackupPolicyTrigger extends Construct {
    */
   public executeBefore(...constructs: IConstruct[]): void {
     for (const construct of constructs) {
-      for (const resource of this.foreignResourcesIn(construct)) {
+      for (const resource of this.foreignResourcesIn(construct, 'executeBefore')) {
         for (const hook of this.hookResources) {
           addDependency(resource, hook);
         }
@@ -213,7 +213,12 @@ export class BackupPolicyTrigger extends Construct {
   }
 
   /** The resources in `construct` that are not this trigger's own. */
-  private foreignResourcesIn(construct: IConstruct): TerraformResource[] {
+  private foreignResourcesIn(construct: IConstruct, property: 'executeAfter' | 'executeBefore'): TerraformResource[] {
+    // Ordering the trigger against itself is a cycle; so is running before a scope around it (the
+    // policy it depends on is in there). Running after a scope around it means "after the rest".
+    if (construct === this || (property === 'executeBefore' && this.node.scopes.includes(construct))) {
+      throw new VbsValidationError(this, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
+    }
     return resourcesIn(construct).filter((resource) => !this.hookResources.includes(resource));
   }
 }
