@@ -142,7 +142,12 @@ export function isoOption(command: string, what: string, value: string | undefin
   // Date.parse reads a date-time without a zone as local time; the API speaks UTC.
   const withZone = m[1] && !m[4] ? `${value}Z` : value;
   const t = Date.parse(withZone);
-  if (Number.isNaN(t)) {
+  // Date.parse rolls impossible dates over (2024-02-31 -> 2024-03-02): check the calendar too.
+  const [y, mo, d] = value.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  const clock = /T(\d{2}):(\d{2})(?::(\d{2}))?/i.exec(value);
+  const clockOk = !clock || (+clock[1] <= 23 && +clock[2] <= 59 && +(clock[3] ?? 0) <= 59);
+  if (Number.isNaN(t) || day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || !clockOk) {
     throw new UsageError(`${what} is not a valid date: '${value}'`, command);
   }
   return new Date(t);

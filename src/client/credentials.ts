@@ -123,7 +123,7 @@ export class Credentials {
   readonly #secretKey?: string;
   readonly #securityToken?: string;
   readonly #login?: PasswordCredentialsOptions;
-  readonly #identity: string;
+  #identity?: string;
   /** Password tokens by `tokenUrl|projectId`: settled values and in-flight logins. */
   readonly #tokens = new Map<string, CachedToken>();
   readonly #pending = new Map<string, Promise<CachedToken>>();
@@ -138,9 +138,6 @@ export class Credentials {
     this.#secretKey = v.secretKey;
     this.#securityToken = v.securityToken;
     this.#login = v.login;
-    const l = v.login;
-    const material = [kind, v.token, v.accessKey, v.secretKey, v.securityToken, l?.userName, l?.password, l?.domainName, l?.authUrl, l?.projectId];
-    this.#identity = createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
   }
 
   /** e.g. `Credentials(accessKey AK=ABCD…)`; never a secret. */
@@ -167,6 +164,12 @@ export class Credentials {
 
   /** Same value for equal credentials (a hash, never the secrets themselves). @internal */
   public get identity(): string {
+    // Computed on first use: a one-shot hook with a token never needs node:crypto for it.
+    if (this.#identity === undefined) {
+      const l = this.#login;
+      const material = [this.kind, this.#token, this.#accessKey, this.#secretKey, this.#securityToken, l?.userName, l?.password, l?.domainName, l?.authUrl, l?.projectId];
+      this.#identity = createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
+    }
     return this.#identity;
   }
 
