@@ -12,7 +12,7 @@ const committed = path.join(root, 'docs', 'api');
 const check = process.argv.includes('--check');
 const out = check ? fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-api-docs-')) : committed;
 
-execFileSync(process.execPath, [require.resolve('typedoc/bin/typedoc'), '--out', out], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [path.join(path.dirname(require.resolve('typedoc/package.json')), 'bin', 'typedoc'), '--out', out], { cwd: root, stdio: 'inherit' });
 
 if (check) {
   const list = (dir) => fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
