@@ -13,5 +13,12 @@ server.listen(0, '127.0.0.1', () => {
   const addr = server.address() as { port: number };
   process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-server.on('connection', (s) => process.once('SIGTERM', () => s.destroy()));
+const sockets = new Set<import('node:net').Socket>();
+server.on('connection', (s) => {
+  sockets.add(s);
+  s.on('close', () => sockets.delete(s));
+});
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  for (const s of sockets) s.destroy();
+});

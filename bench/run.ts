@@ -198,7 +198,7 @@ async function apply(): Promise<void> {
     });
     const bare = synthTo('bare', (stack) => {
       for (let i = 0; i < 50; i++) {
-        new DataResource(stack, `H${i}`, { provisioners: [{ type: 'local-exec', command: '', interpreter: [process.execPath, '-e'] }] });
+        new DataResource(stack, `H${i}`, { provisioners: [{ type: 'local-exec', command: '0', interpreter: ['node', '-e'] }] });
       }
     });
     const env = { VBS_ENDPOINT: em.url, HW_PROJECT_ID: PROJECT, HW_REGION_NAME: 'eu-de', HW_AUTH_TOKEN: TOKEN };
