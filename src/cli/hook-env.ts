@@ -4,7 +4,10 @@
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
 import type { WireScheduledPolicy } from '../client/wire';
+import type { PolicySpec } from '../core/contract';
 import { UsageError } from './args';
+
+export type { PolicySpec };
 
 type Env = Record<string, string | undefined>;
 
@@ -23,20 +26,6 @@ export type PolicyRef =
   | { readonly kind: 'id'; readonly policyId: string }
   | { readonly kind: 'name'; readonly policyName: string }
   | { readonly kind: 'identity'; readonly identity: string };
-
-/** The desired state of a managed policy (VBS_HOOK_SPEC). */
-export interface PolicySpec {
-  /** backup_policy_name. */
-  readonly name: string;
-  /** The schedule, retention and status, in wire form. */
-  readonly scheduled_policy: WireScheduledPolicy;
-  /** Top-level time_zone (`UTC+08:00`). @default - none */
-  readonly time_zone?: string;
-  /** Volumes the policy must hold, exactly. */
-  readonly volume_ids: string[];
-  /** User tags (the marker tag is added by the hook). */
-  readonly tags: Record<string, string>;
-}
 
 /** Inputs of `hook-trigger`. */
 export interface TriggerInputs {

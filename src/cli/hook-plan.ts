@@ -3,10 +3,10 @@
  * bodies, and which volumes and tags to change. No I/O here, so every rule is unit-tested.
  */
 import type { WirePolicy, WirePolicyRequest, WireScheduledPolicy } from '../client/wire';
-import type { PolicySpec } from './hook-env';
+import { MARKER_TAG_KEY, PolicySpec } from '../core/contract';
 
-/** The reserved tag key whose value `<identity>_<revision>` marks a managed policy. */
-export const MARKER_TAG_KEY = 'cdktf-vbs-backup';
+/** The reserved tag key whose value `<identity>_<revision>` marks a managed policy (from the contract). */
+export { MARKER_TAG_KEY };
 
 /** A parsed marker tag value. */
 export interface Marker {

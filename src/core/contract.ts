@@ -1,8 +1,23 @@
 /**
- * The hook contract of docs/architecture.md ADR 1-3, construct side: the command words and
- * the `VBS_HOOK_*` variable names the executor (src/cli) reads. The executor keeps its own
- * copy of these names (it must not load cdktf); both follow the ADRs, which are the source.
+ * The hook contract of docs/architecture.md ADR 1-3, shared by the constructs (which write it
+ * into the synthesized stack) and the executor in src/cli (which reads it). This file imports
+ * nothing at run time, so the hook path can use it without loading cdktf.
  */
+import type { WireScheduledPolicy } from '../client/wire';
+
+/** The desired state of a managed policy (`VBS_HOOK_SPEC`), rendered with Terraform's `jsonencode`. */
+export interface PolicySpec {
+  /** backup_policy_name. */
+  readonly name: string;
+  /** The schedule, retention and status, in wire form. */
+  readonly scheduled_policy: WireScheduledPolicy;
+  /** Top-level time_zone (`UTC+08:00`). @default - none */
+  readonly time_zone?: string;
+  /** Volumes the policy must hold, exactly. */
+  readonly volume_ids: string[];
+  /** User tags (the marker tag is added by the hook). */
+  readonly tags: Record<string, string>;
+}
 
 /** Hook command words, one argv word each (hidden from the CLI's `--help`). */
 export const HOOK_COMMANDS = {

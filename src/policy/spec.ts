@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { WireScheduledPolicy } from '../client/wire';
 import { Fn, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { MARKER_TAG_KEY, MAX_POLICY_TAGS } from '../core/contract';
+import { MARKER_TAG_KEY, MAX_POLICY_TAGS, PolicySpec } from '../core/contract';
 import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation';
 
-/**
- * The desired state of a managed policy as the `hook-policy-apply` executor reads it from
- * `VBS_HOOK_SPEC` (ADR 1). Rendered with Terraform's `jsonencode`, so volume ids and other
- * tokens resolve at apply time.
- */
-export interface PolicySpec {
-  readonly name: string;
-  readonly scheduled_policy: WireScheduledPolicy;
-  readonly time_zone?: string;
-  readonly volume_ids: string[];
-  readonly tags: Record<string, string>;
-}
+export type { PolicySpec };
 
 /**
  * The spec as `VBS_HOOK_SPEC` JSON and its revision (first 16 hex of sha256 of that JSON).

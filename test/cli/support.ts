@@ -1,5 +1,5 @@
 /**
- * Test support for the CLI: a private build of the hook path (src/cli, src/client,
+ * Test support for the CLI: a private build of the hook path (src/cli, src/client, src/core/contract.ts,
  * src/emulator compiled file by file with esbuild into a temp folder with the same layout as
  * lib/), spawning it, and an in-process io that captures output.
  */
@@ -43,7 +43,7 @@ export function buildCli(): BuiltCli {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-cli-test-'));
-  const entryPoints = ['cli', 'client', 'emulator'].flatMap((d) => tsFiles(path.join(ROOT, 'src', d)));
+  const entryPoints = [...['cli', 'client', 'emulator'].flatMap((d) => tsFiles(path.join(ROOT, 'src', d))), path.join(ROOT, 'src', 'core', 'contract.ts')];
   esbuild.buildSync({
     entryPoints, outdir: path.join(root, 'lib'), outbase: path.join(ROOT, 'src'),
     format: 'cjs', platform: 'node', target: 'node20', bundle: false, logLevel: 'error',
