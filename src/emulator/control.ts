@@ -8,8 +8,12 @@ import { EmulatorHttpError, HandlerResult, gatewayError, serviceError } from './
 import type { Fault, RecordedRequest } from './types';
 import { describe } from './validation';
 
-/** Log entries kept; the oldest are dropped beyond this. */
-export const MAX_LOG_ENTRIES = 100_000;
+/**
+ * Request log entries kept: the newest 10,000; older ones are dropped (a ring, so recording
+ * costs the same however long the emulator runs). `executeCount()` is kept apart and counts
+ * every execute since the start or the last reset.
+ */
+export const MAX_LOG_ENTRIES = 10_000;
 const CONTROL_CODE = 'EMULATOR.0001';
 
 /** A fault with its remaining uses. */
@@ -103,26 +107,65 @@ export class Throttle {
   }
 }
 
-/** The request log with a per-policy count of successful executes. */
+/** A request as logged: like `RecordedRequest` with the time as epoch ms (formatted when listed). */
+export interface LogEntry {
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly operation: OperationName | 'unknown';
+  readonly projectId?: string;
+  readonly policyId?: string;
+  readonly status: number;
+}
+
+interface StoredEntry extends LogEntry {
+  readonly seq: number;
+}
+
+/**
+ * The request log, a ring of the newest `MAX_LOG_ENTRIES` requests, with a per-policy count
+ * of successful executes.
+ */
 export class RequestLog {
-  private entries: RecordedRequest[] = [];
+  private ring: StoredEntry[] = [];
+  /** Index of the oldest entry once the ring is full. */
+  private head = 0;
   private seq = 0;
   private executes = new Map<string, number>();
   private executeTotal = 0;
 
-  record(entry: Omit<RecordedRequest, 'seq'>): void {
-    const e: RecordedRequest = { seq: ++this.seq, ...entry };
-    this.entries.push(e);
-    if (this.entries.length > MAX_LOG_ENTRIES) this.entries.splice(0, this.entries.length - MAX_LOG_ENTRIES);
+  record(entry: LogEntry): void {
+    const e: StoredEntry = {
+      seq: ++this.seq, time: entry.time, method: entry.method, path: entry.path, operation: entry.operation,
+      projectId: entry.projectId, policyId: entry.policyId, status: entry.status,
+    };
+    if (this.ring.length < MAX_LOG_ENTRIES) {
+      this.ring.push(e);
+    } else {
+      this.ring[this.head] = e;
+      this.head = (this.head + 1) % MAX_LOG_ENTRIES;
+    }
     if (e.operation === 'executePolicy' && e.status === 204) {
       this.executeTotal += 1;
       if (e.policyId !== undefined) this.executes.set(e.policyId, (this.executes.get(e.policyId) ?? 0) + 1);
     }
   }
 
+  /** Matching entries, oldest first, as fresh objects (absent ids are left out). */
   list(filter: { operation?: string; policyId?: string } = {}): RecordedRequest[] {
-    return this.entries.filter((e) => (filter.operation === undefined || e.operation === filter.operation)
-      && (filter.policyId === undefined || e.policyId === filter.policyId)).map((e) => ({ ...e }));
+    const out: RecordedRequest[] = [];
+    const n = this.ring.length;
+    for (let k = 0; k < n; k++) {
+      const e = this.ring[(this.head + k) % n];
+      if ((filter.operation !== undefined && e.operation !== filter.operation) || (filter.policyId !== undefined && e.policyId !== filter.policyId)) continue;
+      const r: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
+        seq: e.seq, time: new Date(e.time).toISOString(), method: e.method, path: e.path, operation: e.operation, status: e.status,
+      };
+      if (e.projectId !== undefined) r.projectId = e.projectId;
+      if (e.policyId !== undefined) r.policyId = e.policyId;
+      out.push(r);
+    }
+    return out;
   }
 
   executeCount(policyId?: string): number {
@@ -130,7 +173,8 @@ export class RequestLog {
   }
 
   clear(): void {
-    this.entries = [];
+    this.ring = [];
+    this.head = 0;
     this.seq = 0;
     this.executes = new Map();
     this.executeTotal = 0;

@@ -32,13 +32,8 @@ export function splitUrl(rawUrl: string): SplitUrl {
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
-  const segments = path.split('/').slice(1).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw gatewayError(400, CODES.requestError, `Malformed percent-encoding in the request path segment "${s.slice(0, 64)}"`);
-    }
-  });
+  const segments = path.split('/').slice(1);
+  for (let i = 0; i < segments.length; i++) if (segments[i].includes('%')) segments[i] = decodeSegment(segments[i]);
   if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
   const query: [string, string][] = [];
   for (const part of rawQuery.split('&')) {
@@ -51,7 +46,17 @@ export function splitUrl(rawUrl: string): SplitUrl {
   return { path, segments, query };
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw gatewayError(400, CODES.requestError, `Malformed percent-encoding in the request path segment "${segment.slice(0, 64)}"`);
+  }
+}
+
+/** Decodes a query name or value (`+` is a space); plain text is returned as is. */
 function decodeQuery(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, '%20'));
   } catch {
@@ -59,17 +64,31 @@ function decodeQuery(value: string): string {
   }
 }
 
+/** The empty body of a request that declares none. */
+const NO_BODY = Buffer.alloc(0);
+
 /**
  * Reads the whole body up to 1 MiB. A larger body is drained and refused with 413
  * `APIGW.0201` (so the client reads the answer instead of a reset); past 32 MiB the
- * connection is closed.
+ * connection is closed. A request without `Content-Length` and `Transfer-Encoding` has no
+ * body (RFC 9112 section 6.3): it gets the empty buffer at once, without waiting for the
+ * stream's end (Node discards anything left unread when the response finishes).
  */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Buffer | Promise<Buffer> {
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) return NO_BODY;
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
+    const declared = Number(length ?? 0);
     let over = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    // Errors are built only when used: an Error captures a stack trace, which is not free.
+    const fail = (error: () => Error): void => {
+      if (settled) return;
+      settled = true;
+      reject(error());
+    };
     const tooLarge = () => gatewayError(413, CODES.requestError, `Request body too large: more than ${MAX_BODY_BYTES} bytes (1 MiB) is not accepted`);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -77,12 +96,17 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
       if (!over) chunks.push(chunk);
       else if (size > MAX_DRAIN_BYTES) {
         req.socket.destroy();
-        reject(tooLarge());
+        fail(tooLarge);
       }
     });
-    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-    req.on('close', () => reject(gatewayError(400, CODES.requestError, 'The connection closed before the request body was complete')));
+    req.on('end', () => {
+      if (over) return fail(tooLarge);
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => fail(() => err));
+    req.on('close', () => fail(() => gatewayError(400, CODES.requestError, 'The connection closed before the request body was complete')));
   });
 }
 
@@ -107,10 +131,23 @@ export function parseJsonBody(body: Buffer, contentType: string | undefined, all
   return parsed;
 }
 
-/** Headers with one string value each, names lower-case (as node gives them). */
+/**
+ * Headers with one string value each, names lower-case (as node gives them). Node already
+ * joins repeated headers into one string except a few (`set-cookie`) it keeps as arrays; only
+ * then is a copy made.
+ */
 export function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const headers = req.headers;
+  let hasArray = false;
+  for (const name in headers) {
+    if (Array.isArray(headers[name])) {
+      hasArray = true;
+      break;
+    }
+  }
+  if (!hasArray) return headers as Record<string, string | undefined>;
   const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 

@@ -3,9 +3,10 @@
  * from its timestamps when it is read, so no timers run: `WAITING` for the first quarter of
  * the job time, `RUNNING` for the rest, then its final status.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { JobStatus, WireJob, WireJobList } from '../client/wire';
 import { CODES, serviceError } from './errors';
+import { randomHex } from './ids';
 import { MAX_JOBS_PER_POLICY, StoredJob, StoredPolicy, backupName } from './store';
 
 const JOB_STATUSES: readonly JobStatus[] = ['WAITING', 'RUNNING', 'EXECUTE_SUCCESS', 'EXECUTE_FAIL', 'EXECUTE_TIMEOUT', 'SKIP'];
@@ -24,14 +25,13 @@ export interface RunOutcome {
  * run are still `WAITING`/`RUNNING`. No volumes: nothing to do, no jobs.
  */
 export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, outcome: RunOutcome): StoredJob[] {
-  const busy = policy.jobs.some((j) => !isFinal(j, now));
-  if (busy) {
+  if (hasUnfinished(policy.jobs, now)) {
     throw serviceError(CODES.executing, `backup policy ${policy.id} is being executed; wait until its running backup jobs finish`, 409);
   }
   const jobs = policy.volumes.map((volume): StoredJob => {
     const job: StoredJob = {
       job_id: randomUUID(),
-      vbs_job_id: randomBytes(16).toString('hex'),
+      vbs_job_id: randomHex(16),
       backup_name: backupName(),
       resource_id: volume,
       created: now,
@@ -46,8 +46,10 @@ export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, 
   return jobs;
 }
 
-function isFinal(job: StoredJob, now: number): boolean {
-  return now - job.created >= job.duration;
+/** Any job still `WAITING`/`RUNNING` at `now` (newest first: a running job is usually recent). */
+function hasUnfinished(jobs: readonly StoredJob[], now: number): boolean {
+  for (let i = jobs.length - 1; i >= 0; i--) if (now - jobs[i].created < jobs[i].duration) return true;
+  return false;
 }
 
 /** The status of a job at `now`. */
@@ -60,20 +62,40 @@ export function jobStatus(job: StoredJob, now: number): JobStatus {
 /** The wire form of a job at `now`. */
 export function jobToWire(job: StoredJob, now: number): WireJob {
   const status = jobStatus(job, now);
+  const times = jobTimes(job);
   const out: WireJob = {
     job_id: job.job_id,
     status,
-    created_at: formatJobTime(job.created),
+    created_at: times.createdAt,
     backup_name: job.backup_name,
     resource_id: job.resource_id,
     resource_type: 'volume',
     vbs_job_id: job.vbs_job_id,
   };
   if (status === job.final) {
-    out.finished_at = formatJobTime(job.created + job.duration);
+    out.finished_at = times.finishedAt;
     if (job.fail_reason !== undefined) out.fail_reason = job.fail_reason;
   }
   return out;
+}
+
+/** A job's formatted times, kept per stored job (lists show the same jobs again and again). */
+interface JobTimes {
+  readonly created: number;
+  readonly duration: number;
+  readonly createdAt: string;
+  readonly finishedAt: string;
+}
+
+const formatted = new WeakMap<StoredJob, JobTimes>();
+
+function jobTimes(job: StoredJob): JobTimes {
+  let t = formatted.get(job);
+  if (t === undefined || t.created !== job.created || t.duration !== job.duration) {
+    t = { created: job.created, duration: job.duration, createdAt: formatJobTime(job.created), finishedAt: formatJobTime(job.created + job.duration) };
+    formatted.set(job, t);
+  }
+  return t;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.mmm`, UTC, without a zone suffix (as the real API). */
@@ -86,22 +108,36 @@ export function formatJobTime(ms: number): string {
  * `created_at`) and `sort_dir` (`desc` by default) order, then `marker` (a job id: start after
  * it), `offset` and `limit` (default 20, at most 1000) page. `count` is the number of jobs
  * matching the filters.
+ *
+ * Order is by creation time, ties in the order the jobs were stored. Jobs are appended as they
+ * are created, so the stored array is normally already in that order: the page is read by
+ * walking from the wanted end, and only the jobs on the page are converted. Statuses of all
+ * jobs are computed only for a `status` filter.
  */
 export function listJobs(policy: StoredPolicy, query: URLSearchParams, now: number): WireJobList {
   const q = readQuery(query);
-  let jobs = policy.jobs.map((j, i) => ({ j, i, status: jobStatus(j, now) }));
-  if (q.status !== undefined) jobs = jobs.filter((x) => x.status === q.status);
-  if (q.jobId !== undefined) jobs = jobs.filter((x) => x.j.job_id === q.jobId);
-  const sign = q.sortDir === 'asc' ? 1 : -1;
-  jobs.sort((a, b) => sign * (a.j.created - b.j.created || a.i - b.i));
-  const count = jobs.length;
+  let jobs = inCreationOrder(policy.jobs) ? policy.jobs : [...policy.jobs].sort((a, b) => a.created - b.created);
+  if (q.status !== undefined) jobs = jobs.filter((j) => jobStatus(j, now) === q.status);
+  if (q.jobId !== undefined) jobs = jobs.filter((j) => j.job_id === q.jobId);
+  const n = jobs.length;
+  const desc = q.sortDir === 'desc';
+  const nth = (k: number): StoredJob => jobs[desc ? n - 1 - k : k];
+  let start = 0;
   if (q.marker !== undefined) {
-    const at = jobs.findIndex((x) => x.j.job_id === q.marker);
-    if (at < 0) throw serviceError(CODES.objectInvalid, `marker ${q.marker} is not the job_id of a job of policy ${policy.id} (matching the filters)`);
-    jobs = jobs.slice(at + 1);
+    let at = 0;
+    while (at < n && nth(at).job_id !== q.marker) at++;
+    if (at === n) throw serviceError(CODES.objectInvalid, `marker ${q.marker} is not the job_id of a job of policy ${policy.id} (matching the filters)`);
+    start = at + 1;
   }
-  const page = jobs.slice(q.offset, q.offset + q.limit);
-  return { tasks: page.map((x) => jobToWire(x.j, now)), count };
+  const tasks: WireJob[] = [];
+  for (let k = start + q.offset; k < n && tasks.length < q.limit; k++) tasks.push(jobToWire(nth(k), now));
+  return { tasks, count: n };
+}
+
+/** True when `created` never decreases along the array (so array order is creation order). */
+function inCreationOrder(jobs: readonly StoredJob[]): boolean {
+  for (let i = 1; i < jobs.length; i++) if (jobs[i].created < jobs[i - 1].created) return false;
+  return true;
 }
 
 interface JobQuery {

@@ -127,8 +127,8 @@ export interface ApiResult extends HandlerResult {
   readonly projectId?: string;
 }
 
-/** Runs an authenticated, validated-for-transport request. */
-export function handleApi(ctx: ApiContext, route: RouteMatch, query: URLSearchParams, body: unknown): ApiResult {
+/** Runs an authenticated, validated-for-transport request; `query` holds the decoded query pairs in order. */
+export function handleApi(ctx: ApiContext, route: RouteMatch, query: ReadonlyArray<readonly [string, string]>, body: unknown): ApiResult {
   const { store } = ctx;
   const projectId = route.projectId as string;
   const policy = () => store.policy(projectId, route.policyId as string);
@@ -161,7 +161,7 @@ export function handleApi(ctx: ApiContext, route: RouteMatch, query: URLSearchPa
       executePolicy(policy(), ctx.now, ctx.jobMs, ctx.outcome);
       return { status: 204 };
     case 'listJobs':
-      return { status: 200, body: listJobs(policy(), query, ctx.now) };
+      return { status: 200, body: listJobs(policy(), new URLSearchParams(query as [string, string][]), ctx.now) };
     case 'addTag':
       addTag(policy(), body);
       return { status: 204 };

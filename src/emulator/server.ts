@@ -4,7 +4,6 @@
  * scripted faults, transport validation (415/400) and finally the handler; mutations are
  * written to the state file before the response is sent.
  */
-import { randomBytes } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OperationName, WireJob } from '../client/wire';
@@ -12,6 +11,7 @@ import { Auth } from './auth';
 import { ControlTarget, FaultQueue, RequestLog, Throttle, faultResponse, handleControl } from './control';
 import { CODES, EmulatorHttpError, gatewayError, serviceError } from './errors';
 import { flatHeaders, parseJsonBody, readBody, send, splitUrl } from './http-io';
+import { requestId as newRequestId } from './ids';
 import { RunOutcome, jobToWire } from './jobs';
 import { RouteMatch, handleApi, matchRoute } from './routes';
 import { loadState, saveState } from './state-file';
@@ -20,6 +20,18 @@ import type { Emulator, EmulatorOptions, Fault, RecordedRequest } from './types'
 import { assertNoAngleBrackets } from './validation';
 
 const CONTROL_PREFIX = '/__emulator/';
+/** How the jobs of a run end when no fault says otherwise. */
+const SUCCESS: RunOutcome = { final: 'EXECUTE_SUCCESS' };
+
+/** What the log learns about a request while it is handled. */
+interface Pending {
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  operation: OperationName | 'unknown';
+  projectId?: string;
+  policyId?: string;
+}
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Starts an emulator; resolves once it listens. Rejects on bad options or a corrupt state file. */
@@ -69,7 +81,7 @@ function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
   }
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify(gatewayError(status, CODES.requestError, tooLarge ? 'Request header fields (or URI) too large' : 'Malformed HTTP request').toBody(randomBytes(16).toString('hex')));
+  const body = JSON.stringify(gatewayError(status, CODES.requestError, tooLarge ? 'Request header fields (or URI) too large' : 'Malformed HTTP request').toBody(newRequestId()));
   socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json;charset=UTF-8\r\n`
     + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
@@ -105,22 +117,22 @@ class Runtime implements ControlTarget {
   }
 
   async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomBytes(16).toString('hex');
+    const requestId = newRequestId();
     res.setHeader('X-Request-Id', requestId);
     const rawUrl = req.url ?? '/';
     const method = req.method ?? 'GET';
     if (rawUrl.startsWith(CONTROL_PREFIX)) return this.onControl(req, res, rawUrl, requestId);
-    const entry: { operation: OperationName | 'unknown'; projectId?: string; policyId?: string; path: string } = {
-      operation: 'unknown', path: rawUrl.split('?', 1)[0].slice(0, 2048),
-    };
-    const time = new Date().toISOString();
-    const record = (status: number) => this.log.record({ time, method, ...entry, status });
+    const q = rawUrl.indexOf('?');
+    const entry: Pending = { time: Date.now(), method, path: (q < 0 ? rawUrl : rawUrl.slice(0, q)).slice(0, 2048), operation: 'unknown' };
     let fault: Fault | undefined;
     try {
       const url = splitUrl(rawUrl);
       const route = matchRoute(method, url.segments);
-      Object.assign(entry, { operation: route.operation, projectId: route.projectId, policyId: route.policyId });
-      const body = await readBody(req);
+      entry.operation = route.operation;
+      entry.projectId = route.projectId;
+      entry.policyId = route.policyId;
+      const reading = readBody(req);
+      const body = reading instanceof Buffer ? reading : await reading;
       const headers = flatHeaders(req);
       if (route.operation !== 'createToken') {
         this.auth.authenticate({ method, path: url.path, query: url.query, headers, body }, route.projectId as string, Date.now());
@@ -129,24 +141,26 @@ class Runtime implements ControlTarget {
       fault = this.faults.take(route.operation, route.policyId);
       if (fault?.delayMs) await this.wait(fault.delayMs);
       if (this.stopped) return;
-      if (fault?.drop === 'before') {
-        record(0);
-        res.socket?.destroy();
-        return;
-      }
-      if (fault?.status !== undefined && !fault.afterProcessing) {
-        const injected = faultResponse(fault, route.operation, requestId);
-        record(injected.status);
-        send(res, injected.status, injected.body);
-        return;
+      if (fault !== undefined) {
+        if (fault.drop === 'before') {
+          this.record(entry, 0);
+          res.socket?.destroy();
+          return;
+        }
+        if (fault.status !== undefined && !fault.afterProcessing) {
+          const injected = faultResponse(fault, route.operation, requestId);
+          this.record(entry, injected.status);
+          send(res, injected.status, injected.body);
+          return;
+        }
       }
       const parsed = this.transportChecks(route, url.segments, url.query, body, headers['content-type']);
-      const outcome: RunOutcome = fault?.jobStatus ? { final: fault.jobStatus, failReason: fault.failReason } : { final: 'EXECUTE_SUCCESS' };
-      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome }, route, new URLSearchParams(url.query), parsed);
+      const outcome: RunOutcome = fault?.jobStatus ? { final: fault.jobStatus, failReason: fault.failReason } : SUCCESS;
+      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome }, route, url.query, parsed);
       if (result.policyId !== undefined) entry.policyId = result.policyId;
       if (result.projectId !== undefined) entry.projectId = result.projectId;
       if (route.mutates) this.persist();
-      record(result.status);
+      this.record(entry, result.status);
       if (fault?.drop === 'after') {
         res.socket?.destroy();
         return;
@@ -160,13 +174,17 @@ class Runtime implements ControlTarget {
       send(res, result.status, result.body, result.headers);
     } catch (err) {
       const error = toHttpError(err);
-      record(error.status);
+      this.record(entry, error.status);
       if (fault?.drop === 'after') {
         res.socket?.destroy();
         return;
       }
       send(res, error.status, error.toBody(requestId));
     }
+  }
+
+  private record(entry: Pending, status: number): void {
+    this.log.record({ time: entry.time, method: entry.method, path: entry.path, operation: entry.operation, projectId: entry.projectId, policyId: entry.policyId, status });
   }
 
   /** Content type, JSON and `<`/`>` checks that come after authentication. */
@@ -182,7 +200,8 @@ class Runtime implements ControlTarget {
   private async onControl(req: IncomingMessage, res: ServerResponse, rawUrl: string, requestId: string): Promise<void> {
     try {
       const url = splitUrl(rawUrl);
-      const body = parseJsonBody(await readBody(req), req.headers['content-type'], true);
+      const reading = readBody(req);
+      const body = parseJsonBody(reading instanceof Buffer ? reading : await reading, req.headers['content-type'], true);
       const result = handleControl(this, req.method ?? 'GET', url.segments.slice(1).join('/'), new URLSearchParams(url.query), body);
       send(res, result.status, result.body);
     } catch (err) {

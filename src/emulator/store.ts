@@ -3,9 +3,10 @@
  * associations, tags and backup jobs. Pure in-memory logic; the server persists it through
  * `toData()` after each change and the state file restores it with `fromData()`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { JobStatus, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../client/wire';
 import { CODES, serviceError } from './errors';
+import { randomHex } from './ids';
 import type { EmulatedPolicy } from './types';
 import { CreateInput, UpdateInput, describe, requireObject } from './validation';
 
@@ -247,5 +248,5 @@ export function clip(id: string): string {
 
 /** `autobk_` + 4 hex, like the real policy backups. */
 export function backupName(): string {
-  return `autobk_${randomBytes(2).toString('hex')}`;
+  return `autobk_${randomHex(2)}`;
 }
