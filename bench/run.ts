@@ -10,6 +10,7 @@ import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
 import { request, Agent } from 'undici';
 import { BackupPolicy, BackupPolicyTrigger, Credentials, HookResource, Retention, Schedule, VbsClient, startEmulator } from 'cdktf-vbs-backup';
 import { Terraform } from '../examples/support/terraform';
+import { StackBuilder, synthStack } from '../examples/support/synth';
 import { fmt, interleave, median, ratioLine, startServerProcess, timeSpawn } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -95,7 +96,7 @@ async function client(): Promise<void> {
   }
 }
 
-function synthStack(build: (stack: TerraformStack) => void): number {
+function timeSynth(build: (stack: TerraformStack) => void): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-bench-synth-'));
   const t0 = process.hrtime.bigint();
   const app = new App({ outdir, context: { 'cdktf-vbs-backup:hookResource': 'null_resource' } });
@@ -134,12 +135,12 @@ function bareHooks(n: number) {
 }
 
 async function synth(): Promise<void> {
-  const s = await interleave(5, async () => synthStack(policiesAndTriggers(500)), async () => synthStack(bareHooks(1000)));
+  const s = await interleave(5, async () => timeSynth(policiesAndTriggers(500)), async () => timeSynth(bareHooks(1000)));
   print(ratioLine('synth (500 policies + 500 triggers vs 1,000 bare null_resource hooks)', s.a, s.b, fmt, 'goal <= 1.3'));
   const growth: string[] = [];
   for (const n of [100, 250, 500]) {
     const t: number[] = [];
-    for (let i = 0; i < 3; i++) t.push(synthStack(policiesAndTriggers(n)));
+    for (let i = 0; i < 3; i++) t.push(timeSynth(policiesAndTriggers(n)));
     growth.push(`${n}+${n}: ${fmt(median(t))} (${(median(t) / n).toFixed(2)} ms per pair)`);
   }
   print(`  growth: ${growth.join(', ')}`);
@@ -182,15 +183,10 @@ async function apply(): Promise<void> {
   const dirs: string[] = [];
   try {
     const [policyId] = await makePolicies(em.url, 1);
-    const synthTo = (name: string, build: (s: TerraformStack) => void): string => {
+    const synthTo = (name: string, build: StackBuilder): string => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-bench-apply-'));
       dirs.push(outdir);
-      const app = new App({ outdir, context: { 'cdktf-vbs-backup:hookResource': 'terraform_data' } });
-      const stack = new TerraformStack(app, name);
-      new LocalBackend(stack, { path: 'terraform.tfstate' });
-      build(stack);
-      app.synth();
-      return path.join(outdir, 'stacks', name);
+      return synthStack(outdir, name, build);
     };
     const withLib = synthTo('lib', (stack) => {
       const policy = BackupPolicy.fromPolicyId(stack, 'Policy', policyId);

@@ -6,9 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { EmulatedPolicy, Emulator, EmulatorOptions, startEmulator } from '../../src';
 import { Terraform, TerraformResult, makeTempDir, requireTerraform } from '../../examples/support/terraform';
+import { StackBuilder, synthStack } from '../../examples/support/synth';
 
 export { Terraform, TerraformResult, makeTempDir, requireTerraform };
 
@@ -49,22 +49,8 @@ export function apiEnv(emulator: Emulator, extra: Record<string, string | undefi
   return { VBS_ENDPOINT: emulator.url, HW_REGION_NAME: REGION, HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, ...extra };
 }
 
-/** Builds the contents of a stack (the stack already has its local backend). */
-export type StackBuilder = (stack: TerraformStack) => void;
-
-/**
- * Synthesizes one stack named `name` into `outdir` as users do with `cdktf.json`'s context
- * `cdktf-vbs-backup:hookResource = terraform_data`, and a relative local backend.
- * @returns the stack directory (`<outdir>/stacks/<name>`)
- */
-export function synthStack(outdir: string, name: string, build: StackBuilder): string {
-  const app = new App({ outdir, context: { 'cdktf-vbs-backup:hookResource': 'terraform_data' } });
-  const stack = new TerraformStack(app, name);
-  new LocalBackend(stack, { path: 'terraform.tfstate' });
-  build(stack);
-  app.synth();
-  return path.join(outdir, 'stacks', name);
-}
+export { synthStack };
+export type { StackBuilder };
 
 /** The policies of the e2e project with this name. */
 export function policiesNamed(emulator: Emulator, name: string): EmulatedPolicy[] {
