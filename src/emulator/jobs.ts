@@ -4,9 +4,10 @@
  * the job time, `RUNNING` for the rest, then its final status.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobStatus, WireJob, WireJobList } from '../client/wire';
+import type { JobStatus, WireJob } from '../client/wire';
 import { CODES, serviceError } from './errors';
 import { randomHex } from './ids';
+import { appendJobs, hasUnfinished, inCreationOrder, jobJson } from './job-index';
 import { MAX_JOBS_PER_POLICY, StoredJob, StoredPolicy, backupName } from './store';
 
 const JOB_STATUSES: readonly JobStatus[] = ['WAITING', 'RUNNING', 'EXECUTE_SUCCESS', 'EXECUTE_FAIL', 'EXECUTE_TIMEOUT', 'SKIP'];
@@ -25,7 +26,7 @@ export interface RunOutcome {
  * run are still `WAITING`/`RUNNING`. No volumes: nothing to do, no jobs.
  */
 export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, outcome: RunOutcome): StoredJob[] {
-  if (hasUnfinished(policy.jobs, now)) {
+  if (hasUnfinished(policy, now)) {
     throw serviceError(CODES.executing, `backup policy ${policy.id} is being executed; wait until its running backup jobs finish`, 409);
   }
   const jobs = policy.volumes.map((volume): StoredJob => {
@@ -41,15 +42,8 @@ export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, 
     if (outcome.final !== 'EXECUTE_SUCCESS') job.fail_reason = outcome.failReason ?? 'Injected fault';
     return job;
   });
-  policy.jobs.push(...jobs);
-  if (policy.jobs.length > MAX_JOBS_PER_POLICY) policy.jobs.splice(0, policy.jobs.length - MAX_JOBS_PER_POLICY);
+  appendJobs(policy, jobs, MAX_JOBS_PER_POLICY);
   return jobs;
-}
-
-/** Any job still `WAITING`/`RUNNING` at `now` (newest first: a running job is usually recent). */
-function hasUnfinished(jobs: readonly StoredJob[], now: number): boolean {
-  for (let i = jobs.length - 1; i >= 0; i--) if (now - jobs[i].created < jobs[i].duration) return true;
-  return false;
 }
 
 /** The status of a job at `now`. */
@@ -62,40 +56,20 @@ export function jobStatus(job: StoredJob, now: number): JobStatus {
 /** The wire form of a job at `now`. */
 export function jobToWire(job: StoredJob, now: number): WireJob {
   const status = jobStatus(job, now);
-  const times = jobTimes(job);
   const out: WireJob = {
     job_id: job.job_id,
     status,
-    created_at: times.createdAt,
+    created_at: formatJobTime(job.created),
     backup_name: job.backup_name,
     resource_id: job.resource_id,
     resource_type: 'volume',
     vbs_job_id: job.vbs_job_id,
   };
   if (status === job.final) {
-    out.finished_at = times.finishedAt;
+    out.finished_at = formatJobTime(job.created + job.duration);
     if (job.fail_reason !== undefined) out.fail_reason = job.fail_reason;
   }
   return out;
-}
-
-/** A job's formatted times, kept per stored job (lists show the same jobs again and again). */
-interface JobTimes {
-  readonly created: number;
-  readonly duration: number;
-  readonly createdAt: string;
-  readonly finishedAt: string;
-}
-
-const formatted = new WeakMap<StoredJob, JobTimes>();
-
-function jobTimes(job: StoredJob): JobTimes {
-  let t = formatted.get(job);
-  if (t === undefined || t.created !== job.created || t.duration !== job.duration) {
-    t = { created: job.created, duration: job.duration, createdAt: formatJobTime(job.created), finishedAt: formatJobTime(job.created + job.duration) };
-    formatted.set(job, t);
-  }
-  return t;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.mmm`, UTC, without a zone suffix (as the real API). */
@@ -104,19 +78,19 @@ export function formatJobTime(ms: number): string {
 }
 
 /**
- * Op 9 with its query parameters: `status` and `job_id` filter, `sort_key` (only
- * `created_at`) and `sort_dir` (`desc` by default) order, then `marker` (a job id: start after
- * it), `offset` and `limit` (default 20, at most 1000) page. `count` is the number of jobs
- * matching the filters.
+ * Op 9 with its query parameters, answered as the JSON text of a `WireJobList`: `status` and
+ * `job_id` filter, `sort_key` (only `created_at`) and `sort_dir` (`desc` by default) order,
+ * then `marker` (a job id: start after it), `offset` and `limit` (default 20, at most 1000)
+ * page. `count` is the number of jobs matching the filters.
  *
  * Order is by creation time, ties in the order the jobs were stored. Jobs are appended as they
  * are created, so the stored array is normally already in that order: the page is read by
- * walking from the wanted end, and only the jobs on the page are converted. Statuses of all
- * jobs are computed only for a `status` filter.
+ * walking from the wanted end, and only the jobs on the page are rendered (final ones from
+ * their kept JSON). Statuses of all jobs are computed only for a `status` filter.
  */
-export function listJobs(policy: StoredPolicy, query: URLSearchParams, now: number): WireJobList {
+export function listJobs(policy: StoredPolicy, query: URLSearchParams, now: number): string {
   const q = readQuery(query);
-  let jobs = inCreationOrder(policy.jobs) ? policy.jobs : [...policy.jobs].sort((a, b) => a.created - b.created);
+  let jobs = inCreationOrder(policy) ? policy.jobs : [...policy.jobs].sort((a, b) => a.created - b.created);
   if (q.status !== undefined) jobs = jobs.filter((j) => jobStatus(j, now) === q.status);
   if (q.jobId !== undefined) jobs = jobs.filter((j) => j.job_id === q.jobId);
   const n = jobs.length;
@@ -129,15 +103,14 @@ export function listJobs(policy: StoredPolicy, query: URLSearchParams, now: numb
     if (at === n) throw serviceError(CODES.objectInvalid, `marker ${q.marker} is not the job_id of a job of policy ${policy.id} (matching the filters)`);
     start = at + 1;
   }
-  const tasks: WireJob[] = [];
-  for (let k = start + q.offset; k < n && tasks.length < q.limit; k++) tasks.push(jobToWire(nth(k), now));
-  return { tasks, count: n };
-}
-
-/** True when `created` never decreases along the array (so array order is creation order). */
-function inCreationOrder(jobs: readonly StoredJob[]): boolean {
-  for (let i = 1; i < jobs.length; i++) if (jobs[i].created < jobs[i - 1].created) return false;
-  return true;
+  // Same text as JSON.stringify({ tasks, count }), without building the objects of final jobs again.
+  let text = '{"tasks":[';
+  let shown = 0;
+  for (let k = start + q.offset; k < n && shown < q.limit; k++, shown++) {
+    const job = nth(k);
+    text += (shown === 0 ? '' : ',') + jobJson(job, now - job.created >= job.duration, () => jobToWire(job, now));
+  }
+  return `${text}],"count":${n}}`;
 }
 
 interface JobQuery {

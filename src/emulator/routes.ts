@@ -73,39 +73,43 @@ const MUTATING = new Set<OperationName>([
  * matches.
  */
 export function matchRoute(method: string, segments: readonly string[]): RouteMatch {
-  const op = find(method, segments);
-  if (!op) {
+  const route = find(method, segments);
+  if (!route) {
     const shown = `/${segments.join('/')}`;
     throw gatewayError(404, CODES.apiNotFound, `No API matches ${method} ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown}`);
   }
-  return { ...op, mutates: MUTATING.has(op.operation) };
+  return route;
 }
 
-function find(method: string, s: readonly string[]): Omit<RouteMatch, 'mutates'> | undefined {
+function match(operation: OperationName, projectId?: string, policyId?: string, tagKey?: string): RouteMatch {
+  return { operation, projectId, policyId, tagKey, mutates: MUTATING.has(operation) };
+}
+
+function find(method: string, s: readonly string[]): RouteMatch | undefined {
   const n = s.length;
-  if (n === 3 && s[0] === 'v3' && s[1] === 'auth' && s[2] === 'tokens') return method === 'POST' ? { operation: 'createToken' } : undefined;
+  if (n === 3 && s[0] === 'v3' && s[1] === 'auth' && s[2] === 'tokens') return method === 'POST' ? match('createToken') : undefined;
   if (n < 3 || s[0] !== 'v2' || !PROJECT_ID.test(s[1])) return undefined;
   const projectId = s[1];
-  const at = (operation: OperationName, extra: Partial<RouteMatch> = {}) => ({ operation, projectId, ...extra });
   if (s[2] === 'backuppolicyresources') {
-    if (n === 3 && method === 'POST') return at('associateVolumes');
-    if (n === 5 && s[4] === 'deleted_resources' && method === 'POST') return at('disassociateVolumes', { policyId: s[3] });
+    if (n === 3 && method === 'POST') return match('associateVolumes', projectId);
+    if (n === 5 && s[4] === 'deleted_resources' && method === 'POST') return match('disassociateVolumes', projectId, s[3]);
     return undefined;
   }
   if (s[2] !== 'backuppolicy') return undefined;
-  if (n === 3) return method === 'GET' ? at('listPolicies') : method === 'POST' ? at('createPolicy') : undefined;
+  if (n === 3) return method === 'GET' ? match('listPolicies', projectId) : method === 'POST' ? match('createPolicy', projectId) : undefined;
   // Literal segments first: they would otherwise be taken for a policy id.
-  if (s[3] === 'tags' && n === 4) return method === 'GET' ? at('listTenantTags') : undefined;
-  if (s[3] === 'resource_instances' && n === 5 && s[4] === 'action') return method === 'POST' ? at('queryPoliciesByTags') : undefined;
+  if (s[3] === 'tags' && n === 4) return method === 'GET' ? match('listTenantTags', projectId) : undefined;
+  if (s[3] === 'resource_instances' && n === 5 && s[4] === 'action') return method === 'POST' ? match('queryPoliciesByTags', projectId) : undefined;
   const policyId = s[3];
   if (policyId.length === 0) return undefined;
-  if (n === 4) return method === 'PUT' ? at('updatePolicy', { policyId }) : method === 'DELETE' ? at('deletePolicy', { policyId }) : undefined;
-  if (n === 5 && s[4] === 'action') return method === 'POST' ? at('executePolicy', { policyId }) : undefined;
-  if (n === 5 && s[4] === 'backuptasks') return method === 'GET' ? at('listJobs', { policyId }) : undefined;
-  if (n === 5 && s[4] === 'tags') return method === 'POST' ? at('addTag', { policyId }) : method === 'GET' ? at('getTags', { policyId }) : undefined;
+  const at = (operation: OperationName, tagKey?: string) => match(operation, projectId, policyId, tagKey);
+  if (n === 4) return method === 'PUT' ? at('updatePolicy') : method === 'DELETE' ? at('deletePolicy') : undefined;
+  if (n === 5 && s[4] === 'action') return method === 'POST' ? at('executePolicy') : undefined;
+  if (n === 5 && s[4] === 'backuptasks') return method === 'GET' ? at('listJobs') : undefined;
+  if (n === 5 && s[4] === 'tags') return method === 'POST' ? at('addTag') : method === 'GET' ? at('getTags') : undefined;
   if (n === 6 && s[4] === 'tags') {
-    if (s[5] === 'action' && method === 'POST') return at('batchTags', { policyId });
-    if (method === 'DELETE' && s[5].length > 0) return at('removeTag', { policyId, tagKey: s[5] });
+    if (s[5] === 'action' && method === 'POST') return at('batchTags');
+    if (method === 'DELETE' && s[5].length > 0) return at('removeTag', s[5]);
   }
   return undefined;
 }
