@@ -56,8 +56,12 @@ export function appendJobs(policy: StoredPolicy, jobs: readonly StoredJob[], max
   if (all.length > max) {
     // Dropping the oldest keeps the order; dropping the latest job of a duration (possible only
     // when the array was out of order) leaves `newest` wrong: rebuild on next use.
-    const dropped = all.splice(0, all.length - max);
-    ix.length = dropped.some((j) => j.created >= (ix.newest.get(j.duration) as number)) ? -1 : all.length;
+    let stale = false;
+    while (all.length > max) {
+      const dropped = all.shift() as StoredJob;
+      if (dropped.created >= (ix.newest.get(dropped.duration) as number)) stale = true;
+    }
+    ix.length = stale ? -1 : all.length;
   }
 }
 

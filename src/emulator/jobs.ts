@@ -56,17 +56,18 @@ export function jobStatus(job: StoredJob, now: number): JobStatus {
 /** The wire form of a job at `now`. */
 export function jobToWire(job: StoredJob, now: number): WireJob {
   const status = jobStatus(job, now);
+  const createdAt = formatJobTime(job.created);
   const out: WireJob = {
     job_id: job.job_id,
     status,
-    created_at: formatJobTime(job.created),
+    created_at: createdAt,
     backup_name: job.backup_name,
     resource_id: job.resource_id,
     resource_type: 'volume',
     vbs_job_id: job.vbs_job_id,
   };
   if (status === job.final) {
-    out.finished_at = formatJobTime(job.created + job.duration);
+    out.finished_at = job.duration === 0 ? createdAt : formatJobTime(job.created + job.duration);
     if (job.fail_reason !== undefined) out.fail_reason = job.fail_reason;
   }
   return out;
