@@ -197,7 +197,11 @@ export interface Emulator {
   readonly host: string;
   /** Port it listens on. */
   readonly port: number;
-  /** The request log (API requests only, not control calls), oldest first. */
+  /**
+   * The request log (API requests only, not control calls), oldest first. Only the newest
+   * 10,000 requests are kept (`seq` keeps counting, so the first entry's `seq` shows how many
+   * were dropped); `executeCount()` counts every execute regardless.
+   */
   requests(filter?: { operation?: OperationName; policyId?: string }): RecordedRequest[];
   /** Number of executes answered 204 (including ones whose response was dropped after processing). */
   executeCount(policyId?: string): number;
