@@ -14,6 +14,7 @@ import {
   headerString, makeRedactor, parseApiError, Redactor, VbsAbortError, VbsApiError, VbsConfigError, VbsError,
   VbsNetworkError, VbsTimeoutError,
 } from './errors';
+import { AttemptTimeout, CallGuard } from './guard';
 import { errorCode, HttpPools, HttpResponse, mayHaveBeenSent } from './http';
 import { ServerClock } from './clock';
 import { ShapeCheck } from './shape';
@@ -92,17 +93,15 @@ export class Caller {
   public async call(spec: CallSpec, opts: CallOptions = {}): Promise<CallResult> {
     const { schedule, now } = this.cfg;
     const timeoutMs = opts.timeoutMs ?? this.cfg.callTimeoutMs;
-    const deadline = now() + timeoutMs;
-    const deadlineCtl = new AbortController();
-    const deadlineTimer = setTimeout(() => deadlineCtl.abort(), Math.max(0, timeoutMs));
-    const signal = opts.signal ? AbortSignal.any([opts.signal, deadlineCtl.signal]) : deadlineCtl.signal;
+    const guard = new CallGuard(opts.signal, timeoutMs, now);
+    const target = this.target(spec);
     let ambiguous = false;
     let renewedToken = false;
     try {
       for (let attempt = 1; ; attempt++) {
         if (ambiguous && spec.checkBeforeResend) {
-          const settled = await spec.checkBeforeResend({ signal, timeoutMs: Math.max(1, deadline - now()) }).catch((e) => {
-            throw this.interpret(e, spec.operation, opts.signal, deadlineCtl.signal, timeoutMs);
+          const settled = await spec.checkBeforeResend({ signal: guard.signal, timeoutMs: guard.remainingMs() }).catch((e) => {
+            throw this.interpret(e, spec.operation, guard, timeoutMs);
           });
           if (settled) return { attempts: attempt - 1, settledByCheck: true };
         }
@@ -111,12 +110,12 @@ export class Caller {
         let throttled = false;
         let outcome: { response: HttpResponse; tokenUsed?: string } | undefined;
         try {
-          outcome = await this.attempt(spec, signal, deadline);
+          outcome = await this.attempt(spec, target, guard);
         } catch (e) {
           // Errors of the IAM login (already retried) and configuration errors pass through.
           if (e instanceof VbsError || e instanceof VbsConfigError) throw e;
-          error = this.interpret(e, spec.operation, opts.signal, deadlineCtl.signal, timeoutMs);
-          if (error instanceof VbsAbortError || deadlineCtl.signal.aborted) throw error;
+          error = this.interpret(e, spec.operation, guard, timeoutMs);
+          if (error instanceof VbsAbortError || guard.expired) throw error;
           if (!(error instanceof VbsNetworkError) || error.maybeSent) ambiguous = true;
         }
         if (outcome) {
@@ -137,14 +136,14 @@ export class Caller {
         if (ambiguous && !spec.idempotent && !spec.checkBeforeResend) throw error;
         if (attempt >= (throttled ? Math.max(schedule.maxAttempts, this.cfg.throttledAttempts) : schedule.maxAttempts)) throw error;
         const delayMs = nextDelay(attempt, schedule, this.cfg.random, retryAfterMs);
-        if (now() + delayMs >= deadline) throw error;
+        if (now() + delayMs >= guard.deadline) throw error;
         this.cfg.onRetry?.({ operation: spec.operation, attempt, delayMs, error });
-        await sleep(delayMs, signal).catch((e) => {
-          throw this.interpret(e, spec.operation, opts.signal, deadlineCtl.signal, timeoutMs);
+        await sleep(delayMs, guard.signal).catch((e) => {
+          throw this.interpret(e, spec.operation, guard, timeoutMs);
         });
       }
     } finally {
-      clearTimeout(deadlineTimer);
+      guard.dispose();
     }
   }
 
@@ -162,39 +161,52 @@ export class Caller {
     return shape(new ShapeCheck(operation, response?.status ?? 0, response?.text ?? '', this.redact), value);
   }
 
-  private async attempt(spec: CallSpec, callSignal: AbortSignal, deadline: number): Promise<{ response: HttpResponse; tokenUsed?: string }> {
-    const url = new URL(/^https?:\/\//.test(spec.url) ? spec.url : this.cfg.endpoint + spec.url);
-    for (const [k, v] of spec.query ?? []) url.searchParams.append(k, v);
+  /**
+   * Where a call goes, computed once per call: the pool's origin, the path with its query, the
+   * `host` header, and the parsed URL (which AK/SK signing canonicalises).
+   */
+  private target(spec: CallSpec): Target {
+    const url = new URL(ABSOLUTE.test(spec.url) ? spec.url : this.cfg.endpoint + spec.url);
+    if (spec.query) for (const [k, v] of spec.query) url.searchParams.append(k, v);
+    return { url, origin: url.origin, path: url.pathname + url.search, host: url.host };
+  }
+
+  private async attempt(spec: CallSpec, target: Target, guard: CallGuard): Promise<{ response: HttpResponse; tokenUsed?: string }> {
+    // Nothing is sent once the caller aborted or the deadline passed.
+    if (guard.stopped) throw guard.reason ?? new Error('call deadline passed');
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
-      host: url.host,
+      host: target.host,
       'user-agent': USER_AGENT,
     };
     let tokenUsed: string | undefined;
     if (!spec.anonymous) {
-      const ctx: AuthContext = {
-        projectId: this.cfg.projectId,
-        tokenUrl: this.cfg.tokenUrl(),
-        now: this.cfg.now,
-        signal: callSignal,
-        login: (tokenUrl, loginBody, signal) => this.login(tokenUrl, loginBody, signal, deadline),
-      };
-      tokenUsed = await this.cfg.credentials.authorize({ method: spec.method, url, headers, body }, ctx);
+      const credentials = this.cfg.credentials;
+      // A fixed token needs no context: no login, no clock, no signal.
+      if (!credentials.authorizeFixed(headers)) {
+        const ctx: AuthContext = {
+          projectId: this.cfg.projectId,
+          tokenUrl: this.cfg.tokenUrl(),
+          now: this.cfg.now,
+          signal: guard.signal,
+          login: (tokenUrl, loginBody, signal) => this.login(tokenUrl, loginBody, signal, guard.deadline),
+        };
+        tokenUsed = await credentials.authorize({ method: spec.method, url: target.url, headers, body }, ctx);
+        if (guard.stopped) throw guard.reason ?? new Error('call deadline passed');
+      }
     }
-    const attemptCtl = new AbortController();
-    const attemptMs = Math.max(1, Math.min(this.cfg.attemptTimeoutMs, deadline - this.cfg.now()));
-    const timer = setTimeout(() => attemptCtl.abort(new AttemptTimeout(attemptMs)), attemptMs);
+    const attemptMs = Math.max(1, Math.min(this.cfg.attemptTimeoutMs, guard.deadline - this.cfg.now()));
     try {
-      const response = await this.cfg.http.send({ method: spec.method, url, headers, body, signal: AbortSignal.any([callSignal, attemptCtl.signal]) });
+      const response = await this.cfg.http.send(
+        { method: spec.method, origin: target.origin, path: target.path, headers, body },
+        (cancel) => guard.beginAttempt(attemptMs, cancel),
+      );
       this.serverClock.observe(headerString(response.headers, 'date'), this.cfg.now());
       return { response, tokenUsed };
-    } catch (e) {
-      if (attemptCtl.signal.aborted && !callSignal.aborted) throw attemptCtl.signal.reason;
-      throw e;
     } finally {
-      clearTimeout(timer);
+      guard.endAttempt();
     }
   }
 
@@ -218,10 +230,10 @@ export class Caller {
   }
 
   /** Maps a thrown value to a typed error, telling caller aborts, deadlines and attempt timeouts apart. */
-  private interpret(e: unknown, operation: string, callerSignal: AbortSignal | undefined, deadline: AbortSignal, timeoutMs: number): VbsError {
+  private interpret(e: unknown, operation: string, guard: CallGuard, timeoutMs: number): VbsError {
     if (e instanceof VbsError) return e;
-    if (callerSignal?.aborted) return new VbsAbortError(operation, callerSignal.reason);
-    if (deadline.aborted) return new VbsTimeoutError(operation, `${operation} timed out: no answer within the call timeout of ${timeoutMs} ms (retries included)`);
+    if (guard.callerAborted) return new VbsAbortError(operation, guard.reason);
+    if (guard.expired) return new VbsTimeoutError(operation, `${operation} timed out: no answer within the call timeout of ${timeoutMs} ms (retries included)`);
     if (e instanceof AttemptTimeout) {
       return new VbsTimeoutError(operation, `${operation} attempt timed out after ${e.ms} ms without a complete answer`);
     }
@@ -236,10 +248,12 @@ export class Caller {
   }
 }
 
-/** Abort reason of a single attempt's timer. */
-class AttemptTimeout extends Error {
-  constructor(public readonly ms: number) {
-    super(`attempt timed out after ${ms} ms`);
-  }
+/** Where one call goes (see Caller.target). */
+interface Target {
+  readonly url: URL;
+  readonly origin: string;
+  readonly path: string;
+  readonly host: string;
 }
 
+const ABSOLUTE = /^https?:\/\//;

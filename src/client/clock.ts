@@ -9,10 +9,17 @@
  */
 export class ServerClock {
   private lowerOffsetMs: number | undefined;
+  /** The last header parsed and when it arrived: the same `Date` arriving later says nothing new. */
+  private lastHeader: string | undefined;
+  private lastReceivedAt = 0;
 
   /** Records an answer's `Date` header (any HTTP date) received at local time `receivedAt`. */
   public observe(dateHeader: string | undefined, receivedAt: number): void {
     if (!dateHeader) return;
+    // The same D received at a later R gives a smaller D - R: it cannot raise the bound.
+    if (dateHeader === this.lastHeader && receivedAt >= this.lastReceivedAt) return;
+    this.lastHeader = dateHeader;
+    this.lastReceivedAt = receivedAt;
     const server = Date.parse(dateHeader);
     if (Number.isNaN(server)) return;
     const offset = server - receivedAt;

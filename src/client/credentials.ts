@@ -186,6 +186,17 @@ export class Credentials {
   }
 
   /**
+   * Adds the header of credentials that need neither I/O nor the request (a fixed token) and
+   * returns true; returns false, adding nothing, when {@link authorize} must run. Lets a call
+   * skip building an AuthContext and awaiting. @internal
+   */
+  public authorizeFixed(headers: Record<string, string>): boolean {
+    if (this.kind !== 'token') return false;
+    headers['x-auth-token'] = this.#token!;
+    return true;
+  }
+
+  /**
    * Adds the authentication headers to a request (signing it last, over the exact body).
    * Returns the IAM token used for a password login, so a 401 can invalidate it. @internal
    */

@@ -26,4 +26,14 @@ describe('ServerClock', () => {
     clock.observe('yesterday-ish', 1);
     expect(clock.earliestServerTime(20_000, 5000)).toBe(15_000);
   });
+
+  test('a repeated Date is parsed once, yet one received earlier (a clock step back) still counts', () => {
+    const clock = new ServerClock();
+    const d = new Date(10_000).toUTCString();
+    clock.observe(d, 10_900);
+    clock.observe(d, 10_950); // later arrival of the same second: looser, ignored
+    expect(clock.earliestServerTime(20_000, 5000)).toBe(19_100);
+    clock.observe(d, 10_200); // the local clock stepped back: tighter, must be taken
+    expect(clock.earliestServerTime(20_000, 5000)).toBe(19_800);
+  });
 });
