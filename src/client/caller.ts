@@ -190,7 +190,10 @@ export class Caller {
           projectId: this.cfg.projectId,
           tokenUrl: this.cfg.tokenUrl(),
           now: this.cfg.now,
-          signal: guard.signal,
+          // Only a login waits on it: signing with an AK/SK needs no AbortController.
+          get signal() {
+            return guard.signal;
+          },
           login: (tokenUrl, loginBody, signal) => this.login(tokenUrl, loginBody, signal, guard.deadline),
         };
         tokenUsed = await credentials.authorize({ method: spec.method, url: target.url, headers, body }, ctx);
