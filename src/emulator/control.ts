@@ -108,15 +108,7 @@ export class Throttle {
 }
 
 /** A request as logged: like `RecordedRequest` with the time as epoch ms (formatted when listed). */
-export interface LogEntry {
-  readonly time: number;
-  readonly method: string;
-  readonly path: string;
-  readonly operation: OperationName | 'unknown';
-  readonly projectId?: string;
-  readonly policyId?: string;
-  readonly status: number;
-}
+export type LogEntry = Omit<RecordedRequest, 'seq' | 'time'> & { readonly time: number };
 
 interface StoredEntry extends LogEntry {
   readonly seq: number;
