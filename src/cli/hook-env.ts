@@ -62,6 +62,19 @@ export interface PolicyDestroyInputs {
   readonly connection: HookConnection;
 }
 
+/** Inputs of `hook-volume-attach` and `hook-volume-detach`. */
+export interface VolumeInputs {
+  /** VBS_HOOK_IDENTITY: the managed policy's identity. */
+  readonly identity: string;
+  /** VBS_HOOK_VOLUME: the one volume to attach or detach. */
+  readonly volume: string;
+  /** VBS_HOOK_REMOVAL (detach only). @default 'destroy' */
+  readonly removal: 'destroy' | 'retain';
+  /** VBS_HOOK_TIMEOUT. @default 600 */
+  readonly timeoutSeconds: number;
+  readonly connection: HookConnection;
+}
+
 /** Default bound of a trigger hook (design.md `timeoutSeconds`). */
 export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;
 /** Default bound of the policy hooks. */
@@ -133,7 +146,27 @@ export function readPolicyDestroyInputs(command: string, env: Env): PolicyDestro
   };
 }
 
-/** Parses and checks VBS_HOOK_SPEC (JSON rendered by Terraform's jsonencode). */
+/** Reads the inputs of `hook-volume-attach` / `hook-volume-detach`. */
+export function readVolumeInputs(command: string, env: Env): VolumeInputs {
+  const volume = nonEmpty(env.VBS_HOOK_VOLUME);
+  if (volume === undefined) throw new UsageError('VBS_HOOK_VOLUME must be set to the volume id', command);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(volume)) {
+    throw new UsageError(`VBS_HOOK_VOLUME must be a volume id (1-64 letters, digits, '_' or '-'), got '${volume}'`, command);
+  }
+  return {
+    identity: readMarkerPart(command, env, 'VBS_HOOK_IDENTITY'),
+    volume,
+    removal: readChoice(command, env, 'VBS_HOOK_REMOVAL', ['destroy', 'retain'], 'destroy'),
+    timeoutSeconds: readTimeout(command, env, DEFAULT_POLICY_TIMEOUT_SECONDS),
+    connection: readHookConnection(command, env),
+  };
+}
+
+/**
+ * Parses and checks VBS_HOOK_SPEC (JSON rendered by Terraform's jsonencode). A `volume_ids`
+ * field (written by versions before volumes became their own hook resource) is ignored: the
+ * `Volumes` resource attaches and detaches them.
+ */
 export function parsePolicySpec(command: string, text: string | undefined): PolicySpec {
   if (!nonEmpty(text)) throw new UsageError('VBS_HOOK_SPEC must be set to the policy spec JSON', command);
   let raw: unknown;
@@ -143,7 +176,7 @@ export function parsePolicySpec(command: string, text: string | undefined): Poli
     throw new UsageError(`VBS_HOOK_SPEC is not valid JSON: ${(err as Error).message}`, command);
   }
   const where = (field: string) => `VBS_HOOK_SPEC.${field}`;
-  if (!isObject(raw)) throw new UsageError('VBS_HOOK_SPEC must be a JSON object {name, scheduled_policy, time_zone?, volume_ids, tags}', command);
+  if (!isObject(raw)) throw new UsageError('VBS_HOOK_SPEC must be a JSON object {name, scheduled_policy, time_zone?, tags}', command);
   if (typeof raw.name !== 'string' || raw.name.length === 0) {
     throw new UsageError(`${where('name')} must be a non-empty string, got ${JSON.stringify(raw.name)}`, command);
   }
@@ -153,10 +186,6 @@ export function parsePolicySpec(command: string, text: string | undefined): Poli
   const tz = raw.time_zone;
   if (tz !== undefined && tz !== null && typeof tz !== 'string') {
     throw new UsageError(`${where('time_zone')} must be a string such as "UTC+08:00", got ${JSON.stringify(tz)}`, command);
-  }
-  const volumes = raw.volume_ids ?? [];
-  if (!Array.isArray(volumes) || volumes.some((v) => typeof v !== 'string' || v.length === 0)) {
-    throw new UsageError(`${where('volume_ids')} must be an array of volume ids, got ${JSON.stringify(raw.volume_ids)}`, command);
   }
   const tags = raw.tags ?? {};
   if (!isObject(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
@@ -169,7 +198,6 @@ export function parsePolicySpec(command: string, text: string | undefined): Poli
     name: raw.name,
     scheduled_policy: stripNulls(raw.scheduled_policy) as WireScheduledPolicy,
     time_zone: typeof tz === 'string' && tz.length > 0 ? tz : undefined,
-    volume_ids: [...new Set(volumes as string[])],
     tags: tags as Record<string, string>,
   };
 }

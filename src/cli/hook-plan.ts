@@ -1,6 +1,6 @@
 /**
  * Pure planning for `hook-policy-apply` (docs/architecture.md ADR 2): the marker tag, request
- * bodies, and which volumes and tags to change. No I/O here, so every rule is unit-tested.
+ * bodies, and which tags to change. No I/O here, so every rule is unit-tested.
  */
 import type { WirePolicy, WirePolicyRequest, WireScheduledPolicy } from '../client/wire';
 import { MARKER_TAG_KEY, PolicySpec } from '../core/contract';
@@ -60,47 +60,6 @@ export function planTags(current: Record<string, string>, desired: Record<string
   for (const [k, v] of Object.entries(desired)) if (current[k] !== v) upsert[k] = v;
   const remove = Object.keys(current).filter((k) => !(k in desired)).sort();
   return { upsert, remove };
-}
-
-/** Volume changes of a policy. */
-export interface VolumePlan {
-  /** Volumes to associate (missing from the policy, or not known to be in it). */
-  readonly associate: string[];
-  /** Volumes to disassociate (known to be in the policy, not in the spec). */
-  readonly disassociate: string[];
-  /** Volumes known to be in the policy already and kept. */
-  readonly keep: string[];
-}
-
-/**
- * Plans the volume changes. `known` is what is known to be associated: the exact list when the
- * service reports it, else the volumes seen in the policy's jobs (the VBS API has no call that
- * lists a policy's volumes). Associating is idempotent, so when `exact` is false every desired
- * volume is (re)associated.
- */
-export function planVolumes(known: Iterable<string>, desired: string[], exact: boolean): VolumePlan {
-  const knownSet = new Set(known);
-  const desiredSet = new Set(desired);
-  const keep = desired.filter((v) => exact && knownSet.has(v));
-  return {
-    associate: desired.filter((v) => !(exact && knownSet.has(v))),
-    disassociate: [...knownSet].filter((v) => !desiredSet.has(v)).sort(),
-    keep,
-  };
-}
-
-/**
- * The volume ids a policy item lists, when the service includes them (an extension some
- * deployments and emulators add as `volume_ids` or `resources`); undefined when it does not.
- */
-export function listedVolumes(policy: WirePolicy): string[] | undefined {
-  const p = policy as WirePolicy & { volume_ids?: unknown; resources?: unknown };
-  if (Array.isArray(p.volume_ids) && p.volume_ids.every((v) => typeof v === 'string')) return p.volume_ids as string[];
-  if (Array.isArray(p.resources)) {
-    const ids = (p.resources as unknown[]).map((r) => (typeof r === 'object' && r !== null ? (r as { resource_id?: unknown }).resource_id : undefined));
-    if (ids.every((id): id is string => typeof id === 'string')) return ids;
-  }
-  return undefined;
 }
 
 /** The create body: name, schedule, time zone, and the tags (spec tags plus marker). */

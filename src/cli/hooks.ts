@@ -3,25 +3,25 @@
  * environment. `hook-trigger` runs a policy now (optionally waiting for its jobs);
  * `hook-policy-apply` and `hook-policy-destroy` keep a managed policy's id across changes
  * (ADR 2): apply finds the policy by its marker tag (or creates it), updates it in place,
- * reconciles volumes and tags, and writes the new marker last; destroy deletes it only while
- * the marker still holds its own revision and the removal policy is `destroy`.
+ * reconciles tags, and writes the new marker last; destroy deletes it only while the marker
+ * still holds its own revision and the removal policy is `destroy`. Volumes are attached and
+ * detached one at a time by `hook-volume-attach` / `hook-volume-detach` (hook-volumes.ts).
  */
-import type { WirePolicy } from '../client/wire';
 import { UsageError } from './args';
 import { runPolicy, JobsFailedError } from './execute';
 import { plural } from './format';
 import { PolicyRef, readPolicyApplyInputs, readPolicyDestroyInputs, readTriggerInputs } from './hook-env';
 import {
-  MARKER_TAG_KEY, createBody, desiredTags, listedVolumes, markerValue, planTags, planVolumes, updateBody,
+  MARKER_TAG_KEY, createBody, desiredTags, markerValue, planTags, updateBody,
 } from './hook-plan';
 import { PolicyNotFoundError, findManagedPolicy, resolvePolicy } from './lookup';
-import type { PolicyApi } from './ports';
 import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
 
 /** Help of the hidden hook commands (they take no arguments). */
-export const HOOK_HELP = `Hook commands (hook-policy-apply, hook-policy-destroy, hook-trigger) are run by the
-cdktf-vbs-backup constructs from Terraform local-exec provisioners. They take no arguments:
-every input comes from VBS_HOOK_* environment variables (see docs/architecture.md, ADR 1).`;
+export const HOOK_HELP = `Hook commands (hook-policy-apply, hook-policy-destroy, hook-volume-attach,
+hook-volume-detach, hook-trigger) are run by the cdktf-vbs-backup constructs from Terraform
+local-exec provisioners. They take no arguments: every input comes from VBS_HOOK_* environment
+variables (see docs/architecture.md, ADR 1).`;
 
 /**
  * Handles `--help` and refuses any other argument of a hook command.
@@ -84,9 +84,6 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Jobs scanned to learn which volumes a policy held (the API cannot list them). */
-const JOB_SCAN_LIMIT = 100;
-
 /** Runs `hook-policy-apply`; resolves to the exit code. */
 export async function runApply(argv: string[], io: CliIo): Promise<number> {
   const command = 'hook-policy-apply';
@@ -110,8 +107,6 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
         io.err(`updated policy ${spec.name} (id ${id}) in place in ${project} (${change})`);
       }
 
-      await reconcileVolumes(api, id, found?.policy, spec.volume_ids, signal, io);
-
       // The marker goes last: until everything above succeeded, it still names the old revision.
       const tags = desiredTags(spec, identity, revision);
       const current = found ? await api.getTags(id, { signal }) : tags;
@@ -121,13 +116,6 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
       io.err(`tags: ${plural(Object.keys(spec.tags).length, 'tag')} plus ${MARKER_TAG_KEY}=${markerValue(identity, revision)}` +
         (found ? ` (${changed} changed${tagPlan.remove.length ? `, removed ${tagPlan.remove.join(', ')}` : ''})` : ''));
 
-      const after = await api.getPolicy(id, { signal });
-      const count = after?.policy_resource_count ?? spec.volume_ids.length;
-      if (count > spec.volume_ids.length) {
-        io.err(`WARNING: policy ${spec.name} (id ${id}) holds ${plural(count, 'volume')} but the spec lists ${spec.volume_ids.length}; ` +
-          `the VBS API does not list a policy's volumes, so ${count - spec.volume_ids.length} could not be identified; ` +
-          'disassociate them in the console');
-      }
       io.out(id);
       return 0;
     });
@@ -135,45 +123,6 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
     io.err(`error: applying policy ${spec.name} (identity ${identity}, revision ${revision}) failed: ${describeFailure(err, deadline)}`);
     return 1;
   }
-}
-
-/**
- * Associates the spec's volumes and disassociates the others the policy is known to hold: the
- * exact list when the service reports one, else the volumes its recent jobs backed up.
- */
-async function reconcileVolumes(
-  api: PolicyApi, id: string, current: WirePolicy | undefined, desired: string[], signal: AbortSignal, io: CliIo,
-): Promise<void> {
-  const listed = current ? listedVolumes(current) : [];
-  const exact = listed !== undefined;
-  const known = listed ?? (await volumesFromJobs(api, id, signal));
-  const plan = planVolumes(known, desired, exact);
-  if (plan.associate.length > 0) {
-    await api.associateVolumes(id, plan.associate, { signal });
-    io.err(`associated ${plural(plan.associate.length, 'volume')}: ${plan.associate.join(', ')}`);
-  }
-  if (plan.disassociate.length === 0) return;
-  if (exact) {
-    await api.disassociateVolumes(id, plan.disassociate, { signal });
-    io.err(`disassociated ${plural(plan.disassociate.length, 'volume')}: ${plan.disassociate.join(', ')}`);
-    return;
-  }
-  // Volumes seen in jobs may have left the policy since: one call each, a refusal is no error.
-  const removed: string[] = [];
-  for (const volume of plan.disassociate) {
-    try {
-      const res = await api.disassociateVolumes(id, [volume], { signal });
-      if (res.success_resources.some((r) => r.resource_id === volume)) removed.push(volume);
-    } catch (err) {
-      if (signal.aborted || typeof (err as { status?: unknown }).status !== 'number') throw err;
-    }
-  }
-  if (removed.length > 0) io.err(`disassociated ${plural(removed.length, 'volume')}: ${removed.join(', ')}`);
-}
-
-async function volumesFromJobs(api: PolicyApi, id: string, signal: AbortSignal): Promise<string[]> {
-  const { jobs } = await api.listJobs(id, { sortKey: 'created_at', sortDir: 'desc', limit: JOB_SCAN_LIMIT }, { signal });
-  return [...new Set(jobs.map((j) => j.resourceId))];
 }
 
 /** Runs `hook-policy-destroy`; resolves to the exit code. */

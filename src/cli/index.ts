@@ -6,11 +6,12 @@ export { main, version, PUBLIC_COMMANDS, HOOK_COMMANDS } from './main';
 export { UsageError } from './args';
 export { CliIo, RedactingIo, SECRET_VARIABLES } from './runtime';
 export {
-  PolicySpec, PolicyRef, HookConnection, TriggerInputs, PolicyApplyInputs, PolicyDestroyInputs,
-  parsePolicySpec, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs,
+  PolicySpec, PolicyRef, HookConnection, TriggerInputs, PolicyApplyInputs, PolicyDestroyInputs, VolumeInputs,
+  parsePolicySpec, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs, readVolumeInputs,
   DEFAULT_TRIGGER_TIMEOUT_SECONDS, DEFAULT_POLICY_TIMEOUT_SECONDS,
 } from './hook-env';
 export {
-  MARKER_TAG_KEY, Marker, TagPlan, VolumePlan, markerValue, parseMarker, markerValuesFor, desiredTags, planTags,
-  planVolumes, listedVolumes, createBody, updateBody,
+  MARKER_TAG_KEY, Marker, TagPlan, markerValue, parseMarker, markerValuesFor, desiredTags, planTags,
+  createBody, updateBody,
 } from './hook-plan';
+export { runVolumeAttach, runVolumeDetach } from './hook-volumes';

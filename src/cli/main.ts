@@ -118,13 +118,17 @@ const COMMANDS: Record<string, () => CommandRunner> = {
   'hook-policy-apply': () => (require('./hooks') as typeof import('./hooks')).runApply,
   'hook-policy-destroy': () => (require('./hooks') as typeof import('./hooks')).runDestroy,
   'hook-trigger': () => (require('./hooks') as typeof import('./hooks')).runTrigger,
+  'hook-volume-attach': () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeAttach,
+  'hook-volume-detach': () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeDetach,
 };
 
 /** Command words listed to users. */
 export const PUBLIC_COMMANDS: readonly string[] = Object.keys(COMMAND_HELP);
 
 /** Hook command words (hidden; docs/architecture.md ADR 1). */
-export const HOOK_COMMANDS: readonly string[] = ['hook-policy-apply', 'hook-policy-destroy', 'hook-trigger'];
+export const HOOK_COMMANDS: readonly string[] = [
+  'hook-policy-apply', 'hook-policy-destroy', 'hook-volume-attach', 'hook-volume-detach', 'hook-trigger',
+];
 
 /** The package version. */
 export function version(): string {

@@ -5,7 +5,12 @@
  */
 import type { WireScheduledPolicy } from '../client/wire';
 
-/** The desired state of a managed policy (`VBS_HOOK_SPEC`), rendered with Terraform's `jsonencode`. */
+/**
+ * The desired state of a managed policy (`VBS_HOOK_SPEC`), rendered with Terraform's `jsonencode`.
+ * Volumes are not in it: each volume is an instance of the policy's `Volumes` hook resource
+ * (`hook-volume-attach` / `hook-volume-detach`), so a volume change never replaces the policy's
+ * resource.
+ */
 export interface PolicySpec {
   /** backup_policy_name. */
   readonly name: string;
@@ -13,8 +18,6 @@ export interface PolicySpec {
   readonly scheduled_policy: WireScheduledPolicy;
   /** Top-level time_zone (`UTC+08:00`). @default - none */
   readonly time_zone?: string;
-  /** Volumes the policy must hold, exactly. */
-  readonly volume_ids: string[];
   /** User tags (the marker tag is added by the hook). */
   readonly tags: Record<string, string>;
 }
@@ -27,6 +30,10 @@ export const HOOK_COMMANDS = {
   policyDestroy: 'hook-policy-destroy',
   /** Create of a trigger's run resource, or destroy of its before-destroy resource. */
   trigger: 'hook-trigger',
+  /** Create of one instance of a managed policy's `Volumes` resource: associate that volume. */
+  volumeAttach: 'hook-volume-attach',
+  /** Destroy of one instance of a managed policy's `Volumes` resource: disassociate that volume unless retained. */
+  volumeDetach: 'hook-volume-detach',
 } as const;
 
 /** Names of the hook's environment variables. */
@@ -42,6 +49,7 @@ export const HOOK_ENV = {
   timeout: 'VBS_HOOK_TIMEOUT',
   failureMode: 'VBS_HOOK_FAILURE_MODE',
   phase: 'VBS_HOOK_PHASE',
+  volume: 'VBS_HOOK_VOLUME',
 } as const;
 
 /**

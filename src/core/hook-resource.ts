@@ -83,6 +83,14 @@ export interface HookResourceConfig {
   readonly dependsOn?: ITerraformDependable[];
   /** `lifecycle { create_before_destroy = true }`. */
   readonly createBeforeDestroy?: boolean;
+  /**
+   * Makes the block a `for_each` over this map, computed at synth: keys must be known at synth
+   * (literal strings), values may be tokens. Triggers and create-time provisioners may then use
+   * `${each.key}` / `${each.value}`; destroy-time ones read `self` only.
+   *
+   * @default - a single instance
+   */
+  readonly forEach?: () => Record<string, string>;
 }
 
 /**
@@ -121,6 +129,7 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
     resource = new NullHookResource(scope, id, { ...meta, triggers: triggers.now });
   }
   Object.assign(resource.late.triggers, triggers.late);
+  resource.late.forEach = config.forEach;
   lateEnvironments.forEach((late, index) => resource.late.environments.set(index, late));
   return resource;
 }

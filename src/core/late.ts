@@ -1,5 +1,5 @@
 import { resource as nullResource } from '@cdktf/provider-null';
-import { DataConfig, DataResource, IResolvable, LocalExecProvisioner, TerraformResource, Token } from 'cdktf';
+import { DataConfig, DataResource, IResolvable, LocalExecProvisioner, TerraformIterator, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { withRenderedAttributes } from './literal';
 
@@ -106,6 +106,54 @@ export class LateInputs {
   public readonly environments = new Map<number, Record<string, LateString>>();
   /** Resources the hook waits for, appended to `depends_on`. */
   public readonly dependencies: TerraformResource[] = [];
+  /**
+   * The `for_each` map (keys known at synth, values may be tokens), computed at synth; the
+   * block's instances are then `<type>.<id>["<key>"]` and may read `each.key` / `each.value`.
+   */
+  public forEach?: () => Record<string, string>;
+
+  /**
+   * Runs `render` (JSON output) with the late values written into `resource` and the
+   * `for_each` map, if any, put into the rendered block as a plain object, so an all-literal
+   * block keeps the resolver-free rendering of ADR 5.
+   */
+  public aroundJson(
+    resource: TerraformResource,
+    triggers: { get: () => Record<string, string> | undefined; set: (value: Record<string, string> | undefined) => void },
+    render: () => any,
+  ): any {
+    return this.around(resource, triggers, () => {
+      const fragment = render();
+      if (this.forEach !== undefined) {
+        const block = fragment?.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
+        if (block !== undefined && block !== null) {
+          block.for_each = this.forEach();
+        }
+      }
+      return fragment;
+    });
+  }
+
+  /**
+   * Runs `render` (HCL output) with the late values written into `resource`, the `for_each`
+   * map as cdktf's map iterator.
+   */
+  public aroundHcl<T>(
+    resource: TerraformResource,
+    triggers: { get: () => Record<string, string> | undefined; set: (value: Record<string, string> | undefined) => void },
+    render: () => T,
+  ): T {
+    if (this.forEach === undefined) {
+      return this.around(resource, triggers, render);
+    }
+    const ownForEach = resource.forEach;
+    resource.forEach = TerraformIterator.fromMap(this.forEach());
+    try {
+      return this.around(resource, triggers, render);
+    } finally {
+      resource.forEach = ownForEach;
+    }
+  }
 
   /**
    * Runs `render` with the late values written into `resource`, then puts the resource's
@@ -156,11 +204,11 @@ export class NullHookResource extends nullResource.Resource {
   }
 
   public toTerraform(): any {
-    return this.late.around(this, this.triggerAccess(), () => withRenderedAttributes(this, super.toTerraform()));
+    return withRenderedAttributes(this, this.late.aroundJson(this, this.triggerAccess(), () => super.toTerraform()));
   }
 
   public toHclTerraform(): any {
-    return this.late.around(this, this.triggerAccess(), () => super.toHclTerraform());
+    return this.late.aroundHcl(this, this.triggerAccess(), () => super.toHclTerraform());
   }
 
   private triggerAccess() {
@@ -187,11 +235,11 @@ export class DataHookResource extends DataResource {
   }
 
   public toTerraform(): any {
-    return this.late.around(this, this.triggerAccess(), () => withRenderedAttributes(this, super.toTerraform()));
+    return withRenderedAttributes(this, this.late.aroundJson(this, this.triggerAccess(), () => super.toTerraform()));
   }
 
   public toHclTerraform(): any {
-    return this.late.around(this, this.triggerAccess(), () => super.toHclTerraform());
+    return this.late.aroundHcl(this, this.triggerAccess(), () => super.toHclTerraform());
   }
 
   private triggerAccess() {

@@ -22,6 +22,7 @@ import { BackupPolicyTrigger, BackupPolicyTriggerOptions } from '../trigger/trig
 import { RemovalPolicy, Retention } from './retention';
 import { Schedule } from './schedule';
 import { PolicySpec, renderSpec, validateTags, validateVolumeId } from './spec';
+import { createVolumesResource } from './volumes';
 
 /**
  * A VBS backup policy that triggers can run: one this stack manages (`new BackupPolicy`) or
@@ -80,7 +81,9 @@ export interface BackupPolicyProps {
 
   /**
    * EVS volumes the policy backs up (UUIDs or tokens such as `volume.id`). More can be added
-   * with `addVolume`. The policy's volumes are reconciled to exactly this list.
+   * with `addVolume`. The policy's volumes are reconciled to exactly this list: each volume is
+   * one instance of the policy's `Volumes` resource, attached when it appears and detached when
+   * it leaves the list (unless `RemovalPolicy.RETAIN`), the others untouched.
    *
    * @default - no volumes
    */
@@ -151,7 +154,8 @@ class ImportedBackupPolicy extends BackupPolicyBase {
  *
  * It is one hook resource with `create_before_destroy` (ADR 2): `hook-policy-apply` on
  * create, `hook-policy-destroy` on destroy, and a marker tag that tells the destroy step
- * whether a replacement has already taken the policy over.
+ * whether a replacement has already taken the policy over; plus a `Volumes` hook resource
+ * with one instance per volume (ADR 7), which attaches and detaches that volume.
  */
 export class BackupPolicy extends BackupPolicyBase {
   /** An existing policy by its id (a UUID, or a token). */
@@ -193,12 +197,17 @@ export class BackupPolicy extends BackupPolicyBase {
   public readonly hookResources: TerraformResource[];
   /** The hook resource that creates, updates and deletes the policy. */
   public readonly resource: TerraformResource;
+  /**
+   * The hook resource with one instance per volume (`for_each`): its create attaches the
+   * volume, its destroy detaches it (unless retained). Depends on {@link resource}.
+   */
+  public readonly volumesResource: TerraformResource;
   /** What destroying this construct does to the cloud policy. */
   public readonly removalPolicy: RemovalPolicy;
 
   private readonly volumeIds: string[] = [];
-  private readonly spec: (volumeIds: string[]) => PolicySpec;
-  /** The spec rendered for the current volumes; `addVolume` clears it. */
+  private readonly spec: PolicySpec;
+  /** The spec rendered once, at the first synth. */
   private rendered?: { json: string; revision: string };
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
@@ -226,14 +235,13 @@ export class BackupPolicy extends BackupPolicyBase {
       remain_first_backup_of_curMonth: props.retainFirstBackupOfMonth ? 'Y' : 'N',
       status: props.enabled === false ? 'OFF' : 'ON',
     } as const;
-    this.spec = (volumeIds) => ({
+    this.spec = {
       name: props.policyName,
       scheduled_policy: scheduled,
       ...(schedule.timeZone !== undefined ? { time_zone: schedule.timeZone } : {}),
-      volume_ids: volumeIds,
       tags,
-    });
-    // Built when the stack is synthesized, so volumes added later are in it.
+    };
+    // Built when the stack is synthesized (and not at all by an app that is never synthesized).
     const specJson = new LateString(() => this.renderedSpec().json);
     const revision = new LateString(() => this.renderedSpec().revision);
 
@@ -274,7 +282,17 @@ export class BackupPolicy extends BackupPolicyBase {
         },
       ],
     });
-    this.hookResources = [this.resource];
+    this.volumesResource = createVolumesResource(this, {
+      kind,
+      identity: this.identity,
+      removal: this.removalPolicy,
+      connection: this.connection,
+      policyResource: this.resource,
+      volumeIds: () => this.volumeIds,
+    });
+    // Triggers wait for both: a run sees every volume, and a run-before-destroy happens
+    // before the volumes are detached.
+    this.hookResources = [this.resource, this.volumesResource];
   }
 
   /**
@@ -285,12 +303,11 @@ export class BackupPolicy extends BackupPolicyBase {
   public addVolume(volumeId: string): void {
     validateVolumeId(this, volumeId, this.volumeIds);
     this.volumeIds.push(volumeId);
-    this.rendered = undefined;
   }
 
-  /** The spec as `VBS_HOOK_SPEC` JSON and its revision, rendered once per set of volumes. */
+  /** The spec as `VBS_HOOK_SPEC` JSON and its revision, rendered once. */
   private renderedSpec(): { json: string; revision: string } {
-    this.rendered ??= renderSpec(this.spec([...this.volumeIds]));
+    this.rendered ??= renderSpec(this.spec);
     return this.rendered;
   }
 }

@@ -1,6 +1,6 @@
-import { parsePolicySpec, readPolicyRef, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs } from '../../src/cli/hook-env';
+import { parsePolicySpec, readPolicyRef, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs, readVolumeInputs } from '../../src/cli/hook-env';
 import {
-  MARKER_TAG_KEY, createBody, desiredTags, listedVolumes, markerValue, markerValuesFor, parseMarker, planTags, planVolumes, updateBody,
+  MARKER_TAG_KEY, createBody, desiredTags, markerValue, markerValuesFor, parseMarker, planTags, updateBody,
 } from '../../src/cli/hook-plan';
 import { UsageError } from '../../src/cli/args';
 import type { WirePolicy } from '../../src/client/wire';
@@ -33,11 +33,11 @@ describe('marker tag', () => {
 });
 
 describe('spec parsing', () => {
-  test('drops nulls, de-duplicates volumes, defaults tags', () => {
+  test('drops nulls, ignores the volume_ids of older versions, defaults tags', () => {
     const s = spec();
     expect(s.time_zone).toBeUndefined();
-    expect(s.volume_ids).toEqual(['v1', 'v2']);
-    expect(parsePolicySpec('x', JSON.stringify({ ...SPEC, tags: null, volume_ids: null })).tags).toEqual({});
+    expect(s).toEqual({ name: 'nightly-db', scheduled_policy: SPEC.scheduled_policy, time_zone: undefined, tags: { team: 'db' } });
+    expect(parsePolicySpec('x', JSON.stringify({ ...SPEC, tags: null, volume_ids: [1] })).tags).toEqual({});
   });
 
   test.each([
@@ -46,7 +46,6 @@ describe('spec parsing', () => {
     ['an array', '[]', /must be a JSON object/],
     ['empty name', JSON.stringify({ ...SPEC, name: '' }), /VBS_HOOK_SPEC.name must be a non-empty string/],
     ['a string schedule', JSON.stringify({ ...SPEC, scheduled_policy: 'daily' }), /VBS_HOOK_SPEC.scheduled_policy must be an object/],
-    ['numeric volume ids', JSON.stringify({ ...SPEC, volume_ids: [1] }), /VBS_HOOK_SPEC.volume_ids must be an array of volume ids/],
     ['numeric tag values', JSON.stringify({ ...SPEC, tags: { a: 1 } }), /VBS_HOOK_SPEC.tags must be an object of string values/],
     ['the reserved tag key', JSON.stringify({ ...SPEC, tags: { [MARKER_TAG_KEY]: 'x' } }), /reserved key 'cdktf-vbs-backup'/],
     ['a numeric time zone', JSON.stringify({ ...SPEC, time_zone: 8 }), /time_zone must be a string/],
@@ -94,6 +93,20 @@ describe('hook environment', () => {
     expect(() => readPolicyDestroyInputs('d', { VBS_HOOK_IDENTITY: 'i', VBS_HOOK_REVISION: 'r', VBS_HOOK_REMOVAL: 'keep' }))
       .toThrow(/VBS_HOOK_REMOVAL must be one of destroy, retain, got 'keep'/);
   });
+
+  test('volume hooks need identity and one volume id; removal defaults to destroy, timeout to 600 s', () => {
+    const vol = '0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c11';
+    expect(readVolumeInputs('v', { VBS_HOOK_IDENTITY: 'i', VBS_HOOK_VOLUME: vol }))
+      .toEqual({ identity: 'i', volume: vol, removal: 'destroy', timeoutSeconds: 600, connection: {} });
+    expect(readVolumeInputs('v', { VBS_HOOK_IDENTITY: 'i', VBS_HOOK_VOLUME: vol, VBS_HOOK_REMOVAL: 'retain', VBS_HOOK_TIMEOUT: '5' }))
+      .toMatchObject({ removal: 'retain', timeoutSeconds: 5 });
+    expect(() => readVolumeInputs('v', { VBS_HOOK_IDENTITY: 'i' })).toThrow(/VBS_HOOK_VOLUME must be set to the volume id/);
+    expect(() => readVolumeInputs('v', { VBS_HOOK_IDENTITY: 'i', VBS_HOOK_VOLUME: '${each.value}' }))
+      .toThrow(/VBS_HOOK_VOLUME must be a volume id \(1-64 letters, digits, '_' or '-'\), got '\$\{each.value\}'/);
+    expect(() => readVolumeInputs('v', { VBS_HOOK_VOLUME: vol })).toThrow(/VBS_HOOK_IDENTITY must be set/);
+    expect(() => readVolumeInputs('v', { VBS_HOOK_IDENTITY: 'i', VBS_HOOK_VOLUME: vol, VBS_HOOK_REMOVAL: 'keep' }))
+      .toThrow(/VBS_HOOK_REMOVAL must be one of destroy, retain, got 'keep'/);
+  });
 });
 
 describe('planning', () => {
@@ -101,21 +114,6 @@ describe('planning', () => {
     expect(desiredTags(spec(), 'id1', 'rev2')).toEqual({ team: 'db', [MARKER_TAG_KEY]: 'id1_rev2' });
     expect(planTags({ team: 'ops', old: 'x', [MARKER_TAG_KEY]: 'id1_rev1' }, desiredTags(spec(), 'id1', 'rev2')))
       .toEqual({ upsert: { team: 'db', [MARKER_TAG_KEY]: 'id1_rev2' }, remove: ['old'] });
-  });
-
-  test('volumes: exact knowledge associates only the missing ones', () => {
-    expect(planVolumes(['v2', 'v3'], ['v1', 'v2'], true)).toEqual({ associate: ['v1'], disassociate: ['v3'], keep: ['v2'] });
-  });
-
-  test('volumes: inexact knowledge re-associates every desired one', () => {
-    expect(planVolumes(['v2', 'v3'], ['v1', 'v2'], false)).toEqual({ associate: ['v1', 'v2'], disassociate: ['v3'], keep: [] });
-  });
-
-  test('listed volumes are read from volume_ids or resources when present', () => {
-    const p = { backup_policy_id: 'p', backup_policy_name: 'n', scheduled_policy: {}, policy_resource_count: 1 } as WirePolicy;
-    expect(listedVolumes(p)).toBeUndefined();
-    expect(listedVolumes({ ...p, volume_ids: ['a'] } as WirePolicy)).toEqual(['a']);
-    expect(listedVolumes({ ...p, resources: [{ resource_id: 'b' }] } as unknown as WirePolicy)).toEqual(['b']);
   });
 
   test('create body carries the tags and the marker', () => {

@@ -35,7 +35,7 @@ describe('top level', () => {
     expect(r.stdout).toMatch(new RegExp(`^Usage: vbs-backup ${cmd}`));
   });
 
-  test.each(['hook-trigger', 'hook-policy-apply', 'hook-policy-destroy'])('%s --help explains the hook contract', async (cmd) => {
+  test.each(['hook-trigger', 'hook-policy-apply', 'hook-policy-destroy', 'hook-volume-attach', 'hook-volume-detach'])('%s --help explains the hook contract', async (cmd) => {
     const r = await run([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('VBS_HOOK_*');

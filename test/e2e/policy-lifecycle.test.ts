@@ -8,7 +8,7 @@ import {
   BackupPolicy, BackupPolicyTrigger, Emulator, RemovalPolicy, Rerun, Retention, Schedule, Weekday,
 } from '../../src';
 import {
-  PROJECT_ID, VOLUMES, apiEnv, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  PROJECT_ID, StackUnderTest, StateResource, VOLUMES, apiEnv, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -29,6 +29,13 @@ afterAll(async () => {
 /** Requests of one operation on one policy. */
 function calls(operation: 'createPolicy' | 'updatePolicy' | 'deletePolicy' | 'executePolicy', policyId: string) {
   return emulator.requests({ operation, policyId });
+}
+
+/** The policy's own hook resource (`Policy/Policy`, whose logical id cdktf shortens to `Policy_<hash>`), not its Volumes. */
+async function policyResource(sut: StackUnderTest): Promise<StateResource> {
+  const found = (await sut.resources()).filter((r) => r.type === 'terraform_data' && /^Policy_[0-9A-F]{8}$/.test(r.name));
+  if (found.length !== 1) throw new Error(`expected one policy resource, found ${found.map((r) => r.address).join(', ') || 'none'}`);
+  return found[0];
 }
 
 /** User tags of a policy as an object, the marker tag left out. */
@@ -182,7 +189,7 @@ test('terraform apply -replace of the policy resource keeps the same policy (cre
   await withStack('policy-replace', apiEnv(emulator), build, async (sut) => {
     ok(await sut.apply(), 'apply');
     const id = policyNamed(emulator, 'e2e-replaced').backup_policy_id;
-    const resource = await sut.resource('Policy');
+    const resource = await policyResource(sut);
 
     const replaced = ok(await sut.apply([`-replace=${resource.address}`]), 'apply -replace');
     expect(replaced.output).toContain('1 added, 0 changed, 1 destroyed');
@@ -192,7 +199,7 @@ test('terraform apply -replace of the policy resource keeps the same policy (cre
     expect(userTags('e2e-replaced')).toEqual({ owner: 'e2e' });
     expect(calls('deletePolicy', id)).toHaveLength(0);
     expect(calls('createPolicy', id)).toHaveLength(1);
-    expect((await sut.resource('Policy')).values.id).not.toBe(resource.values.id);
+    expect((await policyResource(sut)).values.id).not.toBe(resource.values.id);
 
     ok(await sut.destroy(), 'destroy');
     expect(policiesNamed(emulator, 'e2e-replaced')).toHaveLength(0);

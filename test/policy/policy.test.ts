@@ -46,7 +46,7 @@ describe('managed BackupPolicy: the hook resource (ADR 2)', () => {
     expect(other.identity).not.toBe(p.identity);
     expect(p.policyReference).toEqual({ VBS_HOOK_POLICY_IDENTITY: p.identity });
     expect(p.policyIdentity).toBe(`managed:${p.identity}`);
-    expect(p.hookResources).toEqual([p.resource]);
+    expect(p.hookResources).toEqual([p.resource, p.volumesResource]);
   });
 
   test('create runs hook-policy-apply with identity, a per-instance revision and the spec', () => {
@@ -132,7 +132,6 @@ describe('managed BackupPolicy: the spec', () => {
         remain_first_backup_of_curMonth: 'N',
         status: 'ON',
       },
-      volume_ids: [],
       tags: {},
     });
   });
@@ -143,7 +142,7 @@ describe('managed BackupPolicy: the spec', () => {
     const { text, revision } = literalSpec(stack);
     expect(text).toBe(
       '{"name":"nightly-db","scheduled_policy":{"frequency":1,"remain_first_backup_of_curMonth":"N","rentention_num":7,' +
-        '"start_time":"02:00","status":"ON"},"tags":{"team":"db"},"volume_ids":[]}',
+        '"start_time":"02:00","status":"ON"},"tags":{"team":"db"}}',
     );
     expect(revision).toBe(createHash('sha256').update(text).digest('hex').slice(0, 16));
   });
@@ -192,24 +191,15 @@ describe('managed BackupPolicy: the spec', () => {
     expect(spec.time_zone).toBe('UTC+02:00');
   });
 
-  test('volume ids: literals, tokens, and volumes added after construction, rendered with jsonencode at apply', () => {
-    const stack = newStack();
-    const volume = new resource.Resource(stack, 'Volume');
-    const p = policy(stack, { volumeIds: [VOLUME_A, volume.id] });
-    p.addVolume(VOLUME_B);
-    const { spec, res } = managed(stack);
-    const volumes = `"volume_ids" = ["${VOLUME_A}", null_resource.Volume.id, "${VOLUME_B}"]`;
-    expect(spec).toMatch(/^\$\{jsonencode\(\{"name" = "nightly-db", /);
-    expect(spec).toContain(volumes);
-    expect(res.triggers.revision).toMatch(/^\$\{substr\(sha256\(jsonencode\(/);
-    expect(res.triggers.revision).toContain(volumes);
-  });
-
-  test('a literal volume added after construction is in the spec', () => {
-    const stack = newStack();
-    const p = policy(stack, { volumeIds: [VOLUME_A] });
-    p.addVolume(VOLUME_B);
-    expect(literalSpec(stack).spec.volume_ids).toEqual([VOLUME_A, VOLUME_B]);
+  test('volumes (literal, token, added later) are not in the spec: a volume change never replaces the policy resource', () => {
+    const one = newStack();
+    const two = newStack();
+    policy(one);
+    const volume = new resource.Resource(two, 'Volume');
+    policy(two, { volumeIds: [VOLUME_A, volume.id] }).addVolume(VOLUME_B);
+    expect(literalSpec(two).spec).not.toHaveProperty('volume_ids');
+    expect(literalSpec(two).text).toBe(literalSpec(one).text);
+    expect(literalSpec(two).revision).toBe(literalSpec(one).revision);
   });
 });
 

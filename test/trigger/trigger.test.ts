@@ -58,7 +58,10 @@ describe('BackupPolicyTrigger: the run resource', () => {
     const { res, exec } = run(stack);
     expect(exec.environment.VBS_HOOK_POLICY_IDENTITY).toBe(policy.identity);
     expect(res.triggers.policy).toBe(`managed:${policy.identity}`);
-    expect(res.depends_on).toEqual([`null_resource.${policy.resource.friendlyUniqueId}`]);
+    expect(res.depends_on).toEqual([
+      `null_resource.${policy.resource.friendlyUniqueId}`,
+      `null_resource.${policy.volumesResource.friendlyUniqueId}`,
+    ]);
   });
 
   test('a policy by name', () => {
@@ -241,6 +244,9 @@ describe('ordering', () => {
     const policy = managedPolicy(stack);
     const t = new BackupPolicyTrigger(stack, 'Backup', { policy });
     t.executeAfter(stack);
-    expect(run(stack).res.depends_on).toEqual([`null_resource.${policy.resource.friendlyUniqueId}`]);
+    expect(run(stack).res.depends_on).toEqual([
+      `null_resource.${policy.resource.friendlyUniqueId}`,
+      `null_resource.${policy.volumesResource.friendlyUniqueId}`,
+    ]);
   });
 });

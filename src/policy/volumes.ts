@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { IConstruct } from 'constructs';
+import {
+  connectionEnvironment,
+  connectionEnvironmentFromSelf,
+  connectionTriggers,
+  VbsConnection,
+} from '../core/connection';
+import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
+import { addDependency, createHookResource, HookResource, selfTrigger } from '../core/hook-resource';
+import { isLiteral, VbsValidationError } from '../core/validation';
+
+/**
+ * A managed policy's volumes (ADR 7): one `Volumes` hook resource with `for_each` over
+ * `{ <key>: <volume id> }`. Creating an instance associates its volume (`hook-volume-attach`),
+ * destroying one disassociates it (`hook-volume-detach`). A volume removed from the list is a
+ * key gone from the map, so Terraform destroys exactly that instance while the block stays in
+ * the configuration: its destroy-time provisioner runs, and the others are untouched.
+ */
+
+/** Construct id of the `Volumes` hook resource, a child of the policy. */
+export const VOLUMES_RESOURCE_ID = 'Volumes';
+
+/**
+ * The `for_each` key of a volume: the id itself when it is literal; for a token, `v` + the
+ * first 12 hex of sha256 of what it resolves to in `stack` (e.g. `${huaweicloud_evs_volume.db.id}`).
+ * Never a token placeholder (they change between synths) and never a position (removing one
+ * volume must not move the others).
+ */
+export function volumeKey(stack: TerraformStack, volumeId: string): string {
+  if (isLiteral(volumeId)) {
+    return volumeId;
+  }
+  const resolved = resolveIn(stack, volumeId);
+  const text = typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+  return `v${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+}
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** What `value` resolves to in `stack`, as cdktf writes it into the stack's JSON. */
+function resolveIn(stack: TerraformStack, value: string): unknown {
+  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+}
+
+/**
+ * The `for_each` map of the volumes: key (see {@link volumeKey}) to volume id.
+ *
+ * @throws when two volume ids resolve to the same key (the same volume given twice)
+ */
+export function volumesMap(scope: IConstruct, volumeIds: readonly string[]): Record<string, string> {
+  const stack = TerraformStack.of(scope);
+  const map: Record<string, string> = {};
+  for (const volumeId of volumeIds) {
+    const key = volumeKey(stack, volumeId);
+    if (key in map) {
+      throw new VbsValidationError(
+        scope,
+        'volume id',
+        isLiteral(volumeId) ? volumeId : resolveIn(stack, volumeId),
+        'is in the policy twice (two values that resolve to the same volume)',
+        'each volume once',
+      );
+    }
+    map[key] = volumeId;
+  }
+  return map;
+}
+
+/** What the `Volumes` resource needs from its policy. */
+export interface VolumesResourceOptions {
+  /** Which resource type carries the hooks. */
+  readonly kind: HookResource;
+  /** The policy's identity (its marker tag), to find it when the hooks run. */
+  readonly identity: string;
+  /** `destroy` or `retain`: what destroying an instance does to its volume. */
+  readonly removal: string;
+  /** Where the policy lives. */
+  readonly connection?: VbsConnection;
+  /** The policy's own resource: the volumes' instances wait for it. */
+  readonly policyResource: TerraformResource;
+  /** The volume ids, read at synth (so `addVolume` is seen). */
+  readonly volumeIds: () => readonly string[];
+}
+
+/**
+ * Adds the `Volumes` hook resource to `policy`: triggers `{ identity, volume = each.value,
+ * removal, ...connection }`, a create-time `hook-volume-attach` and a destroy-time
+ * `hook-volume-detach` reading everything from `self`; depends on the policy's resource.
+ */
+export function createVolumesResource(policy: IConstruct, options: VolumesResourceOptions): TerraformResource {
+  const { kind, identity, removal, connection } = options;
+  const self = (key: string) => selfTrigger(kind, key);
+  const volumes = createHookResource(policy, VOLUMES_RESOURCE_ID, {
+    kind,
+    forEach: () => volumesMap(policy, options.volumeIds()),
+    triggers: {
+      identity,
+      volume: '${each.value}',
+      removal,
+      ...connectionTriggers(connection),
+    },
+    commands: [
+      {
+        command: HOOK_COMMANDS.volumeAttach,
+        environment: {
+          [HOOK_ENV.identity]: identity,
+          [HOOK_ENV.volume]: '${each.value}',
+          ...connectionEnvironment(connection),
+        },
+      },
+      {
+        command: HOOK_COMMANDS.volumeDetach,
+        when: 'destroy',
+        environment: {
+          [HOOK_ENV.identity]: self('identity'),
+          [HOOK_ENV.volume]: self('volume'),
+          [HOOK_ENV.removal]: self('removal'),
+          ...connectionEnvironmentFromSelf(connection, self),
+        },
+      },
+    ],
+  });
+  addDependency(volumes, options.policyResource);
+  return volumes;
+}
