@@ -70,7 +70,7 @@ const cases: FaultCase[] = [
     firstSpec: (id) => ({ policyIds: [id], managed: true }),
     arrange: async () => ({}),
     firstCode: 0,
-    says: [/started a backup run of policy rel-0/, /started a backup run of policy reliability-managed/, /Apply complete! Resources: 3 added/],
+    says: [/started a backup run of policy rel-0/, /started a backup run of policy reliability-managed/, /Apply complete! Resources: 5 added/],
     executesAfterFirst: 1,
     check: ({ em }) => expect(em.executeCount()).toBe(2),
     executesAfterConverge: 1,
