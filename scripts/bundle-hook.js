@@ -6,9 +6,9 @@
 // Every hook is a fresh `node` process, so the file is shaped for cold start (design.md:
 // within 1.5x of `node -e ''`):
 // - node built-ins that undici requires at load time but a hook never uses (http2, assert,
-//   crypto) are replaced by lazy stand-ins that load the real module on first use;
+//   crypto, http) are replaced by lazy stand-ins that load the real module on first use;
 // - the bundle is wrapped by a small loader that compiles it with a V8 code cache kept in a
-//   private per-user folder under os.tmpdir(), so later runs skip parsing and compiling.
+//   private per-user folder under the temp folder, so later runs skip parsing and compiling.
 //
 // Usage: node scripts/bundle-hook.js [--entry lib/cli/bin.js] [--outfile lib/hook/vbs-backup-hook.js]
 'use strict';
@@ -21,7 +21,14 @@ const esbuild = require('esbuild');
 const root = path.resolve(__dirname, '..');
 
 /** Built-ins undici loads eagerly that the hook does not need up front. */
-const LAZY_BUILTINS = ['node:http2', 'node:assert', 'node:crypto'];
+const LAZY_BUILTINS = ['node:http2', 'node:assert', 'node:crypto', 'node:http'];
+
+/**
+ * node's default of `http.maxHeaderSize` (16 KiB since node 14). It can be changed only with
+ * `--max-http-header-size` (command line or NODE_OPTIONS), or by a config file (node >= 23);
+ * when either is in sight the stand-in asks the real node:http instead.
+ */
+const DEFAULT_MAX_HEADER_SIZE = 16384;
 
 /**
  * The stand-in of a built-in: a Proxy that loads the real module on first property access.
@@ -29,6 +36,10 @@ const LAZY_BUILTINS = ['node:http2', 'node:assert', 'node:crypto'];
  *   hot paths); a failing one, or any property, loads node:assert and behaves exactly like it.
  * - `node:http2.constants` (protocol numbers and header names, which client-h2 destructures
  *   at load time) is inlined from the building node; the rest of http2 stays lazy.
+ * - `node:http.maxHeaderSize` (which undici's client reads at load time and for each new
+ *   client) is node's default unless the process was started with an option that changes it;
+ *   then, like every other property, it comes from the real node:http. undici's other use of
+ *   node:http, `IncomingMessage`, is made lazy by {@link lazyIncomingMessage}.
  */
 function lazyBuiltinSource(id) {
   const lines = [
@@ -40,6 +51,12 @@ function lazyBuiltinSource(id) {
   if (id === 'node:http2') {
     lines.push(`const constants = ${JSON.stringify(require('node:http2').constants)};`);
     own.push("if (key === 'constants') return constants;");
+  }
+  if (id === 'node:http') {
+    lines.push(
+      "const tuned = /max-http-header-size|config-file/.test(process.execArgv.join(' ') + ' ' + (process.env.NODE_OPTIONS || ''));",
+    );
+    own.push(`if (key === 'maxHeaderSize' && !tuned && real === undefined) return ${DEFAULT_MAX_HEADER_SIZE};`);
   }
   const target = id === 'node:assert' ? '() => undefined' : 'Object.create(null)';
   lines.push(
@@ -60,10 +77,42 @@ function lazyBuiltinSource(id) {
   return lines.join('\n');
 }
 
+/** What undici's core/util.js destructures from node:http at load time. */
+const INCOMING_MESSAGE_IMPORT = "const { IncomingMessage } = require('node:http')";
+
+/**
+ * undici's core/util.js with its load-time `IncomingMessage` import made lazy. undici uses the
+ * class only in `destroy(stream)`, to tell whether a stream is an `http.IncomingMessage`; an
+ * instance can exist only once node:http is loaded, so the check first compares the
+ * constructor's name and loads node:http (already loaded then, so free) only when it matches.
+ * The result is the same identity test. Source without the import is returned unchanged (the
+ * stand-in then loads node:http at load time: slower, still correct; a test notices).
+ * @param {string} source
+ */
+function lazyIncomingMessage(source) {
+  const check = 'Object.getPrototypeOf(stream).constructor === IncomingMessage';
+  // Exactly the import and the one check, or the file is left as it is.
+  if (source.split('IncomingMessage').length !== 3 || !source.includes(INCOMING_MESSAGE_IMPORT) || !source.includes(check)) {
+    return source;
+  }
+  return source
+    .replace(INCOMING_MESSAGE_IMPORT, '// IncomingMessage: loaded lazily, see scripts/bundle-hook.js')
+    .replace(check, 'isIncomingMessageClass(Object.getPrototypeOf(stream).constructor)')
+    + `
+function isIncomingMessageClass (C) {
+  return typeof C === 'function' && C.name === 'IncomingMessage' && C === require('node:http').IncomingMessage
+}
+`;
+}
+
 /** esbuild plugin: resolves LAZY_BUILTINS to their stand-ins (which require the real ones). */
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
+    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]core[\\/]util\.js$/ }, (args) => ({
+      contents: lazyIncomingMessage(fs.readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
     build.onResolve({ filter: /^node:/ }, (args) => {
       if (args.namespace === 'lazy-builtin') return { path: args.path, external: true };
       return LAZY_BUILTINS.includes(args.path) ? { path: args.path, namespace: 'lazy-builtin' } : undefined;
@@ -115,7 +164,7 @@ const LOADER = String.raw`
   function cacheFile() {
     if (process.env.VBS_HOOK_CODE_CACHE === 'off') return undefined;
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    const dir = path.join(require('node:os').tmpdir(), 'cdktf-vbs-backup-' + (uid === undefined ? 'user' : uid));
+    const dir = path.join(tmpdir(), 'cdktf-vbs-backup-' + (uid === undefined ? 'user' : uid));
     let st = fs.lstatSync(dir, { throwIfNoEntry: false });
     if (!st) {
       fs.mkdirSync(dir, { mode: 0o700 });
@@ -125,6 +174,14 @@ const LOADER = String.raw`
     const word = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] || '') ? process.argv[2] : 'other';
     const flags = process.execArgv.join(' ') + '|' + (process.env.NODE_OPTIONS || '');
     return path.join(dir, 'hook-' + BUNDLE_ID + '-' + process.version + '-' + process.arch + '-' + fnv1a(flags) + '-' + word + '.cache');
+  }
+
+  // os.tmpdir() without loading node:os on POSIX (same lookup: TMPDIR, TMP, TEMP, /tmp).
+  function tmpdir() {
+    if (process.platform === 'win32') return require('node:os').tmpdir();
+    const env = process.env;
+    const dir = env.TMPDIR || env.TMP || env.TEMP || '/tmp';
+    return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
   }
 
   function save(target, compiled) {
@@ -201,7 +258,7 @@ async function bundleHook(options = {}) {
   return Buffer.byteLength(text);
 }
 
-module.exports = { bundleHook, lazyBuiltinSource, LAZY_BUILTINS };
+module.exports = { bundleHook, lazyBuiltinSource, lazyIncomingMessage, LAZY_BUILTINS };
 
 if (require.main === module) {
   const { values } = parseArgs({ options: { entry: { type: 'string' }, outfile: { type: 'string' } } });

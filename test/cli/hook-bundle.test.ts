@@ -12,7 +12,7 @@ import { startEmulator, Emulator } from '../../src/emulator';
 import { BUNDLE_SCRIPT, PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const bundler = require(BUNDLE_SCRIPT) as { lazyBuiltinSource: (id: string) => string; LAZY_BUILTINS: string[] };
+const bundler = require(BUNDLE_SCRIPT) as { lazyBuiltinSource: (id: string) => string; lazyIncomingMessage: (source: string) => string; LAZY_BUILTINS: string[] };
 
 let emulator: Emulator;
 let policyId: string;
@@ -117,7 +117,7 @@ test('VBS_HOOK_CODE_CACHE=off runs without touching the temp folder', async () =
   expect(fs.readdirSync(tmp)).toEqual([]);
 });
 
-test('an execute through the bundle loads neither node:http2 nor node:assert', async () => {
+test('an execute through the bundle loads none of node:http2, node:assert, node:http, node:os', async () => {
   const { tmp } = freshTmp('loads');
   const log = path.join(tmp, 'loads.txt');
   const preload = path.join(tmp, 'record.js');
@@ -134,11 +134,34 @@ test('an execute through the bundle loads neither node:http2 nor node:assert', a
   expect(r.code).toBe(0);
   const loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
   expect(loaded).toEqual(expect.arrayContaining(['node:net', 'node:vm']));
-  expect(loaded.filter((m) => /^(node:)?(http2|assert)$/.test(m))).toEqual([]);
+  expect(loaded.filter((m) => /^(node:)?(http2|assert|http|os)$/.test(m))).toEqual([]);
+  // Nor does node itself load them on the way (another built-in asking for them).
+  const natives = await runCli(['execute', '--policy-id', policyId], emulatorEnv(emulator.url, { TMPDIR: tmp }), {
+    script: buildCli().hook,
+    nodeArgs: ['--require', writeNativeRecorder(tmp)],
+  });
+  expect(natives.code).toBe(0);
+  const modules = fs.readFileSync(path.join(tmp, 'natives.txt'), 'utf8').split('\n');
+  expect(modules).toEqual(expect.arrayContaining(['NativeModule net', 'NativeModule vm']));
+  expect(modules.filter((m) => /^NativeModule (http2?|assert|os|_http_\w+)$/.test(m))).toEqual([]);
 });
 
+test('with --max-http-header-size in NODE_OPTIONS the hook still runs (the stand-in defers to node:http)', async () => {
+  const { tmp } = freshTmp('header-size');
+  const r = await executeWith({ TMPDIR: tmp, NODE_OPTIONS: '--max-http-header-size=32768' });
+  expect(r.stderr).toContain(`started a backup run of policy bundle (id ${policyId})`);
+  expect(r.code).toBe(0);
+});
+
+/** A --require preload that writes process.moduleLoadList (node's own record) at exit. */
+function writeNativeRecorder(tmp: string): string {
+  const file = path.join(tmp, 'natives.js');
+  fs.writeFileSync(file, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(tmp, 'natives.txt'))}, process.moduleLoadList.join('\\n')));`);
+  return file;
+}
+
 /** Evaluates a stand-in module the way the bundle does, with a require that counts real loads. */
-function standIn(id: string): { exports: unknown; loads: () => number } {
+function standIn(id: string, proc: Partial<NodeJS.Process> = process): { exports: unknown; loads: () => number } {
   let loads = 0;
   const mod = { exports: {} as unknown };
   const req = (name: string): unknown => {
@@ -147,9 +170,83 @@ function standIn(id: string): { exports: unknown; loads: () => number } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(name);
   };
-  new Function('module', 'exports', 'require', bundler.lazyBuiltinSource(id))(mod, mod.exports, req);
+  new Function('module', 'exports', 'require', 'process', bundler.lazyBuiltinSource(id))(mod, mod.exports, req, proc);
   return { exports: mod.exports, loads: () => loads };
 }
+
+test('the http stand-in answers maxHeaderSize without loading node:http and delegates the rest', () => {
+  const realHttp = jest.requireActual<typeof import('node:http')>('node:http');
+  const s = standIn('node:http', { execArgv: [], env: {} });
+  const lazy = s.exports as typeof import('node:http');
+  expect(lazy.maxHeaderSize).toBe(16384);
+  expect(s.loads()).toBe(0);
+  expect(lazy.IncomingMessage).toBe(realHttp.IncomingMessage);
+  expect(lazy.STATUS_CODES[404]).toBe('Not Found');
+  expect(s.loads()).toBe(1);
+  expect(lazy.maxHeaderSize).toBe(realHttp.maxHeaderSize);
+});
+
+test.each([
+  ['the command line', { execArgv: ['--max-http-header-size=32768'], env: {} }],
+  ['NODE_OPTIONS', { execArgv: [], env: { NODE_OPTIONS: '--max-http-header-size 32768' } }],
+  ['a config file', { execArgv: ['--experimental-config-file=node.config.json'], env: {} }],
+])('the http stand-in asks node:http for maxHeaderSize when %s may change it', (_, proc) => {
+  const s = standIn('node:http', proc);
+  expect((s.exports as typeof import('node:http')).maxHeaderSize).toBe(jest.requireActual<typeof import('node:http')>('node:http').maxHeaderSize);
+  expect(s.loads()).toBe(1);
+});
+
+/** Runs a module source the way the bundle does, with node:http counted and other modules real. */
+function evalWithHttpCount(source: string): { exports: Record<string, unknown>; httpLoads: () => number } {
+  let httpLoads = 0;
+  const mod = { exports: {} as Record<string, unknown> };
+  const req = (name: string): unknown => {
+    if (name === 'node:http') httpLoads++;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(name);
+  };
+  new Function('module', 'exports', 'require', source)(mod, mod.exports, req);
+  return { exports: mod.exports, httpLoads: () => httpLoads };
+}
+
+test("undici's IncomingMessage check loads node:http only for a stream whose class has that name", () => {
+  const undiciUtil = fs.readFileSync(require.resolve('undici/lib/core/util.js'), 'utf8');
+  // The installed undici has the shape the bundler expects (else the http stand-in loads eagerly).
+  expect(bundler.lazyIncomingMessage(undiciUtil)).not.toBe(undiciUtil);
+  expect(bundler.lazyIncomingMessage(undiciUtil)).not.toContain("require('node:http')\n");
+
+  const sample = [
+    "const { IncomingMessage } = require('node:http')",
+    'module.exports.destroy = (stream) => {',
+    '  if (Object.getPrototypeOf(stream).constructor === IncomingMessage) stream.socket = null',
+    '  stream.destroyed = true',
+    '}',
+  ].join('\n');
+  const m = evalWithHttpCount(bundler.lazyIncomingMessage(sample));
+  const destroy = m.exports.destroy as (s: object) => void;
+  const socketLike = { socket: 1 };
+  destroy(socketLike);
+  expect(socketLike).toEqual({ socket: 1, destroyed: true });
+  class IncomingMessage {
+    socket: unknown = 1;
+  }
+  const impostor = new IncomingMessage();
+  destroy(impostor);
+  expect(impostor.socket).toBe(1);
+  expect(m.httpLoads()).toBe(1);
+  const http = jest.requireActual<typeof import('node:http')>('node:http');
+  const real = Object.create(http.IncomingMessage.prototype) as { socket: unknown };
+  real.socket = 1;
+  destroy(real);
+  expect(real.socket).toBeNull();
+});
+
+test('undici sources of another shape are bundled unchanged', () => {
+  const other = "const { IncomingMessage, STATUS_CODES } = require('node:http')\nmodule.exports = IncomingMessage";
+  expect(bundler.lazyIncomingMessage(other)).toBe(other);
+  const twice = "const { IncomingMessage } = require('node:http')\nif (Object.getPrototypeOf(stream).constructor === IncomingMessage) x(IncomingMessage)";
+  expect(bundler.lazyIncomingMessage(twice)).toBe(twice);
+});
 
 test('the assert stand-in passes without loading node:assert and fails exactly like it', () => {
   const s = standIn('node:assert');
