@@ -119,7 +119,7 @@ export class LateInputs {
    */
   public aroundJson(
     resource: TerraformResource,
-    triggers: { get: () => Record<string, string> | undefined; set: (value: Record<string, string> | undefined) => void },
+    triggers: TriggerAccess,
     render: () => any,
   ): any {
     return this.around(resource, triggers, () => {
@@ -194,65 +194,55 @@ export class LateInputs {
   }
 }
 
-/** A hook's `null_resource`: late inputs, and rendered without cdktf's resolver when literal. */
-export class NullHookResource extends nullResource.Resource {
-  /** Inputs computed at synth. */
-  public readonly late = new LateInputs();
+/** How a hook resource's triggers attribute is read and written (`triggers` or `triggers_replace`). */
+interface TriggerAccess {
+  get(): Record<string, string> | undefined;
+  set(value: Record<string, string> | undefined): void;
+}
 
+type ResourceClass = new (...args: any[]) => TerraformResource;
+
+/**
+ * Adds late inputs to a hook resource class, and renders it without cdktf's resolver when its
+ * block is literal (ADR 5). `access` names the class's triggers attribute.
+ */
+function withLateInputs<TBase extends ResourceClass>(
+  Base: TBase,
+  access: (resource: InstanceType<TBase>) => TriggerAccess,
+): TBase & (new (...args: any[]) => { readonly late: LateInputs }) {
+  return class extends Base {
+    /** Inputs computed at synth. */
+    public readonly late = new LateInputs();
+
+    public toTerraform(): any {
+      const self = this as InstanceType<TBase>;
+      return withRenderedAttributes(this, this.late.aroundJson(this, access(self), () => super.toTerraform()));
+    }
+
+    public toHclTerraform(): any {
+      const self = this as InstanceType<TBase>;
+      return this.late.aroundHcl(this, access(self), () => super.toHclTerraform());
+    }
+  };
+}
+
+/** A hook's `null_resource`: late inputs, and rendered without cdktf's resolver when literal. */
+export class NullHookResource extends withLateInputs(nullResource.Resource, (r) => ({
+  get: () => r.triggersInput,
+  set: (value) => (value === undefined ? r.resetTriggers() : (r.triggers = value)),
+})) {
   constructor(scope: Construct, id: string, config: nullResource.ResourceConfig) {
     super(scope, id, config);
-  }
-
-  public toTerraform(): any {
-    return withRenderedAttributes(this, this.late.aroundJson(this, this.triggerAccess(), () => super.toTerraform()));
-  }
-
-  public toHclTerraform(): any {
-    return this.late.aroundHcl(this, this.triggerAccess(), () => super.toHclTerraform());
-  }
-
-  private triggerAccess() {
-    return {
-      get: () => this.triggersInput,
-      set: (value: Record<string, string> | undefined) => {
-        if (value === undefined) {
-          this.resetTriggers();
-        } else {
-          this.triggers = value;
-        }
-      },
-    };
   }
 }
 
 /** A hook's `terraform_data`: late inputs, and rendered without cdktf's resolver when literal. */
-export class DataHookResource extends DataResource {
-  /** Inputs computed at synth. */
-  public readonly late = new LateInputs();
-
+export class DataHookResource extends withLateInputs(DataResource, (r) => ({
+  get: () => r.triggersReplaceInput as Record<string, string> | undefined,
+  set: (value) => (value === undefined ? r.resetTriggersReplace() : (r.triggersReplace = value)),
+})) {
   constructor(scope: Construct, id: string, config: DataConfig) {
     super(scope, id, config);
-  }
-
-  public toTerraform(): any {
-    return withRenderedAttributes(this, this.late.aroundJson(this, this.triggerAccess(), () => super.toTerraform()));
-  }
-
-  public toHclTerraform(): any {
-    return this.late.aroundHcl(this, this.triggerAccess(), () => super.toHclTerraform());
-  }
-
-  private triggerAccess() {
-    return {
-      get: () => this.triggersReplaceInput as Record<string, string> | undefined,
-      set: (value: Record<string, string> | undefined) => {
-        if (value === undefined) {
-          this.resetTriggersReplace();
-        } else {
-          this.triggersReplace = value;
-        }
-      },
-    };
   }
 }
 

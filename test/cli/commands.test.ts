@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { startEmulator, Emulator } from '../../src/emulator';
-import { Credentials, VbsClient } from '../../src/client';
-import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+import { Emulator } from '../../src/emulator';
+import { VbsClient } from '../../src/client';
+import { PROJECT_ID, emulatorEnv, runCli, startEmulatorFixture, stopEmulatorFixture } from './support';
 
 let emulator: Emulator;
 let client: VbsClient;
@@ -15,15 +15,8 @@ async function makePolicy(name: string, vols: string[] = volumes): Promise<strin
   return id;
 }
 
-beforeAll(async () => {
-  buildCli();
-  emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
-  client = new VbsClient({ endpoint: emulator.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+beforeAll(async () => ({ emulator, client } = await startEmulatorFixture()));
+afterAll(() => stopEmulatorFixture({ emulator, client }));
 beforeEach(() => emulator.reset());
 
 describe('vbs-backup policies', () => {

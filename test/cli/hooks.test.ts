@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startEmulator, Emulator } from '../../src/emulator';
-import { Credentials, VbsClient } from '../../src/client';
+import { Emulator } from '../../src/emulator';
+import { VbsClient } from '../../src/client';
 import { MARKER_TAG_KEY } from '../../src/cli/hook-plan';
-import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+import { PROJECT_ID, TOKEN, emulatorEnv, runCli, startEmulatorFixture, stopEmulatorFixture } from './support';
 
 let emulator: Emulator;
 let client: VbsClient;
@@ -58,15 +58,8 @@ function tagMap(p: { tags: { key: string; value: string }[] }) {
   return Object.fromEntries(p.tags.map((t) => [t.key, t.value]));
 }
 
-beforeAll(async () => {
-  buildCli();
-  emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
-  client = new VbsClient({ endpoint: emulator.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+beforeAll(async () => ({ emulator, client } = await startEmulatorFixture()));
+afterAll(() => stopEmulatorFixture({ emulator, client }));
 beforeEach(() => emulator.reset());
 
 describe('hook-policy-apply', () => {

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RedactingIo } from '../../src/cli/runtime';
+import { Credentials, VbsClient } from '../../src/client';
+import { Emulator, startEmulator } from '../../src/emulator';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The script `npm run build` bundles the hook executor with. */
@@ -113,4 +115,23 @@ export const TOKEN = 'cli-test-token-0123456789';
 /** Environment for a CLI run against `url` with the test token. */
 export function emulatorEnv(url: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
   return baseEnv({ VBS_ENDPOINT: url, HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, ...extra });
+}
+
+/** The emulator and a client on it, shared by the tests of one file. */
+export interface EmulatorFixture {
+  readonly emulator: Emulator;
+  readonly client: VbsClient;
+}
+
+/** Builds the CLI, starts an emulator accepting TOKEN (jobs final at once) and a client on it. */
+export async function startEmulatorFixture(): Promise<EmulatorFixture> {
+  buildCli();
+  const emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
+  return { emulator, client: new VbsClient({ endpoint: emulator.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) }) };
+}
+
+/** Stops what {@link startEmulatorFixture} started (either part may be missing if it failed). */
+export async function stopEmulatorFixture(f: Partial<EmulatorFixture>): Promise<void> {
+  await f.client?.close();
+  await f.emulator?.stop();
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EmulatedPolicy, Emulator, EmulatorOptions, startEmulator } from '../../src';
+import { Credentials, EmulatedPolicy, Emulator, EmulatorOptions, VbsClient, startEmulator } from '../../src';
 import { Terraform, TerraformResult, makeTempDir, requireTerraform } from '../../examples/support/terraform';
 import { StackBuilder, synthStack } from '../../examples/support/synth';
 
@@ -42,6 +42,11 @@ export function requirePrerequisites(): void {
 /** Starts an emulator that accepts {@link TOKEN} (plus `options`), with instant jobs by default. */
 export function startE2eEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({ tokens: [TOKEN], jobSeconds: 0, projectIds: [PROJECT_ID], ...options });
+}
+
+/** A client of the e2e project on `emulator`, for arranging policies the stacks import. */
+export function apiClient(emulator: Emulator): VbsClient {
+  return new VbsClient({ endpoint: emulator.url, region: REGION, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
 }
 
 /** The apply environment: where the API is, and a token (override any of it with `extra`). */

@@ -9,9 +9,9 @@
  */
 import { DataResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupPolicyTrigger, Credentials, Emulator, Retention, Schedule, VbsClient } from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, Emulator, Retention, Schedule, VbsClient } from '../../src';
 import {
-  PROJECT_ID, REGION, TOKEN, VOLUMES, apiEnv, failed, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  VOLUMES, apiClient, apiEnv, failed, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -22,7 +22,7 @@ let client: VbsClient;
 beforeAll(async () => {
   requirePrerequisites();
   emulator = await startE2eEmulator();
-  client = new VbsClient({ endpoint: emulator.url, region: REGION, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
+  client = apiClient(emulator);
 });
 
 afterAll(async () => {

@@ -3,9 +3,9 @@
  * executes the emulator answered 204 (its request log), never what the hooks say they did.
  */
 import { TerraformStack } from 'cdktf';
-import { BackupPolicy, BackupPolicyTrigger, Credentials, Emulator, Rerun, Retention, Schedule, VbsClient } from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule, VbsClient } from '../../src';
 import {
-  PROJECT_ID, REGION, TOKEN, VOLUMES, apiEnv, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  VOLUMES, apiClient, apiEnv, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -16,7 +16,7 @@ let client: VbsClient;
 beforeAll(async () => {
   requirePrerequisites();
   emulator = await startE2eEmulator();
-  client = new VbsClient({ endpoint: emulator.url, region: REGION, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
+  client = apiClient(emulator);
 });
 
 afterAll(async () => {
