@@ -39,7 +39,7 @@ const MARKER_SCRIPT = [
   "const url = process.env.VBS_ENDPOINT + '/v2/' + process.env.HW_PROJECT_ID + '/backuppolicy/' + id + '/backuptasks';",
   "fetch(url, { headers: { 'X-Auth-Token': process.env.HW_AUTH_TOKEN } })",
   "  .then((r) => console.log('marker ' + id + ' answered ' + r.status))",
-  '  .catch((e) => { console.error(e.message); process.exit(1); });',
+  '  .catch((e) => { console.error(e.message); process.exitCode = 1; });',
 ].join('\n');
 
 /** A resource whose create (and, with `onDestroy`, destroy) makes the marker call for `id`. */
