@@ -5,6 +5,14 @@
  */
 import { parseArgs } from 'node:util';
 
+/**
+ * The client's own checks (id formats, endpoint rules), loaded when an option needs them:
+ * `--help` and usage errors must not load the client.
+ */
+function client(): typeof import('../client/wire') & typeof import('../client/endpoints') & typeof import('../client/errors') {
+  return { ...require('../client/wire'), ...require('../client/endpoints'), ...require('../client/errors') };
+}
+
 /** A wrong command line: exit code 2, message plus a pointer to `--help`. */
 export class UsageError extends Error {
   /**
@@ -85,12 +93,10 @@ export function stringList(values: ParsedValues, name: string): string[] {
   return typeof v === 'string' ? [v] : [];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PROJECT_ID = /^[0-9a-f]{32}$/i;
 
 /** Checks a policy id given on the command line (a UUID, as the API issues them). */
 export function checkPolicyId(command: string, value: string): string {
-  if (!UUID.test(value)) {
+  if (!client().UUID_PATTERN.test(value)) {
     throw new UsageError(`--policy-id must be a policy UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
   }
   return value.toLowerCase();
@@ -98,13 +104,13 @@ export function checkPolicyId(command: string, value: string): string {
 
 /** Checks a project id (32 hex digits). */
 export function checkProjectId(command: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !PROJECT_ID.test(value)) {
+  if (value !== undefined && !client().PROJECT_ID_PATTERN.test(value)) {
     throw new UsageError(`--project-id must be 32 hex digits, got '${value}'`, command);
   }
   return value;
 }
 
-/** Checks an endpoint URL (http or https, no path beyond `/`). */
+/** Checks an endpoint URL by the client's rules (https, or http on a loopback host). */
 export function checkEndpoint(command: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let url: URL;
@@ -116,7 +122,14 @@ export function checkEndpoint(command: string, value: string | undefined): strin
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--endpoint must use http or https, got '${url.protocol}' in '${value}'`, command);
   }
-  return value.replace(/\/+$/, '');
+  // The client's rules (http only on loopback, no user info or query) are usage errors here.
+  const { checkBaseUrl, VbsConfigError } = client();
+  try {
+    return checkBaseUrl(value, '--endpoint');
+  } catch (err) {
+    if (err instanceof VbsConfigError) throw new UsageError(err.message, command);
+    throw err;
+  }
 }
 
 /**

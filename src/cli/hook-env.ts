@@ -3,7 +3,7 @@
  * Every problem is a {@link UsageError} naming the variable, what it held and what is allowed:
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
-import type { WireScheduledPolicy } from '../client/wire';
+import { PROJECT_ID_PATTERN, UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
 import type { PolicySpec } from '../core/contract';
 import { UsageError } from './args';
 
@@ -83,7 +83,7 @@ export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
 /** Reads VBS_HOOK_ENDPOINT / VBS_HOOK_REGION / VBS_HOOK_PROJECT_ID (empty counts as unset). */
 export function readHookConnection(command: string, env: Env): HookConnection {
   const projectId = nonEmpty(env.VBS_HOOK_PROJECT_ID);
-  if (projectId !== undefined && !/^[0-9a-f]{32}$/i.test(projectId)) {
+  if (projectId !== undefined && !PROJECT_ID_PATTERN.test(projectId)) {
     throw new UsageError(`VBS_HOOK_PROJECT_ID must be 32 hex digits, got '${projectId}'`, command);
   }
   return { endpoint: nonEmpty(env.VBS_HOOK_ENDPOINT), region: nonEmpty(env.VBS_HOOK_REGION), projectId };
@@ -101,7 +101,7 @@ export function readPolicyRef(command: string, env: Env): PolicyRef {
   const value = env[given[0]]!;
   switch (given[0]) {
     case 'VBS_HOOK_POLICY_ID':
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+      if (!UUID_PATTERN.test(value)) {
         throw new UsageError(`VBS_HOOK_POLICY_ID must be a policy UUID, got '${value}'`, command);
       }
       return { kind: 'id', policyId: value.toLowerCase() };

@@ -3,6 +3,7 @@
  * up in a URL (project id, policy id, tag key, region).
  */
 import { VbsConfigError } from './errors';
+import { PROJECT_ID_PATTERN as PROJECT_ID, UUID_PATTERN as UUID } from './wire';
 
 /** The cloud whose host names are derived when no endpoint is given. */
 export type Cloud = 'huaweicloud' | 'otc' | 'flexibleengine';
@@ -24,8 +25,6 @@ export interface EndpointOptions {
   readonly env?: Env;
 }
 
-const PROJECT_ID = /^[0-9a-f]{32}$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** First non-empty value among the named variables, with the name it came from. */

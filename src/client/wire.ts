@@ -4,6 +4,12 @@
  * misspellings included (`rentention_num`, `rentention_day`).
  */
 
+/** A UUID 8-4-4-4-12: policy ids, volume ids, job ids. Ids go into URL paths, so nothing else passes. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A project id: 32 hex characters (the API issues them in lower case). */
+export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/i;
+
 export type PolicyStatus = 'ON' | 'OFF';
 export type YesNo = 'Y' | 'N';
 export type WeekdayCode = 'SUN' | 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT';

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { UUID_PATTERN } from '../client/wire';
 
 /**
  * Synth-time validation helpers shared by the constructs. Every message names the construct
@@ -8,10 +9,13 @@ import { IConstruct } from 'constructs';
  * knows them at apply time, and the hook (or the API) reports them then.
  */
 
-/** A UUID 8-4-4-4-12, as VBS uses for policy ids and EVS volume ids. */
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The UUID format is an API fact shared with the client and the executor (wire.ts imports nothing).
+export { UUID_PATTERN };
 
-/** A project id: 32 lower-case hex characters. */
+/**
+ * A project id as written in a stack: 32 lower-case hex characters, as the API issues them
+ * (the client and CLI also take upper case and lower it; a stack should say it as IAM does).
+ */
 export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** VBS policy names: 1-64 letters, digits, `_` or `-`. */

@@ -14,6 +14,8 @@ export const formatArgsCheck: [string, string[], RegExp, string][] = [
   ['execute with a missing value', ['execute', '--policy-name'], /option '--policy-name <value>' argument missing/, "Run 'vbs-backup execute --help'"],
   ['execute with a positional', ['execute', 'nightly'], /unexpected argument 'nightly'; this command takes only options/, "Run 'vbs-backup execute --help'"],
   ['execute with a bad endpoint', ['execute', '--policy-name', 'n', '--endpoint', 'ftp://x'], /--endpoint must use http or https, got 'ftp:'/, "Run 'vbs-backup execute --help'"],
+  ['execute with plain http to a remote host', ['execute', '--policy-name', 'n', '--endpoint', 'http://vbs.example.com'], /--endpoint is plain http on "vbs.example.com"; http:\/\/ is allowed only for loopback hosts/, "Run 'vbs-backup execute --help'"],
+  ['execute with user info in the endpoint', ['execute', '--policy-name', 'n', '--endpoint', 'https://u:p@vbs.example.com'], /--endpoint must not contain user info/, "Run 'vbs-backup execute --help'"],
   ['execute with a bad project id', ['execute', '--policy-name', 'n', '--project-id', 'p1'], /--project-id must be 32 hex digits, got 'p1'/, "Run 'vbs-backup execute --help'"],
   ['jobs with a bad --since', ['jobs', '--policy-name', 'n', '--since', 'yesterday'], /--since must be an ISO 8601 date or date-time such as 2024-05-01T02:00:00Z, got 'yesterday'/, "Run 'vbs-backup jobs --help'"],
   ['jobs without a policy', ['jobs'], /a policy is required/, "Run 'vbs-backup jobs --help'"],
