@@ -8,7 +8,7 @@ import {
   BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, Emulator, FailureMode, Rerun, Retention, Schedule,
 } from '../../src';
 import {
-  PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, hookLines, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, hookLines, ok, policyNamed, startE2eEmulator, withStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -16,15 +16,12 @@ jest.setTimeout(120_000);
 let emulator: Emulator;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator({ jobSeconds: 1 });
 });
 
 afterEach(() => emulator.clearFaults());
 
-afterAll(async () => {
-  await emulator?.stop();
-});
+afterAll(() => emulator?.stop());
 
 function stackWith(policyName: string, options: BackupPolicyTriggerOptions = {}) {
   return (stack: TerraformStack): void => {

@@ -39,8 +39,12 @@ export function requirePrerequisites(): void {
   }
 }
 
-/** Starts an emulator that accepts {@link TOKEN} (plus `options`), with instant jobs by default. */
+/**
+ * Starts an emulator that accepts {@link TOKEN} (plus `options`), with instant jobs by default,
+ * after checking the prerequisites (fails loudly without terraform or the built hook).
+ */
 export function startE2eEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  requirePrerequisites();
   return startEmulator({ tokens: [TOKEN], jobSeconds: 0, projectIds: [PROJECT_ID], ...options });
 }
 

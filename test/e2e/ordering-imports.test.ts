@@ -11,7 +11,7 @@ import { DataResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Emulator, Retention, Schedule, VbsClient } from '../../src';
 import {
-  VOLUMES, apiClient, apiEnv, failed, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  VOLUMES, apiClient, apiEnv, failed, ok, policiesNamed, policyNamed, startE2eEmulator, withStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -20,7 +20,6 @@ let emulator: Emulator;
 let client: VbsClient;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator();
   client = apiClient(emulator);
 });

@@ -8,23 +8,19 @@ import {
   BackupPolicy, BackupPolicyTrigger, Emulator, RemovalPolicy, Rerun, Retention, Schedule, Weekday,
 } from '../../src';
 import {
-  PROJECT_ID, StackUnderTest, StateResource, VOLUMES, apiEnv, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  PROJECT_ID, StackUnderTest, StateResource, VOLUMES, apiEnv, ok, policiesNamed, policyNamed, startE2eEmulator, withStack,
 } from './harness';
+import { MARKER_TAG_KEY } from '../../src/core/contract';
 
 jest.setTimeout(120_000);
-
-const MARKER_TAG = 'cdktf-vbs-backup';
 
 let emulator: Emulator;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator();
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-});
+afterAll(() => emulator?.stop());
 
 /** Requests of one operation on one policy. */
 function calls(operation: 'createPolicy' | 'updatePolicy' | 'deletePolicy' | 'executePolicy', policyId: string) {
@@ -40,7 +36,7 @@ async function policyResource(sut: StackUnderTest): Promise<StateResource> {
 
 /** User tags of a policy as an object, the marker tag left out. */
 function userTags(policyName: string): Record<string, string> {
-  const tags = policyNamed(emulator, policyName).tags.filter((t) => t.key !== MARKER_TAG);
+  const tags = policyNamed(emulator, policyName).tags.filter((t) => t.key !== MARKER_TAG_KEY);
   return Object.fromEntries(tags.map((t) => [t.key, t.value]));
 }
 
@@ -74,7 +70,7 @@ test('changed props (name, schedule, retention, status, tags, volumes) update th
     const id = original.backup_policy_id;
     expect(original.scheduled_policy).toMatchObject({ start_time: '02:00', frequency: 1, rentention_num: 7, status: 'ON' });
     expect(userTags('e2e-props-a')).toEqual({ team: 'db', env: 'dev' });
-    expect(original.tags.filter((t) => t.key === MARKER_TAG)).toHaveLength(1);
+    expect(original.tags.filter((t) => t.key === MARKER_TAG_KEY)).toHaveLength(1);
     expect(emulator.executeCount(id)).toBe(1);
 
     // when every prop changes, the name included
@@ -93,12 +89,12 @@ test('changed props (name, schedule, retention, status, tags, volumes) update th
     expect(updated.time_zone).toBe('UTC+08:00');
     expect([...updated.volume_ids].sort()).toEqual([VOLUMES[1], VOLUMES[2]]);
     expect(userTags('e2e-props-b')).toEqual({ team: 'ops', tier: 'gold' });
-    expect(updated.tags.filter((t) => t.key === MARKER_TAG)).toHaveLength(1);
+    expect(updated.tags.filter((t) => t.key === MARKER_TAG_KEY)).toHaveLength(1);
     // one policy created, none deleted, and the trigger (Rerun.once) did not run again
     expect(calls('createPolicy', id)).toHaveLength(1);
     expect(calls('deletePolicy', id)).toHaveLength(0);
     expect(emulator.executeCount(id)).toBe(1);
-    expect(emulator.policies(PROJECT_ID).filter((p) => p.tags.some((t) => t.key === MARKER_TAG))).toHaveLength(1);
+    expect(emulator.policies(PROJECT_ID).filter((p) => p.tags.some((t) => t.key === MARKER_TAG_KEY))).toHaveLength(1);
 
     // and a re-apply is a no-op
     const plan = await sut.plan();

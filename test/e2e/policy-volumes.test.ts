@@ -5,20 +5,17 @@
  */
 import { TerraformStack } from 'cdktf';
 import { BackupPolicy, Emulator, RemovalPolicy, Retention, Schedule } from '../../src';
-import { VOLUMES, apiEnv, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, withStack } from './harness';
+import { VOLUMES, apiEnv, ok, policiesNamed, policyNamed, startE2eEmulator, withStack } from './harness';
 
 jest.setTimeout(180_000);
 
 let emulator: Emulator;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator();
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-});
+afterAll(() => emulator?.stop());
 
 const build = (name: string, volumes: readonly string[], removalPolicy = RemovalPolicy.DESTROY) => (stack: TerraformStack): void => {
   const policy = new BackupPolicy(stack, 'Policy', {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { TerraformStack } from 'cdktf';
 import { BackupPolicy, BackupPolicyTrigger, Emulator, Retention, Schedule } from '../../src';
 import {
-  Terraform, VOLUMES, apiEnv, makeTempDir, ok, policiesNamed, policyNamed, requirePrerequisites, startE2eEmulator, synthStack,
+  Terraform, VOLUMES, apiEnv, makeTempDir, ok, policiesNamed, policyNamed, startE2eEmulator, synthStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -20,13 +20,10 @@ const STACK = 'portable';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator({ jobSeconds: 1 });
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-});
+afterAll(() => emulator?.stop());
 
 function build(stack: TerraformStack): void {
   const policy = new BackupPolicy(stack, 'Policy', {

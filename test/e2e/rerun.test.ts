@@ -5,7 +5,7 @@
 import { TerraformStack } from 'cdktf';
 import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule, VbsClient } from '../../src';
 import {
-  VOLUMES, apiClient, apiEnv, ok, policyNamed, requirePrerequisites, startE2eEmulator, withStack,
+  VOLUMES, apiClient, apiEnv, ok, policyNamed, startE2eEmulator, withStack,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -14,7 +14,6 @@ let emulator: Emulator;
 let client: VbsClient;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator();
   client = apiClient(emulator);
 });

@@ -7,7 +7,7 @@
 import { TerraformStack } from 'cdktf';
 import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule } from '../../src';
 import {
-  PROJECT_ID, StackUnderTest, TerraformResult, VOLUMES, apiEnv, failed, ok, policyNamed, requirePrerequisites, startE2eEmulator,
+  PROJECT_ID, StackUnderTest, TerraformResult, VOLUMES, apiEnv, failed, ok, policyNamed, startE2eEmulator,
 } from './harness';
 
 jest.setTimeout(120_000);
@@ -27,7 +27,6 @@ const USER = { userName: 'e2e-user', domainName: 'e2e-domain' };
 let emulator: Emulator;
 
 beforeAll(async () => {
-  requirePrerequisites();
   emulator = await startE2eEmulator({
     tokens: [SECRETS.token],
     accessKeys: [{ accessKey: ACCESS_KEY, secretKey: SECRETS.secretKey }],
@@ -35,9 +34,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-});
+afterAll(() => emulator?.stop());
 
 /** Credential sets for one Terraform run each (the base environment has none). */
 function credentials(): Record<string, Record<string, string>> {
