@@ -46,21 +46,9 @@ export function desiredTags(spec: PolicySpec, identity: string, revision: string
   return { ...spec.tags, [MARKER_TAG_KEY]: markerValue(identity, revision) };
 }
 
-/** Tag changes from `current` to `desired`. */
-export interface TagPlan {
-  /** Keys to create or whose value changes. */
-  readonly upsert: Record<string, string>;
-  /** Keys to remove. */
-  readonly remove: string[];
-}
-
-/** Computes the tag changes (for the log; the client's setTags applies them). */
-export function planTags(current: Record<string, string>, desired: Record<string, string>): TagPlan {
-  const upsert: Record<string, string> = {};
-  for (const [k, v] of Object.entries(desired)) if (current[k] !== v) upsert[k] = v;
-  const remove = Object.keys(current).filter((k) => !(k in desired)).sort();
-  return { upsert, remove };
-}
+/** The tag changes the client's `setTags` makes (one implementation, in the client). */
+export { planTags } from '../client/tags';
+export type { TagPlan } from '../client/tags';
 
 /** The create body: name, schedule, time zone, and the tags (spec tags plus marker). */
 export function createBody(spec: PolicySpec, identity: string, revision: string): WirePolicyRequest {

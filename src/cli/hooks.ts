@@ -12,7 +12,7 @@ import { runPolicy, JobsFailedError } from './execute';
 import { plural } from './format';
 import { PolicyRef, readPolicyApplyInputs, readPolicyDestroyInputs, readTriggerInputs } from './hook-env';
 import {
-  MARKER_TAG_KEY, createBody, desiredTags, markerValue, planTags, updateBody,
+  MARKER_TAG_KEY, createBody, desiredTags, markerValue, updateBody,
 } from './hook-plan';
 import { PolicyNotFoundError, findManagedPolicy, resolvePolicy } from './lookup';
 import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
@@ -108,10 +108,7 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
       }
 
       // The marker goes last: until everything above succeeded, it still names the old revision.
-      const tags = desiredTags(spec, identity, revision);
-      const current = found ? await api.getTags(id, { signal }) : tags;
-      const tagPlan = planTags(current, tags);
-      await api.setTags(id, tags, { signal });
+      const tagPlan = await api.setTags(id, desiredTags(spec, identity, revision), { signal });
       const changed = Object.keys(tagPlan.upsert).length + tagPlan.remove.length;
       io.err(`tags: ${plural(Object.keys(spec.tags).length, 'tag')} plus ${MARKER_TAG_KEY}=${markerValue(identity, revision)}` +
         (found ? ` (${changed} changed${tagPlan.remove.length ? `, removed ${tagPlan.remove.join(', ')}` : ''})` : ''));

@@ -9,6 +9,7 @@ import type {
   JobStatus, WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse,
   WireResourcesResponse,
 } from '../client/wire';
+import type { TagPlan } from '../client/tags';
 import type { ConnectionArgs } from './args';
 
 /** Per-call options of the client. */
@@ -62,7 +63,7 @@ export interface PolicyApi {
     o: { since: Date; timeoutSeconds?: number; pollIntervalMs?: number; signal?: AbortSignal; onProgress?: (jobs: JobInfo[]) => void },
   ): Promise<JobInfo[]>;
   getTags(policyId: string, o?: CallOptions): Promise<Record<string, string>>;
-  setTags(policyId: string, tags: Record<string, string>, o?: CallOptions): Promise<void>;
+  setTags(policyId: string, tags: Record<string, string>, o?: CallOptions): Promise<TagPlan>;
   listTenantTags(o?: CallOptions): Promise<{ key: string; values: string[] }[]>;
   queryPoliciesByTags(body: WireQueryByTagsRequest, o?: CallOptions): Promise<WireQueryByTagsResponse>;
   close(): Promise<void>;

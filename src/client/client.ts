@@ -14,6 +14,7 @@ import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
 import { retrySchedule, RetryOptions, sleep, throttledAttempts } from './retry';
 import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from './wire';
+import { planTags, TagPlan } from './tags';
 
 /** Options of a VbsClient. */
 export interface VbsClientOptions {
@@ -304,13 +305,15 @@ export class VbsClient {
     await this.caller.call({ operation: 'batchTags', method: 'POST', url, body: { action, tags }, expect: [200, 204], idempotent: true }, o);
   }
 
-  /** Reconciles the policy's tags to exactly `tags`: deletes the others, upserts new or changed values. */
-  public async setTags(policyId: string, tags: Record<string, string>, o?: CallOptions): Promise<void> {
-    const current = await this.getTags(policyId, o);
-    const remove = Object.keys(current).filter((k) => !(k in tags)).map((key) => ({ key }));
-    const upsert = Object.entries(tags).filter(([k, v]) => current[k] !== v).map(([key, value]) => ({ key, value }));
-    await this.batchTags(policyId, 'delete', remove, o);
-    await this.batchTags(policyId, 'create', upsert, o);
+  /**
+   * Reconciles the policy's tags to exactly `tags`: deletes the others, upserts new or changed
+   * values. Resolves to the changes it made.
+   */
+  public async setTags(policyId: string, tags: Record<string, string>, o?: CallOptions): Promise<TagPlan> {
+    const plan = planTags(await this.getTags(policyId, o), tags);
+    await this.batchTags(policyId, 'delete', plan.remove.map((key) => ({ key })), o);
+    await this.batchTags(policyId, 'create', Object.entries(plan.upsert).map(([key, value]) => ({ key, value })), o);
+    return plan;
   }
 
   /** Every tag key of the project's policies with its values (op 12). */

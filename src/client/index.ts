@@ -14,6 +14,7 @@ export type { Cloud, Env, EndpointOptions } from './endpoints';
 export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError, parseApiError } from './errors';
 export { parseApiTime } from './jobs';
 export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';
+export type { TagPlan } from './tags';
 export { backoffDelay, parseRetryAfter, retrySchedule } from './retry';
 export type { RetryOptions } from './retry';
 export * from './wire';
