@@ -92,6 +92,8 @@ const GENERATORS: Record<string, Gen> = {
 const NAMES = Object.keys(GENERATORS);
 
 type Op = (c: VbsClient) => Promise<unknown>;
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
+
 /** Each operation with a check of its documented result type. */
 const OPS: { name: string; run: Op; ok: (v: unknown) => boolean }[] = [
   { name: 'listPolicies', run: (c) => c.listPolicies(), ok: (v) => Array.isArray(v) },
@@ -101,7 +103,7 @@ const OPS: { name: string; run: Op; ok: (v: unknown) => boolean }[] = [
   { name: 'listJobs', run: (c) => c.listJobs(POLICY_ID), ok: (v) => Array.isArray((v as { jobs: unknown }).jobs) },
   { name: 'jobsSince', run: (c) => c.jobsSince(POLICY_ID, new Date(0)), ok: (v) => Array.isArray(v) },
   { name: 'getTags', run: (c) => c.getTags(POLICY_ID), ok: (v) => typeof v === 'object' && v !== null },
-  { name: 'setTags', run: (c) => c.setTags(POLICY_ID, { a: 'b' }), ok: (v) => v === undefined },
+  { name: 'setTags', run: (c) => c.setTags(POLICY_ID, { a: 'b' }), ok: (v) => isObject(v) && isObject((v as { upsert: unknown }).upsert) && Array.isArray((v as { remove: unknown }).remove) },
   { name: 'listTenantTags', run: (c) => c.listTenantTags(), ok: (v) => Array.isArray(v) },
   { name: 'associateVolumes', run: (c) => c.associateVolumes(POLICY_ID, ['v1']), ok: (v) => typeof v === 'object' && v !== null },
   { name: 'queryPoliciesByTags', run: (c) => c.queryPoliciesByTags({ action: 'filter' }), ok: (v) => typeof v === 'object' && v !== null },
