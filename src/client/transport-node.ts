@@ -51,8 +51,10 @@ export class NodeHttpTransport implements Transport {
             resolve({ status: res.statusCode ?? 0, headers: res.headers, text: decodeBody(chunks, length) });
           });
           res.on('error', fail);
-          // The connection closed before the body was complete.
-          res.on('aborted', () => fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' })));
+          // Closed before the body was complete ('end' comes before 'close' otherwise).
+          res.on('close', () => {
+            if (!res.complete) fail(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+          });
         },
       );
       request.on('error', fail);
