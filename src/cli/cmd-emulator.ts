@@ -9,7 +9,7 @@
 import {
   HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseCommandLine, stringList, stringOption,
 } from './args';
-import { COMMAND_HELP } from './main';
+import { COMMAND_HELP } from './help';
 import type { CliIo } from './runtime';
 
 const COMMAND = 'emulator';

@@ -10,7 +10,7 @@ import {
 import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural } from './format';
 import type { PolicyRef } from './hook-env';
 import { resolvePolicy, policyWhere } from './lookup';
-import { COMMAND_HELP } from './main';
+import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
 import { CliIo, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
 

@@ -2,9 +2,15 @@
  * APIG "SDK-HMAC-SHA256" request signing (vbs-api.md section 5.2).
  *
  * Shared by the client (to sign) and the emulator (to verify), so both sides
- * canonicalise a request the same way. node:crypto only: this file is on the hook path.
+ * canonicalise a request the same way. node:crypto only, and only when a request is signed:
+ * this file is on the hook path, where a token needs no hashing (loading node:crypto costs
+ * about as much as the rest of a hook's start-up work).
  */
-import { createHash, createHmac } from 'node:crypto';
+
+/** node:crypto, loaded on first use. */
+export function nodeCrypto(): typeof import('node:crypto') {
+  return require('node:crypto') as typeof import('node:crypto');
+}
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -45,7 +51,7 @@ export function payloadHash(body: string | Uint8Array | undefined, headers: Read
   const override = headerValue(headers, 'x-sdk-content-sha256');
   if (override !== undefined) return override;
   if (body === undefined || body.length === 0) return EMPTY_BODY_SHA256;
-  return createHash('sha256').update(body).digest('hex');
+  return nodeCrypto().createHash('sha256').update(body).digest('hex');
 }
 
 export function canonicalRequest(req: SignableRequest, signedHeaders: readonly string[]): string {
@@ -62,11 +68,11 @@ export function canonicalRequest(req: SignableRequest, signedHeaders: readonly s
 }
 
 export function stringToSign(canonical: string, sdkDate: string): string {
-  return `${SIGNING_ALGORITHM}\n${sdkDate}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  return `${SIGNING_ALGORITHM}\n${sdkDate}\n${nodeCrypto().createHash('sha256').update(canonical).digest('hex')}`;
 }
 
 export function signature(secretKey: string, toSign: string): string {
-  return createHmac('sha256', Buffer.from(secretKey, 'utf8')).update(toSign).digest('hex');
+  return nodeCrypto().createHmac('sha256', Buffer.from(secretKey, 'utf8')).update(toSign).digest('hex');
 }
 
 /** `20240101T000000Z` for a date. */

@@ -50,7 +50,16 @@ export const HOOK_ENV = {
   failureMode: 'VBS_HOOK_FAILURE_MODE',
   phase: 'VBS_HOOK_PHASE',
   volume: 'VBS_HOOK_VOLUME',
+  endpoint: 'VBS_HOOK_ENDPOINT',
+  region: 'VBS_HOOK_REGION',
+  projectId: 'VBS_HOOK_PROJECT_ID',
 } as const;
+
+/** Default bound of a trigger hook, seconds (`BackupPolicyTriggerProps.timeoutSeconds`). */
+export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;
+
+/** Default bound of the policy and volume hooks, seconds. */
+export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
 
 /**
  * The reserved tag that marks a managed policy (ADR 2): value `<identity>_<revision>`.

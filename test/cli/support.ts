@@ -53,7 +53,7 @@ export function buildCli(): BuiltCli {
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   const hook = path.join(root, 'lib', 'hook', 'vbs-backup-hook.js');
-  // The real bundler (lazy built-ins, code-cache loader), run on the private build.
+  // The real bundler, run on the private build.
   execFileSync(process.execPath, [BUNDLE_SCRIPT, '--entry', path.join(root, 'lib', 'cli', 'bin.js'), '--outfile', hook], { stdio: 'pipe' });
   built = { root, bin: path.join(root, 'lib', 'cli', 'bin.js'), hook };
   process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
