@@ -35,9 +35,9 @@ export function canonicalUri(path: string): string {
 }
 
 /**
- * How the query parameters are sorted before they are joined. The documented algorithm and the
- * client sort the encoded names and values (`'encoded'`); some official SDKs (Huawei's Node SDK
- * core) sort the decoded ones and encode afterwards (`'decoded'`). The two orders differ only
+ * How the query parameters are sorted before they are joined. The client sorts the encoded
+ * names and values (`'encoded'`); Huawei's Node SDK core sorts the decoded ones and encodes
+ * afterwards (`'decoded'`, test/client/sdk-oracle.test.ts). The two orders differ only
  * when a name or value holds characters whose encoded form sorts elsewhere (non-ASCII, and
  * reserved characters such as `:` against digits).
  */
