@@ -9,12 +9,18 @@
  *   canonicalisations differ; each difference is stated exactly (the client's text of the
  *   canonical request and the SDK's) and checked by signing the SDK's text;
  * - the real emulator, AK/SK configured, accepts every request the SDK signs, except those whose
- *   difference it rejects on purpose (README, "AK/SK signing and the official SDKs").
+ *   difference it rejects on purpose (README, "AK/SK signing and the official SDKs");
+ * - and the requests `VbsClient` itself puts on the wire, one per operation, carry the
+ *   Authorization the SDK computes for them.
  */
+import { createServer, request as httpRequest, IncomingHttpHeaders } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { stringify as stringifyQuery } from 'node:querystring';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
 import { canonicalRequest, parseAuthorization, sign, signature, stringToSign } from '../../src/client/signer';
+import { Credentials, VbsClient } from '../../src/client';
+import type { WirePolicyRequest } from '../../src/client/wire';
 import { Emulator, startEmulator } from '../../src/emulator';
 
 const AK = 'HPUAORACLEACCESSKEY1';
@@ -50,7 +56,7 @@ interface OracleCase {
   readonly differs?: Difference;
 }
 
-const policyBody = (name: string) => ({
+const policyBody = (name: string): WirePolicyRequest => ({
   backup_policy_name: name,
   scheduled_policy: { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' },
 });
@@ -216,7 +222,7 @@ describe('AK/SK signing against Huawei\'s Node SDK signer', () => {
       });
     } else {
       const d = c.differs;
-      test(`differs (${d.kind}): the SDK signs its own canonical text, the client the documented one`, () => {
+      test(`differs (${d.kind}): the SDK signs the canonical text stated here, the client its own`, () => {
         expect(client.authorization).not.toBe(sdk.Authorization);
         const canonical = canonicalRequest(client.req, client.signedHeaders);
         expect(canonical.split(d.client)).toHaveLength(2);
@@ -264,6 +270,76 @@ describe('AK/SK signing against Huawei\'s Node SDK signer', () => {
       expect(outcome).toEqual(expected);
       // The tags whose removal was refused are still there; the batch delete removed them.
       expect(em.requests({ operation: 'removeTag' }).map((r) => r.status)).toEqual([204, 204, 401, 401, 401]);
+    });
+  });
+
+  describe('VbsClient on the wire (AK/SK with a security token), every operation', () => {
+    interface Captured { method: string; url: string; headers: IncomingHttpHeaders; body: string }
+    let em: Emulator;
+    const captured: Captured[] = [];
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        captured.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') });
+        // Forwarded as received, Host included, so the emulator checks the client's signature too.
+        const upstream = httpRequest(em.url + (req.url ?? ''), { method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        upstream.on('error', (e) => { res.writeHead(599); res.end(String(e)); });
+        upstream.end(body);
+      });
+    });
+    let client: VbsClient;
+    beforeAll(async () => {
+      em = await startEmulator({ accessKeys: [{ accessKey: AK, secretKey: SK, projectId: PROJECT }], jobSeconds: 0 });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      client = new VbsClient({ endpoint, projectId: PROJECT, env: {}, credentials: Credentials.accessKey(AK, SK, SECURITY_TOKEN), retry: { maxAttempts: 1 } });
+    });
+    afterAll(async () => {
+      await client.close();
+      await new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); });
+      await em.stop();
+    });
+
+    test('each request the client sends is signed exactly as the SDK signs it', async () => {
+      const id = await client.createPolicy({ ...policyBody('wire-oracle'), tags: [{ key: 'owner', value: '张三' }] });
+      await client.listPolicies();
+      await client.updatePolicy(id, { scheduled_policy: { status: 'OFF' } });
+      await client.associateVolumes(id, VOLUMES);
+      await client.executePolicy(id);
+      await client.listJobs(id, { sortKey: 'created_at', sortDir: 'desc', limit: 10, offset: 0, status: 'EXECUTE_SUCCESS' });
+      await client.addTag(id, 'team', 'db');
+      await client.getTags(id);
+      await client.listTenantTags();
+      await client.batchTags(id, 'create', [{ key: 'a#b', value: 'x' }, { key: 'é', value: 'y' }]);
+      await client.queryPoliciesByTags({ action: 'filter', tags: [{ key: 'team', values: ['db'] }] });
+      await client.removeTag(id, 'team');
+      await client.disassociateVolumes(id, VOLUMES);
+      await client.deletePolicy(id);
+
+      const operations = ['POST', 'GET', 'PUT', 'POST', 'POST', 'GET', 'POST', 'GET', 'GET', 'POST', 'POST', 'DELETE', 'POST', 'DELETE'];
+      expect(captured.map((c) => c.method)).toEqual(operations);
+      for (const c of captured) {
+        const wire = c.headers.authorization as string;
+        const names = parseAuthorization(wire)!.signedHeaders;
+        expect(names).toEqual(['content-type', 'host', 'x-project-id', 'x-sdk-date', 'x-security-token']);
+        const headers: Record<string, string> = {};
+        for (const n of names) headers[n === 'x-sdk-date' ? 'X-Sdk-Date' : n] = c.headers[n] as string;
+        const url = new URL(c.url, 'http://127.0.0.1');
+        const queryParams: Query = {};
+        for (const [k, v] of url.searchParams) {
+          const had = queryParams[k];
+          queryParams[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
+        }
+        const request: SdkRequest = { method: c.method, endpoint: `http://${c.headers.host}${url.pathname}`, queryParams, headers };
+        if (c.body.length > 0) request.data = JSON.parse(c.body);
+        expect({ request: `${c.method} ${c.url}`, authorization: sdkSign(request).Authorization }).toEqual({ request: `${c.method} ${c.url}`, authorization: wire });
+      }
+      expect(em.requests().map((r) => r.status)).toEqual([200, 200, 200, 200, 204, 200, 204, 200, 200, 204, 200, 204, 200, 204]);
     });
   });
 });
