@@ -66,8 +66,9 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
       host,
       port,
       stateFile: stringOption(values, 'state-file'),
-      tokens: tokens.length > 0 ? tokens : undefined,
-      accessKeys: accessKey && secretKey ? [{ accessKey, secretKey }] : undefined,
+      // With --project-id the credentials act on that project only, as IAM scopes them.
+      tokens: tokens.length > 0 ? tokens.map((token) => ({ token, projectId })) : undefined,
+      accessKeys: accessKey && secretKey ? [{ accessKey, secretKey, projectId }] : undefined,
       projectIds: projectId ? [projectId] : undefined,
       jobSeconds: jobSecondsText === undefined ? undefined : Number(jobSecondsText),
     });
@@ -79,7 +80,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   const open = tokens.length === 0 && !accessKey;
   io.err(open
     ? 'open mode: any non-empty X-Auth-Token is accepted for any project'
-    : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}`);
+    : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}${projectId ? ` for project ${projectId} only` : ' for any project'}`);
   io.err(`control surface at http://${emulator.host}:${emulator.port}/__emulator/ ; stop with Ctrl-C or SIGTERM`);
 
   const signal = await new Promise<string>((resolve) => {
