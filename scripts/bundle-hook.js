@@ -12,7 +12,7 @@
 //
 // Usage: node scripts/bundle-hook.js [--entry lib/cli/bin.js] [--outfile lib/hook/vbs-backup-hook.js]
 'use strict';
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -243,7 +243,7 @@ async function bundleHook(options = {}) {
   const bundle = result.outputFiles[0].text.replace(/^#!.*\n/, '');
   // The bundle becomes the body of the CommonJS wrapper function the loader calls.
   const source = `(function (exports, require, module, __filename, __dirname) {${bundle}\n})`;
-  const id = crypto.createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const id = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const text = [
     '#!/usr/bin/env node',
     "'use strict';",

@@ -110,16 +110,16 @@ export function helpPointer(command?: string): string {
 type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
 
 /** Public commands (shown in --help) and hidden hook commands, each loaded on use. */
-const COMMANDS: Record<string, () => CommandRunner> = {
-  execute: () => (require('./execute') as typeof import('./execute')).runExecute,
-  jobs: () => (require('./cmd-list') as typeof import('./cmd-list')).runJobs,
-  policies: () => (require('./cmd-list') as typeof import('./cmd-list')).runPolicies,
-  emulator: () => (require('./cmd-emulator') as typeof import('./cmd-emulator')).run,
-  'hook-policy-apply': () => (require('./hooks') as typeof import('./hooks')).runApply,
-  'hook-policy-destroy': () => (require('./hooks') as typeof import('./hooks')).runDestroy,
-  'hook-trigger': () => (require('./hooks') as typeof import('./hooks')).runTrigger,
-  'hook-volume-attach': () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeAttach,
-  'hook-volume-detach': () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeDetach,
+const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
+  execute: async () => (await import('./execute')).runExecute,
+  jobs: async () => (await import('./cmd-list')).runJobs,
+  policies: async () => (await import('./cmd-list')).runPolicies,
+  emulator: async () => (await import('./cmd-emulator')).run,
+  'hook-policy-apply': async () => (await import('./hooks')).runApply,
+  'hook-policy-destroy': async () => (await import('./hooks')).runDestroy,
+  'hook-trigger': async () => (await import('./hooks')).runTrigger,
+  'hook-volume-attach': async () => (await import('./hook-volumes')).runVolumeAttach,
+  'hook-volume-detach': async () => (await import('./hook-volumes')).runVolumeDetach,
 };
 
 /** Command words listed to users. */
@@ -133,6 +133,7 @@ export const HOOK_COMMANDS: readonly string[] = [
 /** The package version. */
 export function version(): string {
   // Bundled into the hook file by esbuild; read from the package root in lib/cli.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside the compiled sources; esbuild inlines this require in the hook bundle
   return (require('../../package.json') as { version: string }).version;
 }
 
@@ -166,7 +167,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           : `unknown command '${word}'; commands: ${PUBLIC_COMMANDS.join(', ')}`,
       );
     }
-    return await load()(rest, io);
+    return await (await load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const prefix = err.command ? `vbs-backup ${err.command}` : 'vbs-backup';

@@ -105,7 +105,7 @@ export async function withClient<T>(
   fn: (api: PolicyApi) => Promise<T>,
 ): Promise<T> {
   useBaselineWasm();
-  const { createClient } = require('./ports') as typeof import('./ports');
+  const { createClient } = await import('./ports');
   const api = createClient(connection, env);
   try {
     return await fn(api);
@@ -123,6 +123,7 @@ export async function withClient<T>(
  */
 function useBaselineWasm(): void {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by a process that is about to load undici
     (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   } catch {
     // An engine without the flag simply keeps its default.

@@ -37,7 +37,7 @@ type PoolCtor = new (origin: string, opts: Pool.Options) => Pool;
 let PoolClass: PoolCtor | undefined;
 
 function loadPool(): PoolCtor {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first request, not when the client module loads
   return (PoolClass ??= require('undici/lib/dispatcher/pool') as PoolCtor);
 }
 

@@ -11,7 +11,7 @@ import { Credentials, VbsClient } from '../../src/client';
 import { startEmulator, Emulator } from '../../src/emulator';
 import { BUNDLE_SCRIPT, PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script, loaded by its path to test its helpers
 const bundler = require(BUNDLE_SCRIPT) as { lazyBuiltinSource: (id: string) => string; lazyIncomingMessage: (source: string) => string; LAZY_BUILTINS: string[] };
 
 let emulator: Emulator;
@@ -167,7 +167,7 @@ function standIn(id: string, proc: Partial<NodeJS.Process> = process): { exports
   const req = (name: string): unknown => {
     expect(name).toBe(id);
     loads++;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the require the evaluated module is given, counting its loads
     return require(name);
   };
   new Function('module', 'exports', 'require', 'process', bundler.lazyBuiltinSource(id))(mod, mod.exports, req, proc);
@@ -202,7 +202,7 @@ function evalWithHttpCount(source: string): { exports: Record<string, unknown>; 
   const mod = { exports: {} as Record<string, unknown> };
   const req = (name: string): unknown => {
     if (name === 'node:http') httpLoads++;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the require the evaluated bundle is given, counting node:http loads
     return require(name);
   };
   new Function('module', 'exports', 'require', source)(mod, mod.exports, req);
