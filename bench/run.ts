@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';
 import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
 import { request, Agent } from 'undici';
 import { BackupPolicy, BackupPolicyTrigger, Credentials, HookResource, Retention, Schedule, VbsClient, startEmulator } from 'cdktf-vbs-backup';
@@ -130,10 +131,9 @@ function policiesAndTriggers(n: number) {
 function bareHooks(n: number) {
   return (stack: TerraformStack) => {
     // The same shape of work without the library: hook resources with a local-exec each.
-    new (require('@cdktf/provider-null').provider.NullProvider)(stack, 'null');
-    const NullResource = require('@cdktf/provider-null').resource.Resource;
+    new nullProvider.NullProvider(stack, 'null');
     for (let i = 0; i < n; i++) {
-      new NullResource(stack, `H${i}`, {
+      new nullResource.Resource(stack, `H${i}`, {
         triggers: { policy: `p-${i}` },
         provisioners: [{ type: 'local-exec', command: 'run', interpreter: ['node', 'hook.js'], environment: { VBS_HOOK_POLICY_NAME: `p-${i}` } }],
       });

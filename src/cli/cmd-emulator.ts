@@ -59,7 +59,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   for (const t of tokens) io.addSecret(t);
   if (secretKey) io.addSecret(secretKey);
 
-  const { startEmulator } = require('../emulator') as typeof import('../emulator');
+  const { startEmulator } = await import('../emulator');
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator({

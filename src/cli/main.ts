@@ -13,16 +13,16 @@ import { CliIo, processIo } from './runtime';
 type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
 
 /** Public commands (shown in --help) and hidden hook commands, each loaded on use. */
-const COMMANDS: Record<string, () => CommandRunner> = {
-  execute: () => (require('./execute') as typeof import('./execute')).runExecute,
-  jobs: () => (require('./cmd-list') as typeof import('./cmd-list')).runJobs,
-  policies: () => (require('./cmd-list') as typeof import('./cmd-list')).runPolicies,
-  emulator: () => (require('./cmd-emulator') as typeof import('./cmd-emulator')).run,
-  [HOOK_COMMAND_WORDS.policyApply]: () => (require('./hooks') as typeof import('./hooks')).runApply,
-  [HOOK_COMMAND_WORDS.policyDestroy]: () => (require('./hooks') as typeof import('./hooks')).runDestroy,
-  [HOOK_COMMAND_WORDS.trigger]: () => (require('./hooks') as typeof import('./hooks')).runTrigger,
-  [HOOK_COMMAND_WORDS.volumeAttach]: () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeAttach,
-  [HOOK_COMMAND_WORDS.volumeDetach]: () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeDetach,
+const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
+  execute: async () => (await import('./execute')).runExecute,
+  jobs: async () => (await import('./cmd-list')).runJobs,
+  policies: async () => (await import('./cmd-list')).runPolicies,
+  emulator: async () => (await import('./cmd-emulator')).run,
+  [HOOK_COMMAND_WORDS.policyApply]: async () => (await import('./hooks')).runApply,
+  [HOOK_COMMAND_WORDS.policyDestroy]: async () => (await import('./hooks')).runDestroy,
+  [HOOK_COMMAND_WORDS.trigger]: async () => (await import('./hooks')).runTrigger,
+  [HOOK_COMMAND_WORDS.volumeAttach]: async () => (await import('./hook-volumes')).runVolumeAttach,
+  [HOOK_COMMAND_WORDS.volumeDetach]: async () => (await import('./hook-volumes')).runVolumeDetach,
 };
 
 /** Hook command words (hidden; docs/architecture.md ADR 1), as the hook contract names them. */
@@ -31,6 +31,7 @@ export const HOOK_COMMANDS: readonly string[] = Object.values(HOOK_COMMAND_WORDS
 /** The package version. */
 export function version(): string {
   // Bundled into the hook file by esbuild; read from the package root in lib/cli.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside the compiled sources; esbuild inlines this require in the hook bundle
   return (require('../../package.json') as { version: string }).version;
 }
 
@@ -64,7 +65,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           : `unknown command '${word}'; commands: ${PUBLIC_COMMANDS.join(', ')}`,
       );
     }
-    return await load()(rest, io);
+    return await (await load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const prefix = err.command ? `vbs-backup ${err.command}` : 'vbs-backup';

@@ -104,7 +104,7 @@ export async function withClient<T>(
   env: Record<string, string | undefined>,
   fn: (api: PolicyApi) => Promise<T>,
 ): Promise<T> {
-  const { createClient } = require('./ports') as typeof import('./ports');
+  const { createClient } = await import('./ports');
   const api = createClient(connection, env);
   try {
     return await fn(api);

@@ -77,6 +77,7 @@ export class NodeHttpTransport implements Transport {
     const scheme = origin.startsWith('https:') ? 'https' : 'http';
     let entry = this.agents.get(scheme);
     if (!entry) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the scheme in use is loaded (node:https is the larger one)
       const module = (scheme === 'https' ? require('node:https') : require('node:http')) as HttpModule;
       // At most `connections` sockets per origin; beyond that calls wait for a free one, so a
       // one-shot process (connections 1) sends all its calls over a single socket.

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Credentials, VbsClient } from '../../src/client';
 import { startEmulator, Emulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+import { PACKAGE_VERSION, PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
 
 const FORBIDDEN = /require\((["'`])(cdktf|constructs|@cdktf\/[^"'`]*)\1\)/;
 
@@ -97,5 +97,5 @@ test('the bundle runs a hook on its own, from a folder without node_modules', as
   expect(r.code).toBe(0);
   expect(emulator.executeCount(policyId)).toBe(before + 1);
   const version = await runCli(['--version'], { PATH: process.env.PATH ?? '' }, { script: copy });
-  expect(version.stdout.trim()).toBe(require('../../package.json').version);
+  expect(version.stdout.trim()).toBe(PACKAGE_VERSION);
 });
