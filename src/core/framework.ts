@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 
 /**
  * The framework of the app a construct belongs to: cdktf or CDK Terrain (cdktn), found from
- * the construct's stack (docs/architecture.md ADR 9).
+ * the construct's stack (docs/architecture.md, "one package, two frameworks").
  *
  * Neither is imported here at run time: both are optional peer dependencies, and an app has
  * one of them. cdktn is a fork of cdktf with the same API and the same

@@ -18,7 +18,7 @@ function sameAssetHash(text: string): string {
   return text.replace(/VbsBackupHookExecutor\/[0-9A-F]+\//g, 'VbsBackupHookExecutor/HASH/');
 }
 
-describe('one library, two frameworks (ADR 9)', () => {
+describe('one package, two frameworks (docs/architecture.md)', () => {
   test.each(['cdktf', 'cdktn'] as const)('a %s stack is found to be of %s', (name) => {
     const stack = newStack(undefined, name);
     expect(frameworkOf(stack).name).toBe(name);
