@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import type { Emulator } from 'cdktf-vbs-backup';
+import type { Emulator } from 'cdktf-vbs-backup/emulator';
 import { Terraform, TerraformResult } from './terraform';
 
 export const EXAMPLE_PROJECT_ID = '0123456789abcdef0123456789abcdef';

@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Credentials, EmulatedPolicy, Emulator, EmulatorOptions, VbsClient, startEmulator } from '../../src';
+import { Credentials, VbsClient } from '../../src/client';
+import { EmulatedPolicy, Emulator, EmulatorOptions, startEmulator } from '../../src/emulator';
 import { Terraform, TerraformResult, makeTempDir, requireTerraform } from '../../examples/support/terraform';
 import { StackBuilder, synthStack } from '../../examples/support/synth';
 

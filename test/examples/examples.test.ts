@@ -2,7 +2,8 @@
  * Every example deploys with real Terraform (terraform_data hooks) against the embedded emulator,
  * and does what its doc comment says, counted in the emulator's request log.
  */
-import { Credentials, Emulator, VbsClient, startEmulator } from 'cdktf-vbs-backup';
+import { Credentials, VbsClient } from 'cdktf-vbs-backup/client';
+import { Emulator, startEmulator } from 'cdktf-vbs-backup/emulator';
 import { AfterMigrationStack } from '../../examples/after-migration/stack';
 import { BeforeRiskyChangeStack } from '../../examples/before-risky-change/stack';
 import { ImportExistingStack } from '../../examples/import-existing/stack';
