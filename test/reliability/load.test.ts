@@ -9,9 +9,13 @@ import { StackRun } from './stack';
 jest.setTimeout(180_000);
 
 const TRIGGERS = 50;
-const RATE = 20;
 /**
- * Generous but real: 50 hooks need at least ~100 requests, i.e. >= 5 s at 20/s; node start-up of
+ * Low enough that the throttle bites even when the machine is busy and hooks start slowly
+ * (10 hooks at once send their first requests within well under a second of each other).
+ */
+const RATE = 8;
+/**
+ * Generous but real: 50 hooks need at least ~100 requests, i.e. >= 12.5 s at 8/s; node start-up of
  * 50 hook processes on a shared 2-core machine adds a few seconds. 90 s means something is wrong
  * (back-off runaway, serialised hooks, stuck requests).
  */
