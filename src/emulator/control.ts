@@ -2,7 +2,7 @@
  * Test controls (docs/architecture.md ADR 4): scripted faults, the request log, throttling,
  * and their HTTP form under `/__emulator/` for processes other than the test itself.
  */
-import type { OperationName } from '../client/wire';
+import type { OperationName, WireJob } from '../client/wire';
 import { OPERATIONS } from '../client/wire';
 import { EmulatorHttpError, HandlerResult, gatewayError, serviceError } from './errors';
 import type { Fault, RecordedRequest } from './types';
@@ -179,6 +179,7 @@ export interface ControlTarget {
   addFault(fault: Fault): void;
   clearFaults(): void;
   setThrottle(perSecond: number): void;
+  startScheduledRun(projectId: string, policyId: string, options?: { jobSeconds?: number }): WireJob[];
   reset(): void;
   state(): unknown;
 }
@@ -203,6 +204,14 @@ export function handleControl(target: ControlTarget, method: string, name: strin
       target.setThrottle(perSecond as number);
       return { status: 200, body: { perSecond } };
     }
+    case 'POST scheduled-run': {
+      const b = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+      if (typeof b.projectId !== 'string' || typeof b.policyId !== 'string') {
+        throw controlError(`scheduled-run needs {"projectId": "...", "policyId": "...", "jobSeconds"?: n}, got ${describe(body)}`);
+      }
+      const jobs = target.startScheduledRun(b.projectId, b.policyId, b.jobSeconds === undefined ? {} : { jobSeconds: b.jobSeconds as number });
+      return { status: 201, body: { jobs } };
+    }
     case 'POST reset':
       target.reset();
       return { status: 204 };
@@ -210,7 +219,7 @@ export function handleControl(target: ControlTarget, method: string, name: strin
       return { status: 200, body: target.state() };
     default:
       throw gatewayError(404, 'APIGW.0101',
-        `No control call ${method} /__emulator/${name.slice(0, 64)}; available: GET requests, POST faults, DELETE faults, POST throttle, POST reset, GET state`);
+        `No control call ${method} /__emulator/${name.slice(0, 64)}; available: GET requests, POST faults, DELETE faults, POST throttle, POST scheduled-run, POST reset, GET state`);
   }
 }
 
