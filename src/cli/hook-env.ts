@@ -5,6 +5,7 @@
  */
 import { PROJECT_ID_PATTERN, UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
 import type { PolicySpec } from '../core/contract';
+import { WHEN_BUSY_CHOICES } from '../core/contract';
 import { UsageError } from './args';
 
 export type { PolicySpec };
@@ -38,6 +39,8 @@ export interface TriggerInputs {
   readonly failureMode: 'fail' | 'continue';
   /** VBS_HOOK_PHASE. @default 'deploy' */
   readonly phase: 'deploy' | 'destroy';
+  /** VBS_HOOK_WHEN_BUSY: a run of the policy is unfinished. @default 'wait' */
+  readonly whenBusy: (typeof WHEN_BUSY_CHOICES)[number];
   readonly connection: HookConnection;
 }
 
@@ -120,6 +123,7 @@ export function readTriggerInputs(command: string, env: Env): TriggerInputs {
     timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
     failureMode: readChoice(command, env, 'VBS_HOOK_FAILURE_MODE', ['fail', 'continue'], 'fail'),
     phase: readChoice(command, env, 'VBS_HOOK_PHASE', ['deploy', 'destroy'], 'deploy'),
+    whenBusy: readChoice(command, env, 'VBS_HOOK_WHEN_BUSY', WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
     connection: readHookConnection(command, env),
   };
 }

@@ -10,6 +10,7 @@ import type {
   WireResourcesResponse,
 } from '../client/wire';
 import type { TagPlan } from '../client/tags';
+import type { BusyEvent, BusyRun, WhenBusyChoice } from '../client/busy';
 import type { ConnectionArgs } from './args';
 
 /** Per-call options of the client. */
@@ -38,6 +39,22 @@ export interface ExecuteInfo {
   startedAt: Date;
   attempts: number;
   alreadyStarted: boolean;
+  /** An unfinished run was taken as this one (`whenBusy: 'join'`). */
+  joined: boolean;
+  /** The run joined. */
+  joinedRun?: BusyRun;
+  /** Time spent waiting for busy runs, ms. */
+  waitedMs: number;
+}
+
+/** Options of `executePolicy`. */
+export interface ExecuteCallOptions extends CallOptions {
+  /** A run of the policy is unfinished: wait, join or fail. @default 'fail' */
+  whenBusy?: WhenBusyChoice;
+  /** Progress while the policy is busy. */
+  onBusy?: (event: BusyEvent) => void;
+  /** Pauses between polls of a busy policy. @default - the client's */
+  busyPoll?: { initialMs?: number; maxMs?: number };
 }
 
 /** The client operations used by the CLI. `VbsClient` satisfies it. */
@@ -52,7 +69,7 @@ export interface PolicyApi {
   deletePolicy(policyId: string, o?: CallOptions): Promise<void>;
   associateVolumes(policyId: string, volumeIds: string[], o?: CallOptions): Promise<WireResourcesResponse>;
   disassociateVolumes(policyId: string, volumeIds: string[], o?: CallOptions): Promise<WireResourcesResponse>;
-  executePolicy(policyId: string, o?: CallOptions): Promise<ExecuteInfo>;
+  executePolicy(policyId: string, o?: ExecuteCallOptions): Promise<ExecuteInfo>;
   listJobs(
     policyId: string,
     q?: { sortDir?: 'asc' | 'desc'; sortKey?: 'created_at'; limit?: number; offset?: number; marker?: string; jobId?: string; status?: JobStatus },

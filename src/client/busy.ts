@@ -307,8 +307,9 @@ class BusyExecute {
     return new VbsBusyTimeoutError(this.policyId, run, this.waitedMs, e);
   }
 
+  /** Each call: the caller's timeout (what is left of it), else the client's own call timeout. */
   private callOptions(): CallOptions {
-    return { signal: this.o.signal, timeoutMs: Math.max(1, this.deadline - this.ops.now()) };
+    return { signal: this.o.signal, timeoutMs: this.o.timeoutMs === undefined ? undefined : Math.max(1, this.deadline - this.ops.now()) };
   }
 }
 

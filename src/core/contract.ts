@@ -50,7 +50,14 @@ export const HOOK_ENV = {
   failureMode: 'VBS_HOOK_FAILURE_MODE',
   phase: 'VBS_HOOK_PHASE',
   volume: 'VBS_HOOK_VOLUME',
+  whenBusy: 'VBS_HOOK_WHEN_BUSY',
 } as const;
+
+/**
+ * Values of `VBS_HOOK_WHEN_BUSY` (and of `vbs-backup execute --when-busy`): what a trigger does
+ * when a run of its policy is unfinished (ADR 9). The first is the default.
+ */
+export const WHEN_BUSY_CHOICES = ['wait', 'join', 'fail'] as const;
 
 /**
  * The reserved tag that marks a managed policy (ADR 2): value `<identity>_<revision>`.
