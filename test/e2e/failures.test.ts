@@ -5,7 +5,7 @@
  */
 import { TerraformStack } from 'cdktf';
 import {
-  BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, Emulator, FailureMode, Rerun, Retention, Schedule,
+  BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, Emulator, FailureMode, Rerun, Retention, Schedule, WhenBusy,
 } from '../../src';
 import {
   PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, hookLines, ok, policyNamed, startE2eEmulator, withStack,
@@ -137,7 +137,8 @@ test('FailureMode.CONTINUE: a failed run only warns, the apply succeeds and the 
 });
 
 test('FailureMode.CONTINUE: an API error (non-retryable) also only warns', async () => {
-  const build = stackWith('e2e-continue-api', { failureMode: FailureMode.CONTINUE });
+  // WhenBusy.FAIL: a busy refusal is then an API error like any other (the default would wait).
+  const build = stackWith('e2e-continue-api', { failureMode: FailureMode.CONTINUE, whenBusy: WhenBusy.FAIL });
   await withStack('fail-continue-api', apiEnv(emulator), build, async (sut) => {
     emulator.addFault({
       operation: 'executePolicy',
