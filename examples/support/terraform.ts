@@ -11,6 +11,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+/** The part of `terraform show -json` that is read here. */
+export interface TerraformShow {
+  readonly values?: { readonly root_module?: { readonly resources?: unknown[] } };
+}
+
 export interface TerraformResult {
   readonly code: number;
   readonly stdout: string;
@@ -93,10 +98,10 @@ export class Terraform {
   }
 
   /** `terraform show -json` of the current state. */
-  async state(): Promise<any> {
+  async state(): Promise<TerraformShow> {
     const r = await this.run(['show', '-json', '-no-color']);
     if (r.code !== 0) throw new Error(`terraform show failed:\n${r.output}`);
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout) as TerraformShow;
   }
 
   /** Runs terraform with the isolated environment (plus `env` for this run only). */

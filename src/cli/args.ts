@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
  * `--help` and usage errors must not load the client.
  */
 function client(): typeof import('../client/wire') & typeof import('../client/endpoints') & typeof import('../client/errors') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, synchronously: the option checks are synchronous
   return { ...require('../client/wire'), ...require('../client/endpoints'), ...require('../client/errors') };
 }
 

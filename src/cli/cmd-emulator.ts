@@ -9,7 +9,7 @@
 import {
   HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseCommandLine, stringList, stringOption,
 } from './args';
-import { COMMAND_HELP } from './main';
+import { COMMAND_HELP } from './help';
 import type { CliIo } from './runtime';
 
 const COMMAND = 'emulator';
@@ -59,15 +59,16 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   for (const t of tokens) io.addSecret(t);
   if (secretKey) io.addSecret(secretKey);
 
-  const { startEmulator } = require('../emulator') as typeof import('../emulator');
+  const { startEmulator } = await import('../emulator');
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator({
       host,
       port,
       stateFile: stringOption(values, 'state-file'),
-      tokens: tokens.length > 0 ? tokens : undefined,
-      accessKeys: accessKey && secretKey ? [{ accessKey, secretKey }] : undefined,
+      // With --project-id the credentials act on that project only, as IAM scopes them.
+      tokens: tokens.length > 0 ? tokens.map((token) => ({ token, projectId })) : undefined,
+      accessKeys: accessKey && secretKey ? [{ accessKey, secretKey, projectId }] : undefined,
       projectIds: projectId ? [projectId] : undefined,
       jobSeconds: jobSecondsText === undefined ? undefined : Number(jobSecondsText),
     });
@@ -79,7 +80,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   const open = tokens.length === 0 && !accessKey;
   io.err(open
     ? 'open mode: any non-empty X-Auth-Token is accepted for any project'
-    : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}`);
+    : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}${projectId ? ` for project ${projectId} only` : ' for any project'}`);
   io.err(`control surface at http://${emulator.host}:${emulator.port}/__emulator/ ; stop with Ctrl-C or SIGTERM`);
 
   const signal = await new Promise<string>((resolve) => {

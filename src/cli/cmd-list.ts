@@ -8,7 +8,7 @@ import {
 } from './args';
 import { jobToJson, jobsTable, policiesTable, policyLabel } from './format';
 import { resolvePolicy } from './lookup';
-import { COMMAND_HELP } from './main';
+import { COMMAND_HELP } from './help';
 import type { JobInfo, PolicyApi } from './ports';
 import { CliIo, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
 

@@ -12,7 +12,7 @@ import {
 import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural, policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { resolvePolicy, policyWhere } from './lookup';
-import { COMMAND_HELP } from './main';
+import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
 import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
 

@@ -4,11 +4,12 @@
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
 import { PROJECT_ID_PATTERN, UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
+import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES } from '../core/contract';
 import type { PolicySpec } from '../core/contract';
-import { WHEN_BUSY_CHOICES } from '../core/contract';
 import { UsageError } from './args';
 
 export type { PolicySpec };
+export { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS };
 
 type Env = Record<string, string | undefined>;
 
@@ -78,40 +79,33 @@ export interface VolumeInputs {
   readonly connection: HookConnection;
 }
 
-/** Default bound of a trigger hook (design.md `timeoutSeconds`). */
-export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;
-/** Default bound of the policy hooks. */
-export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
-
 /** Reads VBS_HOOK_ENDPOINT / VBS_HOOK_REGION / VBS_HOOK_PROJECT_ID (empty counts as unset). */
 export function readHookConnection(command: string, env: Env): HookConnection {
-  const projectId = nonEmpty(env.VBS_HOOK_PROJECT_ID);
+  const projectId = nonEmpty(env[HOOK_ENV.projectId]);
   if (projectId !== undefined && !PROJECT_ID_PATTERN.test(projectId)) {
-    throw new UsageError(`VBS_HOOK_PROJECT_ID must be 32 hex digits, got '${projectId}'`, command);
+    throw new UsageError(`${HOOK_ENV.projectId} must be 32 hex digits, got '${projectId}'`, command);
   }
-  return { endpoint: nonEmpty(env.VBS_HOOK_ENDPOINT), region: nonEmpty(env.VBS_HOOK_REGION), projectId };
+  return { endpoint: nonEmpty(env[HOOK_ENV.endpoint]), region: nonEmpty(env[HOOK_ENV.region]), projectId };
 }
 
 /** Reads the policy reference: exactly one of VBS_HOOK_POLICY_ID / _NAME / _IDENTITY. */
 export function readPolicyRef(command: string, env: Env): PolicyRef {
-  const given = (['VBS_HOOK_POLICY_ID', 'VBS_HOOK_POLICY_NAME', 'VBS_HOOK_POLICY_IDENTITY'] as const).filter((v) => nonEmpty(env[v]) !== undefined);
+  const names = [HOOK_ENV.policyId, HOOK_ENV.policyName, HOOK_ENV.policyIdentity];
+  const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
   if (given.length !== 1) {
-    throw new UsageError(
-      `exactly one of VBS_HOOK_POLICY_ID, VBS_HOOK_POLICY_NAME, VBS_HOOK_POLICY_IDENTITY must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`,
-      command,
-    );
+    throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
   }
   const value = env[given[0]]!;
   switch (given[0]) {
-    case 'VBS_HOOK_POLICY_ID':
+    case HOOK_ENV.policyId:
       if (!UUID_PATTERN.test(value)) {
-        throw new UsageError(`VBS_HOOK_POLICY_ID must be a policy UUID, got '${value}'`, command);
+        throw new UsageError(`${HOOK_ENV.policyId} must be a policy UUID, got '${value}'`, command);
       }
       return { kind: 'id', policyId: value.toLowerCase() };
-    case 'VBS_HOOK_POLICY_NAME':
+    case HOOK_ENV.policyName:
       return { kind: 'name', policyName: value };
     default:
-      return { kind: 'identity', identity: checkMarkerPart(command, 'VBS_HOOK_POLICY_IDENTITY', value) };
+      return { kind: 'identity', identity: checkMarkerPart(command, HOOK_ENV.policyIdentity, value) };
   }
 }
 
@@ -119,11 +113,11 @@ export function readPolicyRef(command: string, env: Env): PolicyRef {
 export function readTriggerInputs(command: string, env: Env): TriggerInputs {
   return {
     ref: readPolicyRef(command, env),
-    wait: readChoice(command, env, 'VBS_HOOK_WAIT', ['true', 'false'], 'false') === 'true',
+    wait: readChoice(command, env, HOOK_ENV.wait, ['true', 'false'], 'false') === 'true',
     timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
-    failureMode: readChoice(command, env, 'VBS_HOOK_FAILURE_MODE', ['fail', 'continue'], 'fail'),
-    phase: readChoice(command, env, 'VBS_HOOK_PHASE', ['deploy', 'destroy'], 'deploy'),
-    whenBusy: readChoice(command, env, 'VBS_HOOK_WHEN_BUSY', WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
+    failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),
+    phase: readChoice(command, env, HOOK_ENV.phase, ['deploy', 'destroy'], 'deploy'),
+    whenBusy: readChoice(command, env, HOOK_ENV.whenBusy, WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
     connection: readHookConnection(command, env),
   };
 }
@@ -131,9 +125,9 @@ export function readTriggerInputs(command: string, env: Env): TriggerInputs {
 /** Reads the inputs of `hook-policy-apply`. */
 export function readPolicyApplyInputs(command: string, env: Env): PolicyApplyInputs {
   return {
-    identity: readMarkerPart(command, env, 'VBS_HOOK_IDENTITY'),
-    revision: readMarkerPart(command, env, 'VBS_HOOK_REVISION'),
-    spec: parsePolicySpec(command, env.VBS_HOOK_SPEC),
+    identity: readMarkerPart(command, env, HOOK_ENV.identity),
+    revision: readMarkerPart(command, env, HOOK_ENV.revision),
+    spec: parsePolicySpec(command, env[HOOK_ENV.spec]),
     timeoutSeconds: readTimeout(command, env, DEFAULT_POLICY_TIMEOUT_SECONDS),
     connection: readHookConnection(command, env),
   };
@@ -142,9 +136,9 @@ export function readPolicyApplyInputs(command: string, env: Env): PolicyApplyInp
 /** Reads the inputs of `hook-policy-destroy`. */
 export function readPolicyDestroyInputs(command: string, env: Env): PolicyDestroyInputs {
   return {
-    identity: readMarkerPart(command, env, 'VBS_HOOK_IDENTITY'),
-    revision: readMarkerPart(command, env, 'VBS_HOOK_REVISION'),
-    removal: readChoice(command, env, 'VBS_HOOK_REMOVAL', ['destroy', 'retain'], 'destroy'),
+    identity: readMarkerPart(command, env, HOOK_ENV.identity),
+    revision: readMarkerPart(command, env, HOOK_ENV.revision),
+    removal: readChoice(command, env, HOOK_ENV.removal, ['destroy', 'retain'], 'destroy'),
     timeoutSeconds: readTimeout(command, env, DEFAULT_POLICY_TIMEOUT_SECONDS),
     connection: readHookConnection(command, env),
   };
@@ -152,15 +146,15 @@ export function readPolicyDestroyInputs(command: string, env: Env): PolicyDestro
 
 /** Reads the inputs of `hook-volume-attach` / `hook-volume-detach`. */
 export function readVolumeInputs(command: string, env: Env): VolumeInputs {
-  const volume = nonEmpty(env.VBS_HOOK_VOLUME);
-  if (volume === undefined) throw new UsageError('VBS_HOOK_VOLUME must be set to the volume id', command);
+  const volume = nonEmpty(env[HOOK_ENV.volume]);
+  if (volume === undefined) throw new UsageError(`${HOOK_ENV.volume} must be set to the volume id`, command);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(volume)) {
-    throw new UsageError(`VBS_HOOK_VOLUME must be a volume id (1-64 letters, digits, '_' or '-'), got '${volume}'`, command);
+    throw new UsageError(`${HOOK_ENV.volume} must be a volume id (1-64 letters, digits, '_' or '-'), got '${volume}'`, command);
   }
   return {
-    identity: readMarkerPart(command, env, 'VBS_HOOK_IDENTITY'),
+    identity: readMarkerPart(command, env, HOOK_ENV.identity),
     volume,
-    removal: readChoice(command, env, 'VBS_HOOK_REMOVAL', ['destroy', 'retain'], 'destroy'),
+    removal: readChoice(command, env, HOOK_ENV.removal, ['destroy', 'retain'], 'destroy'),
     timeoutSeconds: readTimeout(command, env, DEFAULT_POLICY_TIMEOUT_SECONDS),
     connection: readHookConnection(command, env),
   };
@@ -172,15 +166,16 @@ export function readVolumeInputs(command: string, env: Env): VolumeInputs {
  * `Volumes` resource attaches and detaches them.
  */
 export function parsePolicySpec(command: string, text: string | undefined): PolicySpec {
-  if (!nonEmpty(text)) throw new UsageError('VBS_HOOK_SPEC must be set to the policy spec JSON', command);
+  const spec = HOOK_ENV.spec;
+  if (!nonEmpty(text)) throw new UsageError(`${spec} must be set to the policy spec JSON`, command);
   let raw: unknown;
   try {
     raw = JSON.parse(text!);
   } catch (err) {
-    throw new UsageError(`VBS_HOOK_SPEC is not valid JSON: ${(err as Error).message}`, command);
+    throw new UsageError(`${spec} is not valid JSON: ${(err as Error).message}`, command);
   }
-  const where = (field: string) => `VBS_HOOK_SPEC.${field}`;
-  if (!isObject(raw)) throw new UsageError('VBS_HOOK_SPEC must be a JSON object {name, scheduled_policy, time_zone?, tags}', command);
+  const where = (field: string): string => `${spec}.${field}`;
+  if (!isObject(raw)) throw new UsageError(`${spec} must be a JSON object {name, scheduled_policy, time_zone?, tags}`, command);
   if (typeof raw.name !== 'string' || raw.name.length === 0) {
     throw new UsageError(`${where('name')} must be a non-empty string, got ${JSON.stringify(raw.name)}`, command);
   }
@@ -195,8 +190,8 @@ export function parsePolicySpec(command: string, text: string | undefined): Poli
   if (!isObject(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
     throw new UsageError(`${where('tags')} must be an object of string values, got ${JSON.stringify(raw.tags)}`, command);
   }
-  if ('cdktf-vbs-backup' in tags) {
-    throw new UsageError(`${where('tags')} must not contain the reserved key 'cdktf-vbs-backup' (the managed-policy marker)`, command);
+  if (MARKER_TAG_KEY in tags) {
+    throw new UsageError(`${where('tags')} must not contain the reserved key '${MARKER_TAG_KEY}' (the managed-policy marker)`, command);
   }
   return {
     name: raw.name,
@@ -230,10 +225,10 @@ function readChoice<T extends string>(command: string, env: Env, name: string, a
 }
 
 function readTimeout(command: string, env: Env, fallback: number): number {
-  const value = nonEmpty(env.VBS_HOOK_TIMEOUT);
+  const value = nonEmpty(env[HOOK_ENV.timeout]);
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 86400) {
-    throw new UsageError(`VBS_HOOK_TIMEOUT must be a whole number of seconds from 1 to 86400, got '${value}'`, command);
+    throw new UsageError(`${HOOK_ENV.timeout} must be a whole number of seconds from 1 to 86400, got '${value}'`, command);
   }
   return Number(value);
 }

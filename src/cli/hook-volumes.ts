@@ -5,6 +5,7 @@
  * `hook-volume-detach`. Each touches exactly its one volume, because the VBS API cannot list a
  * policy's volumes.
  */
+import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
 import { policyLabel } from './format';
 import { readVolumeInputs } from './hook-env';
 import { hookArgs } from './hooks';
@@ -17,10 +18,10 @@ import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
  * exit code: 0 attached, 1 on any failure (the policy not found included).
  */
 export async function runVolumeAttach(argv: string[], io: CliIo): Promise<number> {
-  const command = 'hook-volume-attach';
+  const command = HOOK_COMMANDS.volumeAttach;
   if (hookArgs(command, argv, io)) return 0;
   const { identity, volume, timeoutSeconds, connection } = readVolumeInputs(command, io.env);
-  const deadline = startDeadline(timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const deadline = startDeadline(timeoutSeconds, HOOK_ENV.timeout);
   const signal = deadline.signal;
   try {
     return await withClient(connection, io.env, async (api) => {
@@ -43,10 +44,10 @@ export async function runVolumeAttach(argv: string[], io: CliIo): Promise<number
  * attached) is reported, not an error. Resolves to the exit code: 0 done, 1 on an API failure.
  */
 export async function runVolumeDetach(argv: string[], io: CliIo): Promise<number> {
-  const command = 'hook-volume-detach';
+  const command = HOOK_COMMANDS.volumeDetach;
   if (hookArgs(command, argv, io)) return 0;
   const { identity, volume, removal, timeoutSeconds, connection } = readVolumeInputs(command, io.env);
-  const deadline = startDeadline(timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const deadline = startDeadline(timeoutSeconds, HOOK_ENV.timeout);
   const signal = deadline.signal;
   try {
     return await withClient(connection, io.env, async (api) => {

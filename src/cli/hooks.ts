@@ -7,6 +7,7 @@
  * still holds its own revision and the removal policy is `destroy`. Volumes are attached and
  * detached one at a time by `hook-volume-attach` / `hook-volume-detach` (hook-volumes.ts).
  */
+import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
 import { UsageError } from './args';
 import { describeRunFailure, runPolicy, JobsFailedError } from './execute';
 import { plural } from './format';
@@ -49,9 +50,10 @@ export function describeRef(ref: PolicyRef): string {
 
 /** Runs `hook-trigger`; resolves to the exit code. */
 export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
-  if (hookArgs('hook-trigger', argv, io)) return 0;
-  const inputs = readTriggerInputs('hook-trigger', io.env);
-  const deadline = startDeadline(inputs.timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const command = HOOK_COMMANDS.trigger;
+  if (hookArgs(command, argv, io)) return 0;
+  const inputs = readTriggerInputs(command, io.env);
+  const deadline = startDeadline(inputs.timeoutSeconds, HOOK_ENV.timeout);
   const phase = inputs.phase === 'destroy' ? 'before destroy' : 'deploy';
   try {
     return await withClient(inputs.connection, io.env, async (api) => {
@@ -88,10 +90,10 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
 
 /** Runs `hook-policy-apply`; resolves to the exit code. */
 export async function runApply(argv: string[], io: CliIo): Promise<number> {
-  const command = 'hook-policy-apply';
+  const command = HOOK_COMMANDS.policyApply;
   if (hookArgs(command, argv, io)) return 0;
   const { identity, revision, spec, timeoutSeconds, connection } = readPolicyApplyInputs(command, io.env);
-  const deadline = startDeadline(timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const deadline = startDeadline(timeoutSeconds, HOOK_ENV.timeout);
   const signal = deadline.signal;
   try {
     return await withClient(connection, io.env, async (api) => {
@@ -126,10 +128,10 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
 
 /** Runs `hook-policy-destroy`; resolves to the exit code. */
 export async function runDestroy(argv: string[], io: CliIo): Promise<number> {
-  const command = 'hook-policy-destroy';
+  const command = HOOK_COMMANDS.policyDestroy;
   if (hookArgs(command, argv, io)) return 0;
   const { identity, revision, removal, timeoutSeconds, connection } = readPolicyDestroyInputs(command, io.env);
-  const deadline = startDeadline(timeoutSeconds, 'VBS_HOOK_TIMEOUT');
+  const deadline = startDeadline(timeoutSeconds, HOOK_ENV.timeout);
   const signal = deadline.signal;
   try {
     return await withClient(connection, io.env, async (api) => {

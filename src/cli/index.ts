@@ -2,7 +2,8 @@
  * The `vbs-backup` CLI and the hook executor, as a library: mostly for tests and for programs
  * that want to run the same commands in-process.
  */
-export { main, version, PUBLIC_COMMANDS, HOOK_COMMANDS } from './main';
+export { main, version, HOOK_COMMANDS } from './main';
+export { PUBLIC_COMMANDS } from './help';
 export { UsageError } from './args';
 export { CliIo, RedactingIo, SECRET_VARIABLES } from './runtime';
 export {

@@ -1,141 +1,37 @@
 /**
- * Entry of `vbs-backup`: the help texts, picking the command, and mapping failures to exit
- * codes (0 success, 1 API or runtime failure, 2 usage error). Each command module is required
+ * Entry of `vbs-backup`: picking the command, and mapping failures to exit codes (0 success,
+ * 1 API or runtime failure, 2 usage error). Each command module is required
  * only when it runs, so the hook path loads the client and nothing else, and `--help` loads
  * neither. The hook commands are absent from the help: they are an internal contract with the
  * constructs (docs/architecture.md ADR 1), not a user interface.
  */
+import { HOOK_COMMANDS as HOOK_COMMAND_WORDS } from '../core/contract';
 import { UsageError } from './args';
+import { COMMAND_HELP, helpPointer, MAIN_HELP, PUBLIC_COMMANDS } from './help';
 import { CliIo, processIo } from './runtime';
-
-const CONNECTION_HELP = `Connection (all optional):
-  --endpoint URL      API base URL (default: VBS_ENDPOINT, else derived from region and VBS_CLOUD)
-  --region R          region, e.g. eu-de (default: HW_REGION_NAME / OS_REGION_NAME)
-  --project-id P      project id, 32 hex digits (default: HW_PROJECT_ID / OS_PROJECT_ID)
-
-Credentials come only from the environment: HW_AUTH_TOKEN, or HW_ACCESS_KEY + HW_SECRET_KEY
-(+ HW_SECURITY_TOKEN), or HW_USER_NAME + HW_USER_PASSWORD + HW_DOMAIN_NAME (OS_ forms accepted).`;
-
-const EXIT_HELP = `Exit status: 0 success, 1 API or runtime failure, 2 usage error.`;
-
-/** Help per command word. */
-export const COMMAND_HELP: Record<string, string> = {
-  execute: `Usage: vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S]
-                          [--when-busy wait|join|fail] [--json]
-
-Runs a backup policy now: one backup job per volume associated with the policy.
-
-Options:
-  --policy-id ID      the policy's id (UUID)
-  --policy-name NAME  the policy's name (exactly one policy must have it)
-  --wait              wait until every job of this run is final; fails if any job fails
-  --timeout S         bound on the whole command, in seconds (default 600)
-  --when-busy MODE    a run of the policy is unfinished (AutoBackup.0225): wait (default) for it
-                      to finish, then run; join: count that run as this one; fail: exit 1
-  --json              print one JSON document on stdout
-  -h, --help          show this help
-
-${CONNECTION_HELP}
-
-${EXIT_HELP}`,
-
-  jobs: `Usage: vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]
-
-Lists the backup jobs of a policy, newest first.
-
-Options:
-  --policy-id ID      the policy's id (UUID)
-  --policy-name NAME  the policy's name (exactly one policy must have it)
-  --since ISO8601     only jobs created at or after this instant (default: the newest 50 jobs);
-                      a date-time without a zone is UTC
-  --json              print one JSON document on stdout
-  -h, --help          show this help
-
-${CONNECTION_HELP}
-
-${EXIT_HELP}`,
-
-  policies: `Usage: vbs-backup policies [--json]
-
-Lists the backup policies of the project.
-
-Options:
-  --json              print one JSON document on stdout
-  -h, --help          show this help
-
-${CONNECTION_HELP}
-
-${EXIT_HELP}`,
-
-  emulator: `Usage: vbs-backup emulator [--host 127.0.0.1] [--port 8787] [--state-file F] [--token T]...
-                          [--access-key AK --secret-key SK] [--project-id P] [--job-seconds N]
-
-Runs the VBS API emulator in the foreground until SIGINT or SIGTERM. The first line on stdout
-is "listening on http://HOST:PORT". Without --token or --access-key any non-empty X-Auth-Token
-is accepted (open mode).
-
-Options:
-  --host H            address to listen on, loopback only (default 127.0.0.1)
-  --port N            port, 0 picks a free one (default 8787)
-  --state-file F      keep the state in this JSON file (written atomically, reloaded on start)
-  --token T           an accepted X-Auth-Token; repeat for several
-  --access-key AK     an accepted access key (needs --secret-key)
-  --secret-key SK     the secret key of --access-key
-  --project-id P      a known project id (32 hex digits)
-  --job-seconds N     seconds a backup job takes from WAITING to EXECUTE_SUCCESS (default 2)
-  -h, --help          show this help
-
-${EXIT_HELP}`,
-};
-
-/** Help of the program as a whole. */
-export const MAIN_HELP = `Usage: vbs-backup <command> [options]
-
-Runs and inspects Volume Backup Service (VBS) backup policies, and runs a local VBS emulator.
-
-Commands:
-  execute     run a backup policy now (optionally wait for its jobs)
-  jobs        list the backup jobs of a policy
-  policies    list the backup policies of the project
-  emulator    run the VBS API emulator on loopback
-
-Options:
-  -h, --help      show this help ('vbs-backup <command> --help' for a command)
-  -v, --version   print the version
-
-${EXIT_HELP}`;
-
-/** The pointer appended to every usage error. */
-export function helpPointer(command?: string): string {
-  return command ? `Run 'vbs-backup ${command} --help' for usage.` : `Run 'vbs-backup --help' for usage.`;
-}
 
 type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
 
 /** Public commands (shown in --help) and hidden hook commands, each loaded on use. */
-const COMMANDS: Record<string, () => CommandRunner> = {
-  execute: () => (require('./execute') as typeof import('./execute')).runExecute,
-  jobs: () => (require('./cmd-list') as typeof import('./cmd-list')).runJobs,
-  policies: () => (require('./cmd-list') as typeof import('./cmd-list')).runPolicies,
-  emulator: () => (require('./cmd-emulator') as typeof import('./cmd-emulator')).run,
-  'hook-policy-apply': () => (require('./hooks') as typeof import('./hooks')).runApply,
-  'hook-policy-destroy': () => (require('./hooks') as typeof import('./hooks')).runDestroy,
-  'hook-trigger': () => (require('./hooks') as typeof import('./hooks')).runTrigger,
-  'hook-volume-attach': () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeAttach,
-  'hook-volume-detach': () => (require('./hook-volumes') as typeof import('./hook-volumes')).runVolumeDetach,
+const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
+  execute: async () => (await import('./execute')).runExecute,
+  jobs: async () => (await import('./cmd-list')).runJobs,
+  policies: async () => (await import('./cmd-list')).runPolicies,
+  emulator: async () => (await import('./cmd-emulator')).run,
+  [HOOK_COMMAND_WORDS.policyApply]: async () => (await import('./hooks')).runApply,
+  [HOOK_COMMAND_WORDS.policyDestroy]: async () => (await import('./hooks')).runDestroy,
+  [HOOK_COMMAND_WORDS.trigger]: async () => (await import('./hooks')).runTrigger,
+  [HOOK_COMMAND_WORDS.volumeAttach]: async () => (await import('./hook-volumes')).runVolumeAttach,
+  [HOOK_COMMAND_WORDS.volumeDetach]: async () => (await import('./hook-volumes')).runVolumeDetach,
 };
 
-/** Command words listed to users. */
-export const PUBLIC_COMMANDS: readonly string[] = Object.keys(COMMAND_HELP);
-
-/** Hook command words (hidden; docs/architecture.md ADR 1). */
-export const HOOK_COMMANDS: readonly string[] = [
-  'hook-policy-apply', 'hook-policy-destroy', 'hook-volume-attach', 'hook-volume-detach', 'hook-trigger',
-];
+/** Hook command words (hidden; docs/architecture.md ADR 1), as the hook contract names them. */
+export const HOOK_COMMANDS: readonly string[] = Object.values(HOOK_COMMAND_WORDS);
 
 /** The package version. */
 export function version(): string {
   // Bundled into the hook file by esbuild; read from the package root in lib/cli.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside the compiled sources; esbuild inlines this require in the hook bundle
   return (require('../../package.json') as { version: string }).version;
 }
 
@@ -169,7 +65,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           : `unknown command '${word}'; commands: ${PUBLIC_COMMANDS.join(', ')}`,
       );
     }
-    return await load()(rest, io);
+    return await (await load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const prefix = err.command ? `vbs-backup ${err.command}` : 'vbs-backup';

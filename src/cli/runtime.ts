@@ -104,28 +104,12 @@ export async function withClient<T>(
   env: Record<string, string | undefined>,
   fn: (api: PolicyApi) => Promise<T>,
 ): Promise<T> {
-  useBaselineWasm();
-  const { createClient } = require('./ports') as typeof import('./ports');
+  const { createClient } = await import('./ports');
   const api = createClient(connection, env);
   try {
     return await fn(api);
   } finally {
     await api.close().catch(() => undefined);
-  }
-}
-
-/**
- * undici parses HTTP with a WebAssembly build of llhttp. V8 then spends ~100 ms optimising that
- * module on background threads, and the process waits for it before it can exit: more than the
- * whole rest of a hook run. A one-shot CLI sends a handful of requests, for which the baseline
- * (Liftoff) code is plenty, so the optimising tier is switched off before undici loads. Only
- * this process is affected (library users of VbsClient keep V8's defaults).
- */
-function useBaselineWasm(): void {
-  try {
-    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
-  } catch {
-    // An engine without the flag simply keeps its default.
   }
 }
 

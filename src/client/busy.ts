@@ -2,7 +2,7 @@
  * A policy that is busy: VBS refuses to execute a policy while a run of it is unfinished, with
  * error code `AutoBackup.0225` (the documented code; the HTTP status is not documented, so 400
  * and 409 are both taken). This module decides what an execute does then (docs/architecture.md
- * ADR 9):
+ * ADR 10):
  *
  * - `fail`: throw a {@link VbsBusyError} describing the unfinished run;
  * - `wait`: poll the policy's unfinished jobs until they are final, then execute (again: another

@@ -15,7 +15,7 @@ import {
   VbsNetworkError, VbsTimeoutError,
 } from './errors';
 import { AttemptTimeout, CallGuard } from './guard';
-import { errorCode, HttpPools, HttpResponse, mayHaveBeenSent } from './http';
+import { errorCode, HttpResponse, mayHaveBeenSent, Transport } from './transport';
 import { ServerClock } from './clock';
 import { ShapeCheck } from './shape';
 import { nextDelay, parseRetryAfter, RETRYABLE_STATUSES, RetrySchedule, sleep } from './retry';
@@ -67,7 +67,7 @@ export interface CallerConfig {
   readonly projectId: string;
   readonly tokenUrl: () => string;
   readonly credentials: Credentials;
-  readonly http: HttpPools;
+  readonly http: Transport;
   readonly schedule: RetrySchedule;
   readonly attemptTimeoutMs: number;
   /** Attempts allowed while the server answers 429 (refused, so safe to retry). */

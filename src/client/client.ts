@@ -9,13 +9,13 @@ import {
   resolveProjectId, resolveRegion, tokenUrl,
 } from './endpoints';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
-import { HttpPools } from './http';
 import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList, tenantTagList } from './shape';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
 import { retrySchedule, RetryOptions, sleep, throttledAttempts } from './retry';
 import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from './wire';
 import { planTags, TagPlan } from './tags';
 import { BusyOps, executeWhenBusy, ExecuteOptions, ExecuteResult } from './busy';
+import { createTransport, Transport, TRANSPORTS, VbsTransport } from './transport';
 
 /** Options of a VbsClient. */
 export interface VbsClientOptions {
@@ -39,6 +39,13 @@ export interface VbsClientOptions {
   readonly retry?: RetryOptions;
   /** Keep-alive connections per origin. @default 32 */
   readonly connections?: number;
+  /**
+   * The HTTP stack: `undici` (keep-alive pools, for programs that make many calls) or
+   * `node-http` (node's own http/https, lighter to load, for one-shot processes such as the CLI).
+   * Everything else (signing, retries, errors, timeouts) is the same over both.
+   * @default 'undici'
+   */
+  readonly transport?: VbsTransport;
   /** Random source of the back-off jitter, in [0, 1). @default Math.random */
   readonly random?: () => number;
   /** Clock in epoch milliseconds. @default Date.now */
@@ -83,7 +90,7 @@ export class VbsClient {
   /** Region, when known. */
   public readonly region: string | undefined;
   private readonly caller: Caller;
-  private readonly http: HttpPools;
+  private readonly http: Transport;
   private readonly now: () => number;
   private readonly skewMs: number;
   private readonly busyOps: BusyOps;
@@ -101,7 +108,9 @@ export class VbsClient {
     this.skewMs = options.skewAllowanceMs ?? (isLoopbackHost(new URL(this.endpoint).hostname) ? 0 : 5000);
     const connections = options.connections ?? 32;
     if (!Number.isInteger(connections) || connections < 1) throw new VbsConfigError(`option connections is ${connections}; expected an integer >= 1`);
-    this.http = new HttpPools(connections);
+    const transport = options.transport ?? 'undici';
+    if (!TRANSPORTS.includes(transport)) throw new VbsConfigError(`option transport is ${JSON.stringify(transport)}; expected one of ${TRANSPORTS.map((t) => `'${t}'`).join(', ')}`);
+    this.http = createTransport(transport, { connections });
     const random = options.random ?? Math.random;
     this.busyOps = {
       execute: (policyId, o) => this.executeOnce(policyId, o),

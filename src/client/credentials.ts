@@ -5,10 +5,9 @@
  * Secrets live in ES private fields, so they never show in `console.log`, `util.inspect`,
  * `JSON.stringify` or error messages.
  */
-import { createHash } from 'node:crypto';
 import { Env, fromEnv } from './endpoints';
 import { VbsConfigError } from './errors';
-import { formatSdkDate, sign } from './signer';
+import { formatSdkDate, nodeCrypto, sign } from './signer';
 
 /** Inputs of {@link Credentials.password}. */
 export interface PasswordCredentialsOptions {
@@ -168,7 +167,7 @@ export class Credentials {
     if (this.#identity === undefined) {
       const l = this.#login;
       const material = [this.kind, this.#token, this.#accessKey, this.#secretKey, this.#securityToken, l?.userName, l?.password, l?.domainName, l?.authUrl, l?.projectId];
-      this.#identity = createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
+      this.#identity = nodeCrypto().createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
     }
     return this.#identity;
   }

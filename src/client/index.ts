@@ -1,6 +1,6 @@
 /**
- * Public surface of the VBS client. This module is on the hook path: it must load only
- * undici (lazily) and node built-ins, never cdktf or constructs.
+ * Public surface of the VBS client. This module is on the hook path: it must load only node
+ * built-ins (and undici, lazily, for the undici transport), never cdktf or constructs.
  */
 export { VbsClient } from './client';
 export type { VbsClientOptions } from './client';
@@ -17,6 +17,7 @@ export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError,
 export { parseApiTime } from './jobs';
 export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';
 export type { TagPlan } from './tags';
+export type { VbsTransport } from './transport';
 export { backoffDelay, parseRetryAfter, retrySchedule } from './retry';
 export type { RetryOptions } from './retry';
 export * from './wire';

@@ -1,10 +1,17 @@
 /**
  * APIG "SDK-HMAC-SHA256" request signing (vbs-api.md section 5.2).
  *
- * Shared by the client (to sign) and the emulator (to verify), so both sides
- * canonicalise a request the same way. node:crypto only: this file is on the hook path.
+ * Used by the client (to sign) and the emulator (to verify). Both are checked against
+ * Huawei's own Node signer in test/client/sdk-oracle.test.ts, so a canonicalisation bug here
+ * cannot hide behind the two sides agreeing. node:crypto only, and only when a request is
+ * signed: this file is on the hook path, where a token needs no hashing.
  */
-import { createHash, createHmac } from 'node:crypto';
+
+/** node:crypto, loaded on first use. */
+export function nodeCrypto(): typeof import('node:crypto') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, synchronously: a hook with a token never signs, and node:crypto is a visible part of its start
+  return require('node:crypto') as typeof import('node:crypto');
+}
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -33,28 +40,37 @@ export function canonicalUri(path: string): string {
   return joined.endsWith('/') ? joined : joined + '/';
 }
 
-export function canonicalQueryString(query: ReadonlyArray<readonly [string, string]> = []): string {
-  return query
-    .map(([k, v]) => [encodeComponent(k), encodeComponent(v)] as const)
-    .sort((a, b) => (a[0] === b[0] ? compare(a[1], b[1]) : compare(a[0], b[0])))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
+/**
+ * How the query parameters are sorted before they are joined. The client sorts the encoded
+ * names and values (`'encoded'`); Huawei's Node SDK core sorts the decoded ones and encodes
+ * afterwards (`'decoded'`, test/client/sdk-oracle.test.ts). The two orders differ only
+ * when a name or value holds characters whose encoded form sorts elsewhere (non-ASCII, and
+ * reserved characters such as `:` against digits).
+ */
+export type QueryOrder = 'encoded' | 'decoded';
+
+export function canonicalQueryString(query: ReadonlyArray<readonly [string, string]> = [], order: QueryOrder = 'encoded'): string {
+  const byPair = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] === b[0] ? compare(a[1], b[1]) : compare(a[0], b[0]));
+  const pairs = order === 'encoded'
+    ? query.map(([k, v]) => [encodeComponent(k), encodeComponent(v)] as const).sort(byPair)
+    : [...query].sort(byPair).map(([k, v]) => [encodeComponent(k), encodeComponent(v)] as const);
+  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
 export function payloadHash(body: string | Uint8Array | undefined, headers: Readonly<Record<string, string | undefined>> = {}): string {
   const override = headerValue(headers, 'x-sdk-content-sha256');
   if (override !== undefined) return override;
   if (body === undefined || body.length === 0) return EMPTY_BODY_SHA256;
-  return createHash('sha256').update(body).digest('hex');
+  return nodeCrypto().createHash('sha256').update(body).digest('hex');
 }
 
-export function canonicalRequest(req: SignableRequest, signedHeaders: readonly string[]): string {
+export function canonicalRequest(req: SignableRequest, signedHeaders: readonly string[], queryOrder: QueryOrder = 'encoded'): string {
   const names = [...signedHeaders].map((h) => h.toLowerCase()).sort(compare);
   const headerLines = names.map((n) => `${n}:${(headerValue(req.headers, n) ?? '').trim()}\n`).join('');
   return [
     req.method.toUpperCase(),
     canonicalUri(req.path),
-    canonicalQueryString(req.query),
+    canonicalQueryString(req.query, queryOrder),
     headerLines,
     names.join(';'),
     payloadHash(req.body, req.headers),
@@ -62,11 +78,11 @@ export function canonicalRequest(req: SignableRequest, signedHeaders: readonly s
 }
 
 export function stringToSign(canonical: string, sdkDate: string): string {
-  return `${SIGNING_ALGORITHM}\n${sdkDate}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  return `${SIGNING_ALGORITHM}\n${sdkDate}\n${nodeCrypto().createHash('sha256').update(canonical).digest('hex')}`;
 }
 
 export function signature(secretKey: string, toSign: string): string {
-  return createHmac('sha256', Buffer.from(secretKey, 'utf8')).update(toSign).digest('hex');
+  return nodeCrypto().createHmac('sha256', Buffer.from(secretKey, 'utf8')).update(toSign).digest('hex');
 }
 
 /** `20240101T000000Z` for a date. */

@@ -1,7 +1,7 @@
 import { resource as nullResource } from '@cdktf/provider-null';
 import { DataConfig, DataResource, IResolvable, LocalExecProvisioner, TerraformIterator, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { withRenderedAttributes } from './literal';
+import { TerraformJsonFragment, withRenderedAttributes } from './literal';
 
 /**
  * Hook inputs computed when the stack is synthesized, and the hook resource classes that
@@ -120,14 +120,14 @@ export class LateInputs {
   public aroundJson(
     resource: TerraformResource,
     triggers: TriggerAccess,
-    render: () => any,
-  ): any {
+    render: () => TerraformJsonFragment,
+  ): TerraformJsonFragment {
     return this.around(resource, triggers, () => {
       const fragment = render();
       if (this.forEach !== undefined) {
         const block = fragment?.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
-        if (block !== undefined && block !== null) {
-          block.for_each = this.forEach();
+        if (typeof block === 'object' && block !== null) {
+          (block as Record<string, unknown>).for_each = this.forEach();
         }
       }
       return fragment;
@@ -200,7 +200,10 @@ interface TriggerAccess {
   set(value: Record<string, string> | undefined): void;
 }
 
-type ResourceClass = new (...args: any[]) => TerraformResource;
+/** A class, as a mixin takes and returns it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base must have a constructor taking ...any[] (TypeScript error TS2545 otherwise)
+type Constructor<T> = new (...args: any[]) => T;
+type ResourceClass = Constructor<TerraformResource>;
 
 /**
  * Adds late inputs to a hook resource class, and renders it without cdktf's resolver when its
@@ -209,17 +212,17 @@ type ResourceClass = new (...args: any[]) => TerraformResource;
 function withLateInputs<TBase extends ResourceClass>(
   Base: TBase,
   access: (resource: InstanceType<TBase>) => TriggerAccess,
-): TBase & (new (...args: any[]) => { readonly late: LateInputs }) {
+): TBase & Constructor<{ readonly late: LateInputs }> {
   return class extends Base {
     /** Inputs computed at synth. */
     public readonly late = new LateInputs();
 
-    public toTerraform(): any {
+    public toTerraform(): TerraformJsonFragment {
       const self = this as InstanceType<TBase>;
       return withRenderedAttributes(this, this.late.aroundJson(this, access(self), () => super.toTerraform()));
     }
 
-    public toHclTerraform(): any {
+    public toHclTerraform(): unknown {
       const self = this as InstanceType<TBase>;
       return this.late.aroundHcl(this, access(self), () => super.toHclTerraform());
     }

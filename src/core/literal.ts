@@ -156,11 +156,17 @@ function hasStackOverrides(resource: TerraformResource): boolean {
   return resources?.[resource.terraformResourceType]?.[resource.friendlyUniqueId] !== undefined;
 }
 
+/** A resource's part of the synthesized JSON, as `toTerraform()` returns it. */
+export interface TerraformJsonFragment {
+  resource?: Record<string, Record<string, unknown> | undefined>;
+  [key: string]: unknown;
+}
+
 /**
  * `fragment` (what `resource.toTerraform()` returned) with the resource's attribute block
  * replaced by one rendered without cdktf's resolver when it is all literal.
  */
-export function withRenderedAttributes(resource: TerraformResource, fragment: any): any {
+export function withRenderedAttributes(resource: TerraformResource, fragment: TerraformJsonFragment): TerraformJsonFragment {
   const block = fragment?.resource?.[resource.terraformResourceType];
   const id = resource.friendlyUniqueId;
   if (block === undefined || block === null || block[id] === undefined) {

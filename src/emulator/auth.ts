@@ -1,11 +1,11 @@
 /**
  * Authentication as the API gateway does it (vbs-api.md section 5): `X-Auth-Token` (tokens
  * configured or issued by `POST /v3/auth/tokens`) or an `SDK-HMAC-SHA256` signature verified
- * with the client's own canonicalisation (`src/client/signer.ts`) and a 15-minute clock-skew
- * window. Tokens are kept only as SHA-256 hashes; no secret ever appears in a message.
+ * with the canonicalisation of `src/client/signer.ts` (query parameters sorted after encoding,
+ * or before it as Huawei's Node SDK does) and a 15-minute clock-skew window. Tokens are kept only as SHA-256 hashes; no secret ever appears in a message.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { canonicalRequest, parseAuthorization, parseSdkDate, signature, stringToSign } from '../client/signer';
+import { SignableRequest, canonicalRequest, parseAuthorization, parseSdkDate, signature, stringToSign } from '../client/signer';
 import { CODES, gatewayError, serviceError } from './errors';
 import type { EmulatorCredentialsOptions, EmulatorUser } from './types';
 import { describe } from './validation';
@@ -106,9 +106,9 @@ export class Auth {
       if (this.open) return;
       throw gatewayError(401, CODES.iamAuth, `Incorrect IAM authentication information: access key ${describe(parsed.accessKey)} is unknown`);
     }
-    const canonical = canonicalRequest({ method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body }, signed);
-    const expected = signature(key.secretKey, stringToSign(canonical, sdkDate));
-    if (!timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.signature))) {
+    const signable: SignableRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body };
+    const canonical = canonicalRequest(signable, signed);
+    if (!matches(key.secretKey, canonical, sdkDate, parsed.signature) && !matchesOtherQueryOrder(signable, signed, canonical, key.secretKey, sdkDate, parsed.signature)) {
       throw gatewayError(401, CODES.appAuth,
         `Incorrect app authentication information: signature mismatch; canonicalRequest:${redact(canonical, signed)}`);
     }
@@ -163,6 +163,22 @@ export class Auth {
   private purgeExpired(now: number): void {
     for (const [hash, e] of this.tokens) if (e.expiresAt !== undefined && e.expiresAt <= now) this.tokens.delete(hash);
   }
+}
+
+/** True when `given` is the signature of `canonical` (compared in constant time). */
+function matches(secretKey: string, canonical: string, sdkDate: string, given: string): boolean {
+  return timingSafeEqual(Buffer.from(signature(secretKey, stringToSign(canonical, sdkDate))), Buffer.from(given));
+}
+
+/**
+ * Official SDKs disagree on the order of query parameters (`QueryOrder` in src/client/signer.ts): the emulator also
+ * accepts a signature over the parameters sorted before encoding, so a request signed by any of
+ * them passes. Only tried when that order gives another canonical request.
+ */
+function matchesOtherQueryOrder(req: SignableRequest, signed: readonly string[], canonical: string, secretKey: string, sdkDate: string, given: string): boolean {
+  if ((req.query?.length ?? 0) < 2) return false;
+  const other = canonicalRequest(req, signed, 'decoded');
+  return other !== canonical && matches(secretKey, other, sdkDate, given);
 }
 
 /** SHA-256 hex of a token: the only form in which tokens are kept. */

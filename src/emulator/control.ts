@@ -184,10 +184,24 @@ export interface ControlTarget {
   state(): unknown;
 }
 
+/** The control calls, as `GET /__emulator/` lists them. */
+export const CONTROL_CALLS: ReadonlyArray<{ readonly method: string; readonly path: string; readonly description: string }> = [
+  { method: 'GET', path: '/__emulator/', description: 'this list' },
+  { method: 'GET', path: '/__emulator/requests', description: 'the request log, oldest first; query operation=<name> and policyId=<id> filter it' },
+  { method: 'POST', path: '/__emulator/faults', description: 'queue a fault (JSON body: operation, policyId, times, status, body, delayMs, drop, jobStatus, failReason, afterProcessing)' },
+  { method: 'DELETE', path: '/__emulator/faults', description: 'drop every queued fault' },
+  { method: 'POST', path: '/__emulator/throttle', description: 'answer 429 APIGW.0308 over a rate (JSON body: perSecond; 0 turns it off)' },
+  { method: 'POST', path: '/__emulator/scheduled-run', description: 'start a run as the schedule would, refused with AutoBackup.0225 while a run is unfinished; not logged or counted as an execute (JSON body: projectId, policyId, jobSeconds)' },
+  { method: 'POST', path: '/__emulator/reset', description: 'back to the start: no policies but the default ones of the projects given at start, an empty request log, no faults, no throttle' },
+  { method: 'GET', path: '/__emulator/state', description: 'every project with its policies (volumes, tags and jobs included)' },
+];
+
 /** Handles `/__emulator/<name>`; `body` is the parsed JSON body (undefined when empty). */
 export function handleControl(target: ControlTarget, method: string, name: string, query: URLSearchParams, body: unknown): HandlerResult {
   const route = `${method} ${name}`;
   switch (route) {
+    case 'GET ':
+      return { status: 200, body: { calls: CONTROL_CALLS } };
     case 'GET requests': {
       const operation = query.get('operation') ?? undefined;
       const policyId = query.get('policyId') ?? undefined;
@@ -219,7 +233,7 @@ export function handleControl(target: ControlTarget, method: string, name: strin
       return { status: 200, body: target.state() };
     default:
       throw gatewayError(404, 'APIGW.0101',
-        `No control call ${method} /__emulator/${name.slice(0, 64)}; available: GET requests, POST faults, DELETE faults, POST throttle, POST scheduled-run, POST reset, GET state`);
+        `No control call ${method} /__emulator/${name.slice(0, 64)}; available: ${CONTROL_CALLS.map((c) => `${c.method} ${c.path}`).join(', ')}`);
   }
 }
 

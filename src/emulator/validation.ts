@@ -14,6 +14,7 @@ const NAME_CHARS = /^[A-Za-z0-9_-]+$/;
 const START_TIME = /^([01]\d|2[0-3]):00$/;
 const TIME_ZONE = /^UTC[+-](0\d|1[0-4]):(00|15|30|45)$/;
 // HW-ZH rule: no ASCII control characters and none of = * < > \ , | /
+// eslint-disable-next-line no-control-regex -- the control characters are the point: the API forbids ASCII 0-31 in tags
 const TAG_FORBIDDEN = /[\u0000-\u001f=*<>\\,|/]/;
 
 /** A JSON object, as opposed to an array, null or a scalar. */

@@ -1,4 +1,8 @@
 import { spawn, ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { run } from '../../src/cli/cmd-emulator';
+import { RedactingIo } from '../../src/cli/runtime';
+import { formatSdkDate, sign } from '../../src/client/signer';
 import { PROJECT_ID, baseEnv, buildCli, emulatorEnv, runCli } from './support';
 
 /** Starts `vbs-backup emulator ...` and resolves with its first stdout line. */
@@ -59,5 +63,44 @@ describe('vbs-backup emulator', () => {
       child.kill('SIGTERM');
       await exitOf(child);
     }
+  });
+
+  test('with --project-id, --token and --access-key act on that project only (403 APIGW.0302 elsewhere); /__emulator/ lists the control calls', async () => {
+    const token = 'scoped-cli-token-0123456789';
+    const [accessKey, secretKey] = ['CLIEMULATORAK', 'cli-emulator-secret'];
+    const other = '17fbda95add24720a4038ba4b1c705ed';
+    let stderr = '';
+    let listening!: (url: string) => void;
+    const url = new Promise<string>((resolve) => { listening = resolve; });
+    const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
+    const signals = new EventEmitter();
+    const done = run(['--port', '0', '--token', token, '--access-key', accessKey, '--secret-key', secretKey, '--project-id', PROJECT_ID], io, signals);
+    const base = await url;
+    const get = (project: string, headers: Record<string, string>) => fetch(`${base}/v2/${project}/backuppolicy`, { headers });
+    const signed = (project: string): Record<string, string> => {
+      const u = new URL(`${base}/v2/${project}/backuppolicy`);
+      const headers: Record<string, string> = { Host: u.host, 'X-Sdk-Date': formatSdkDate(new Date()), 'X-Project-Id': project };
+      headers.Authorization = sign({ method: 'GET', path: u.pathname, headers }, accessKey, secretKey, ['host', 'x-project-id', 'x-sdk-date']).authorization;
+      return headers;
+    };
+    try {
+      expect((await get(PROJECT_ID, { 'X-Auth-Token': token })).status).toBe(200);
+      expect((await get(PROJECT_ID, signed(PROJECT_ID))).status).toBe(200);
+      for (const headers of [{ 'X-Auth-Token': token }, signed(other)]) {
+        const denied = await get(other, headers);
+        expect(denied.status).toBe(403);
+        expect(((await denied.json()) as { error_code: string }).error_code).toBe('APIGW.0302');
+      }
+      expect(stderr).toContain(`for project ${PROJECT_ID} only`);
+      const index = await fetch(`${base}/__emulator/`);
+      expect(index.status).toBe(200);
+      const calls = ((await index.json()) as { calls: { method: string; path: string }[] }).calls.map((c) => `${c.method} ${c.path}`);
+      expect(calls).toEqual(expect.arrayContaining(['GET /__emulator/', 'GET /__emulator/requests', 'POST /__emulator/faults', 'GET /__emulator/state']));
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await done).toBe(0);
+    expect(stderr).not.toContain(token);
+    expect(stderr).not.toContain(secretKey);
   });
 });

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 import { RedactingIo } from '../../src/cli/runtime';
 import { Credentials, VbsClient } from '../../src/client';
 import { Emulator, startEmulator } from '../../src/emulator';
@@ -14,6 +15,8 @@ import { Emulator, startEmulator } from '../../src/emulator';
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The script `npm run build` bundles the hook executor with. */
 export const BUNDLE_SCRIPT = path.join(ROOT, 'scripts', 'bundle-hook.js');
+/** The version in package.json, which `--version` prints. */
+export const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A built copy of the CLI. */
 export interface BuiltCli {
@@ -42,18 +45,18 @@ function tsFiles(dir: string): string[] {
  */
 export function buildCli(): BuiltCli {
   if (built) return built;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-cli-test-'));
   const entryPoints = [...['cli', 'client', 'emulator'].flatMap((d) => tsFiles(path.join(ROOT, 'src', d))), path.join(ROOT, 'src', 'core', 'contract.ts')];
-  esbuild.buildSync({
+  buildSync({
     entryPoints, outdir: path.join(root, 'lib'), outbase: path.join(ROOT, 'src'),
     format: 'cjs', platform: 'node', target: 'node20', bundle: false, logLevel: 'error',
+    // As tsc compiles it (module commonjs): a lazy `await import('./x')` becomes a require.
+    supported: { 'dynamic-import': false },
   });
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   const hook = path.join(root, 'lib', 'hook', 'vbs-backup-hook.js');
-  // The real bundler (lazy built-ins, code-cache loader), run on the private build.
+  // The real bundler, run on the private build.
   execFileSync(process.execPath, [BUNDLE_SCRIPT, '--entry', path.join(root, 'lib', 'cli', 'bin.js'), '--outfile', hook], { stdio: 'pipe' });
   built = { root, bin: path.join(root, 'lib', 'cli', 'bin.js'), hook };
   process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { main } from '../../src/cli/main';
 import { formatArgsCheck } from './usage-cases';
-import { captureIo } from './support';
+import { PACKAGE_VERSION, captureIo } from './support';
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   const c = captureIo(env);
@@ -20,7 +20,7 @@ describe('top level', () => {
   test('--version prints the package version', async () => {
     const r = await run(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(require('../../package.json').version);
+    expect(r.stdout.trim()).toBe(PACKAGE_VERSION);
   });
 
   test('help <command> prints that command\'s help', async () => {

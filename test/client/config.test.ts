@@ -61,6 +61,17 @@ describe('VbsClient configuration', () => {
     expect(() => new VbsClient({ ...base, env: {} })).toThrow(/no project id: set option projectId, HW_PROJECT_ID or OS_PROJECT_ID/);
   });
 
+  test('transport is undici or node-http; anything else is a clear config error', async () => {
+    expect(() => new VbsClient({ ...base, projectId: PROJECT, env: {}, transport: 'fetch' as never })).toThrow(
+      new VbsConfigError(`option transport is "fetch"; expected one of 'undici', 'node-http'`),
+    );
+    for (const transport of ['undici', 'node-http'] as const) {
+      const client = new VbsClient({ ...base, projectId: PROJECT, env: {}, transport });
+      await client.close();
+      await expect(client.listPolicies()).rejects.toThrow(/the VBS client is closed/);
+    }
+  });
+
   test('policy ids are checked before any request (no path injection)', async () => {
     const client = new VbsClient({ ...base, projectId: PROJECT, env: {} });
     await expect(client.executePolicy('../../other/backuppolicy')).rejects.toThrow(/executePolicy: policy id "..\/..\/other\/backuppolicy" is not a UUID/);

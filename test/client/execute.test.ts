@@ -1,9 +1,12 @@
 import { Credentials, RetryInfo, VbsAbortError, VbsClient, VbsClientOptions, VbsTimeoutError, WireJob } from '../../src/client';
 import { apiTime, drop, json, noContent, POLICY, PROJECT, Received, startServer, TestServer } from './http-server';
 import { ServerResponse } from 'node:http';
+import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 
 const servers: TestServer[] = [];
 const clients: VbsClient[] = [];
+/** The transport the clients of the running `describe.each` use. */
+let transport: VbsTransport = 'undici';
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -56,110 +59,116 @@ async function fakeVbs(o: {
   });
   servers.push(server);
   const retries: RetryInfo[] = [];
-  const client = new VbsClient({ endpoint: server.url, projectId: PROJECT, env: {}, credentials: Credentials.token('t'), random: () => 0, onRetry: (i) => retries.push(i), ...clientOptions });
+  const client = new VbsClient({ endpoint: server.url, projectId: PROJECT, env: {}, credentials: Credentials.token('t'), random: () => 0, onRetry: (i) => retries.push(i), transport, ...clientOptions });
   clients.push(client);
   const executesSent = (): number => server.count(/\/action$/, 'POST');
   const listCalls = (): number => server.count(/\/backuptasks$/);
   return { server, client, jobs, retries, executesSent, listCalls };
 }
 
-describe('executePolicy never starts two backups', () => {
-  test('plain success: one request; a loopback server shares the clock, so startedAt is the local start', async () => {
-    const { client, executesSent, listCalls } = await fakeVbs({ onExecute: () => 'ok' });
-    const before = Date.now();
-    const r = await client.executePolicy(POLICY);
-    const after = Date.now();
-    expect(r).toMatchObject({ policyId: POLICY, attempts: 1, alreadyStarted: false });
-    expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(before);
-    expect(r.startedAt.getTime()).toBeLessThanOrEqual(after);
-    expect(before - r.startedAt.getTime()).toBeLessThan(6000);
-    expect([executesSent(), listCalls()]).toEqual([1, 0]);
+describe.each(TRANSPORTS)('over the %s transport', (kind) => {
+  beforeAll(() => {
+    transport = kind;
   });
 
-  test('a remote-style skew allowance is narrowed by the server Date: startedAt within a second of the start', async () => {
-    const { client } = await fakeVbs({ onExecute: () => 'ok' }, { skewAllowanceMs: 5000 });
-    const before = Date.now();
-    const r = await client.executePolicy(POLICY);
-    expect(r.startedAt.getTime()).toBeLessThanOrEqual(before + 5);
-    expect(before - r.startedAt.getTime()).toBeLessThan(1100);
-  });
-
-  test('503 without effect two seconds after an earlier run (5 s allowance): the earlier jobs are no proof, sent again', async () => {
-    const earlier = new Date(Date.now() - 2000);
-    const done = (v: string): WireJob => ({ job_id: `old-${v}`, status: 'EXECUTE_SUCCESS', created_at: apiTime(earlier), backup_name: 'autobk_0000', resource_id: v, resource_type: 'volume' });
-    const { client, executesSent } = await fakeVbs({ jobs: [done('vol-1'), done('vol-2')], onExecute: (n) => (n === 1 ? 503 : 'ok') }, { skewAllowanceMs: 5000 });
-    const r = await client.executePolicy(POLICY);
-    expect(r).toMatchObject({ attempts: 2, alreadyStarted: false });
-    expect(executesSent()).toBe(2);
-  });
-
-  test('dropped after the server acted: finds the jobs and does not send again', async () => {
-    const { client, executesSent, listCalls } = await fakeVbs({ onExecute: () => 'effect-then-drop' });
-    const r = await client.executePolicy(POLICY);
-    expect(r).toMatchObject({ attempts: 1, alreadyStarted: true });
-    expect([executesSent(), listCalls()]).toEqual([1, 1]);
-  });
-
-  test('503 after the server acted: finds the jobs and does not send again', async () => {
-    const { client, executesSent } = await fakeVbs({ onExecute: () => 'effect-then-503' });
-    expect(await client.executePolicy(POLICY)).toMatchObject({ alreadyStarted: true });
-    expect(executesSent()).toBe(1);
-  });
-
-  test('ambiguous failure without effect, right after an earlier run: sends again (old jobs are no proof)', async () => {
-    const earlier = new Date(Date.now() - 60_000);
-    const old: WireJob[] = ['vol-1', 'vol-2'].map((v, i) => ({
-      job_id: `old-${i}`, status: 'EXECUTE_SUCCESS', created_at: apiTime(earlier), backup_name: 'autobk_0001', resource_id: v, resource_type: 'volume',
-    }));
-    const { client, executesSent, listCalls, jobs } = await fakeVbs({ jobs: old, onExecute: (n) => (n === 1 ? 'drop' : n === 2 ? 503 : 'ok') });
-    const r = await client.executePolicy(POLICY);
-    expect(r).toMatchObject({ attempts: 3, alreadyStarted: false });
-    expect([executesSent(), listCalls()]).toEqual([3, 2]);
-    expect(jobs).toHaveLength(4);
-  });
-
-  test('429 is retried without looking at jobs (the request was refused)', async () => {
-    const { client, executesSent, listCalls } = await fakeVbs({ onExecute: (n) => (n === 1 ? 429 : 'ok') });
-    expect(await client.executePolicy(POLICY)).toMatchObject({ attempts: 2, alreadyStarted: false });
-    expect([executesSent(), listCalls()]).toEqual([2, 0]);
-  });
-});
-
-describe('waitForJobs', () => {
-  test('polls until every job of the run is final; ignores older jobs', async () => {
-    const old: WireJob = { job_id: 'old', status: 'EXECUTE_FAIL', created_at: apiTime(new Date(Date.now() - 3_600_000)), backup_name: 'autobk_0', resource_id: 'vol-1', resource_type: 'volume' };
-    const { client } = await fakeVbs({
-      jobs: [old],
-      onExecute: () => 'ok',
-      jobStatus: (j, polls) => (j.job_id === 'old' ? j.status : polls < 3 ? 'RUNNING' : 'EXECUTE_SUCCESS'),
+  describe('executePolicy never starts two backups', () => {
+    test('plain success: one request; a loopback server shares the clock, so startedAt is the local start', async () => {
+      const { client, executesSent, listCalls } = await fakeVbs({ onExecute: () => 'ok' });
+      const before = Date.now();
+      const r = await client.executePolicy(POLICY);
+      const after = Date.now();
+      expect(r).toMatchObject({ policyId: POLICY, attempts: 1, alreadyStarted: false });
+      expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(r.startedAt.getTime()).toBeLessThanOrEqual(after);
+      expect(before - r.startedAt.getTime()).toBeLessThan(6000);
+      expect([executesSent(), listCalls()]).toEqual([1, 0]);
     });
-    const run = await client.executePolicy(POLICY);
-    const seen: number[] = [];
-    const jobs = await client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 10, onProgress: (j) => seen.push(j.filter((x) => x.final).length) });
-    expect(jobs.map((j) => [j.resourceId, j.status, j.final]).sort()).toEqual([['vol-1', 'EXECUTE_SUCCESS', true], ['vol-2', 'EXECUTE_SUCCESS', true]]);
-    expect(jobs.every((j) => j.createdAt >= run.startedAt)).toBe(true);
-    expect(seen).toEqual([0, 0, 2]);
+
+    test('a remote-style skew allowance is narrowed by the server Date: startedAt within a second of the start', async () => {
+      const { client } = await fakeVbs({ onExecute: () => 'ok' }, { skewAllowanceMs: 5000 });
+      const before = Date.now();
+      const r = await client.executePolicy(POLICY);
+      expect(r.startedAt.getTime()).toBeLessThanOrEqual(before + 5);
+      expect(before - r.startedAt.getTime()).toBeLessThan(1100);
+    });
+
+    test('503 without effect two seconds after an earlier run (5 s allowance): the earlier jobs are no proof, sent again', async () => {
+      const earlier = new Date(Date.now() - 2000);
+      const done = (v: string): WireJob => ({ job_id: `old-${v}`, status: 'EXECUTE_SUCCESS', created_at: apiTime(earlier), backup_name: 'autobk_0000', resource_id: v, resource_type: 'volume' });
+      const { client, executesSent } = await fakeVbs({ jobs: [done('vol-1'), done('vol-2')], onExecute: (n) => (n === 1 ? 503 : 'ok') }, { skewAllowanceMs: 5000 });
+      const r = await client.executePolicy(POLICY);
+      expect(r).toMatchObject({ attempts: 2, alreadyStarted: false });
+      expect(executesSent()).toBe(2);
+    });
+
+    test('dropped after the server acted: finds the jobs and does not send again', async () => {
+      const { client, executesSent, listCalls } = await fakeVbs({ onExecute: () => 'effect-then-drop' });
+      const r = await client.executePolicy(POLICY);
+      expect(r).toMatchObject({ attempts: 1, alreadyStarted: true });
+      expect([executesSent(), listCalls()]).toEqual([1, 1]);
+    });
+
+    test('503 after the server acted: finds the jobs and does not send again', async () => {
+      const { client, executesSent } = await fakeVbs({ onExecute: () => 'effect-then-503' });
+      expect(await client.executePolicy(POLICY)).toMatchObject({ alreadyStarted: true });
+      expect(executesSent()).toBe(1);
+    });
+
+    test('ambiguous failure without effect, right after an earlier run: sends again (old jobs are no proof)', async () => {
+      const earlier = new Date(Date.now() - 60_000);
+      const old: WireJob[] = ['vol-1', 'vol-2'].map((v, i) => ({
+        job_id: `old-${i}`, status: 'EXECUTE_SUCCESS', created_at: apiTime(earlier), backup_name: 'autobk_0001', resource_id: v, resource_type: 'volume',
+      }));
+      const { client, executesSent, listCalls, jobs } = await fakeVbs({ jobs: old, onExecute: (n) => (n === 1 ? 'drop' : n === 2 ? 503 : 'ok') });
+      const r = await client.executePolicy(POLICY);
+      expect(r).toMatchObject({ attempts: 3, alreadyStarted: false });
+      expect([executesSent(), listCalls()]).toEqual([3, 2]);
+      expect(jobs).toHaveLength(4);
+    });
+
+    test('429 is retried without looking at jobs (the request was refused)', async () => {
+      const { client, executesSent, listCalls } = await fakeVbs({ onExecute: (n) => (n === 1 ? 429 : 'ok') });
+      expect(await client.executePolicy(POLICY)).toMatchObject({ attempts: 2, alreadyStarted: false });
+      expect([executesSent(), listCalls()]).toEqual([2, 0]);
+    });
   });
 
-  test('a policy without volumes resolves with [] after the grace period', async () => {
-    const { client } = await fakeVbs({ volumes: [], onExecute: () => 'ok' });
-    const run = await client.executePolicy(POLICY);
-    expect(await client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 10, graceMs: 50 })).toEqual([]);
-  });
+  describe('waitForJobs', () => {
+    test('polls until every job of the run is final; ignores older jobs', async () => {
+      const old: WireJob = { job_id: 'old', status: 'EXECUTE_FAIL', created_at: apiTime(new Date(Date.now() - 3_600_000)), backup_name: 'autobk_0', resource_id: 'vol-1', resource_type: 'volume' };
+      const { client } = await fakeVbs({
+        jobs: [old],
+        onExecute: () => 'ok',
+        jobStatus: (j, polls) => (j.job_id === 'old' ? j.status : polls < 3 ? 'RUNNING' : 'EXECUTE_SUCCESS'),
+      });
+      const run = await client.executePolicy(POLICY);
+      const seen: number[] = [];
+      const jobs = await client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 10, onProgress: (j) => seen.push(j.filter((x) => x.final).length) });
+      expect(jobs.map((j) => [j.resourceId, j.status, j.final]).sort()).toEqual([['vol-1', 'EXECUTE_SUCCESS', true], ['vol-2', 'EXECUTE_SUCCESS', true]]);
+      expect(jobs.every((j) => j.createdAt >= run.startedAt)).toBe(true);
+      expect(seen).toEqual([0, 0, 2]);
+    });
 
-  test('times out with VbsTimeoutError when jobs stay running', async () => {
-    const { client } = await fakeVbs({ onExecute: () => 'ok', jobStatus: () => 'RUNNING' });
-    const run = await client.executePolicy(POLICY);
-    const err = await client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 20, timeoutSeconds: 0.2 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(VbsTimeoutError);
-    expect((err as Error).message).toMatch(/still had 2 of 2 job\(s\) not final after 0.2 s/);
-  });
+    test('a policy without volumes resolves with [] after the grace period', async () => {
+      const { client } = await fakeVbs({ volumes: [], onExecute: () => 'ok' });
+      const run = await client.executePolicy(POLICY);
+      expect(await client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 10, graceMs: 50 })).toEqual([]);
+    });
 
-  test('abort stops the wait', async () => {
-    const { client } = await fakeVbs({ onExecute: () => 'ok', jobStatus: () => 'RUNNING' });
-    const run = await client.executePolicy(POLICY);
-    const ctl = new AbortController();
-    const p = client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 20, signal: ctl.signal, onProgress: () => ctl.abort() });
-    await expect(p).rejects.toBeInstanceOf(VbsAbortError);
+    test('times out with VbsTimeoutError when jobs stay running', async () => {
+      const { client } = await fakeVbs({ onExecute: () => 'ok', jobStatus: () => 'RUNNING' });
+      const run = await client.executePolicy(POLICY);
+      const err = await client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 20, timeoutSeconds: 0.2 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VbsTimeoutError);
+      expect((err as Error).message).toMatch(/still had 2 of 2 job\(s\) not final after 0.2 s/);
+    });
+
+    test('abort stops the wait', async () => {
+      const { client } = await fakeVbs({ onExecute: () => 'ok', jobStatus: () => 'RUNNING' });
+      const run = await client.executePolicy(POLICY);
+      const ctl = new AbortController();
+      const p = client.waitForJobs(POLICY, { since: run.startedAt, pollIntervalMs: 20, signal: ctl.signal, onProgress: () => ctl.abort() });
+      await expect(p).rejects.toBeInstanceOf(VbsAbortError);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { Credentials, VbsAbortError, VbsClient } from '../../src/client';
 import { AttemptTimeout, CallGuard } from '../../src/client/guard';
+import { TRANSPORTS } from '../../src/client/transport';
 import { json, POLICY, PROJECT, startServer, TestServer, until } from './http-server';
 
 /** Node timers currently alive in this process. */
@@ -94,7 +95,7 @@ describe('CallGuard', () => {
   });
 });
 
-describe('the exchange over undici', () => {
+describe.each(TRANSPORTS)('the exchange over the %s transport', (transport) => {
   const servers: TestServer[] = [];
   const clients: VbsClient[] = [];
   afterEach(async () => {
@@ -105,7 +106,7 @@ describe('the exchange over undici', () => {
   async function setup(handler: Parameters<typeof startServer>[0], connections?: number) {
     const server = await startServer(handler);
     servers.push(server);
-    const client = new VbsClient({ endpoint: server.url, projectId: PROJECT, env: {}, credentials: Credentials.token('tok-123'), connections });
+    const client = new VbsClient({ endpoint: server.url, projectId: PROJECT, env: {}, credentials: Credentials.token('tok-123'), connections, transport });
     clients.push(client);
     return { server, client };
   }
@@ -119,7 +120,7 @@ describe('the exchange over undici', () => {
     expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(0);
   });
 
-  test('a body in several chunks with a UTF-8 byte-order mark reads like undici body.text()', async () => {
+  test('a body in several chunks with a UTF-8 byte-order mark is read as text without the mark', async () => {
     const text = JSON.stringify({ backup_policies: [{ backup_policy_id: POLICY, backup_policy_name: 'n\u00e9e-\u65e5\u672c' }] });
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
     const { client } = await setup((_r, res) => {

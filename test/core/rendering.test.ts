@@ -27,9 +27,8 @@ import { localExecs, newStack, resourceNamed, synthJson, VOLUME_A, VOLUME_B } fr
 const KINDS = [HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA];
 const TYPE = { [HookResource.NULL_RESOURCE]: 'null_resource', [HookResource.TERRAFORM_DATA]: 'terraform_data' };
 
-function withoutMetadata(block: any): any {
-  const { ['//']: _metadata, ...rest } = block;
-  return rest;
+function withoutMetadata(block: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(block).filter(([key]) => key !== '//'));
 }
 
 function sampleHook(stack: TerraformStack, id: string, kind: HookResource, environment: Record<string, string> = {}) {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized Terraform JSON, whose paths the tests read freely */
 import { App, TerraformStack, Testing } from 'cdktf';
 
 /** A fresh app and stack; `context` goes to the app like cdktf.json "context". */

@@ -1,4 +1,5 @@
 import { Emulator, startEmulator } from '../../src/emulator';
+import { EMPTY_BODY_SHA256, formatSdkDate, signature, stringToSign } from '../../src/client/signer';
 import { OTHER_PROJECT, PROJECT, call, code, eventually, signedCall } from './helpers';
 
 const AK = 'EMULATORAK';
@@ -60,6 +61,23 @@ describe('emulator: authentication', () => {
       expect(wrong.json.error_msg).toContain('canonicalRequest');
       const tampered = await signedCall(em, 'GET', list, AK, SK, { tamper: (h) => { h['X-Project-Id'] = OTHER_PROJECT; } });
       expectGateway(tampered, 401, 'APIGW.0303');
+    });
+
+    test('query parameters signed sorted before encoding (Node SDK) or after (the documented order) both pass; any other order fails', async () => {
+      // ":" sorts after digits, "%3A" before them: the two orders give different canonical texts.
+      const query: [string, string][] = [['a0', '1'], ['a:', '2'], ['limit', '5']];
+      const path = `${list}?${query.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`;
+      const signedWith = (order: (q: [string, string][]) => string) => {
+        const url = new URL(em.url + path);
+        const headers: Record<string, string> = { Host: url.host, 'X-Sdk-Date': formatSdkDate(new Date()) };
+        const text = ['GET', `${url.pathname}/`, order(query), `host:${url.host}`, `x-sdk-date:${headers['X-Sdk-Date']}`, '', 'host;x-sdk-date', EMPTY_BODY_SHA256].join('\n');
+        headers.Authorization = `SDK-HMAC-SHA256 Access=${AK}, SignedHeaders=host;x-sdk-date, Signature=${signature(SK, stringToSign(text, headers['X-Sdk-Date']))}`;
+        return call(em, 'GET', path, { token: null, headers });
+      };
+      expect((await signedWith(() => 'a%3A=2&a0=1&limit=5')).status).toBe(200);
+      expect((await signedWith(() => 'a0=1&a%3A=2&limit=5')).status).toBe(200);
+      expectGateway(await signedWith(() => 'a0=1&limit=5&a%3A=2'), 401, 'APIGW.0303');
+      expectGateway(await signedWith(() => 'limit=5&a0=1&a%3A=2'), 401, 'APIGW.0303');
     });
 
     test('X-Sdk-Date more than 15 minutes away: 401 APIGW.0303; 14 minutes is fine', async () => {

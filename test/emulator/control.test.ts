@@ -144,6 +144,22 @@ describe('emulator: faults, request log, throttling, reset', () => {
       expect(em.requests()).toEqual([]);
     });
 
+    test('GET /__emulator/ lists the control calls; each one listed exists, and an unknown call names them', async () => {
+      const index = await control('GET', '');
+      expect(index.status).toBe(200);
+      const calls = index.json.calls as { method: string; path: string; description: string }[];
+      expect(calls.length).toBeGreaterThanOrEqual(7);
+      const unknown = await control('GET', 'nothing');
+      for (const c of calls) {
+        expect(c.description.length).toBeGreaterThan(5);
+        expect(unknown.json.error_msg).toContain(`${c.method} ${c.path}`);
+        // An empty JSON body: a call that needs one answers 400, never 404.
+        const r = await call(em, c.method, c.path, { body: c.method === 'POST' ? {} : undefined, token: null });
+        expect({ call: `${c.method} ${c.path}`, status: r.status }).not.toEqual({ call: `${c.method} ${c.path}`, status: 404 });
+        expect(r.status).toBeLessThan(500);
+      }
+    });
+
     test('bad control calls are 4xx with a message', async () => {
       const bad = await control('POST', 'faults', { operation: 'bogus' });
       expect(bad.status).toBe(400);

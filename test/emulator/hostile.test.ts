@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { Emulator, MAX_BODY_BYTES, startEmulator } from '../../src/emulator';
-import { PROJECT, TOKEN, call, code, createPolicy, policyBody } from './helpers';
+import { PROJECT, Reply, TOKEN, call, code, createPolicy, policyBody } from './helpers';
 
 /** A raw HTTP request with node:http (fetch would normalise `..` in paths). */
-function raw(em: Emulator, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
+function raw(em: Emulator, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Reply['json']; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${em.url}${path}`, { method, headers: { 'X-Auth-Token': TOKEN, ...headers }, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
-/// <reference path="../../node_modules/cdktf/lib/testing/adapters/jest.d.ts" />
 import { createHash } from 'node:crypto';
 import { resource } from '@cdktf/provider-null';
 import { TerraformStack, Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // the types of cdktf's jest matchers, loaded as cdktf's project template does
 import { HookResource } from '../../src/core';
 import { BackupPolicy, RemovalPolicy, Retention, Schedule, Weekday } from '../../src/policy';
 import { BackupPolicyProps } from '../../src/policy/policy';

@@ -1,0 +1,109 @@
+/**
+ * The help texts of `vbs-backup`, in a module of their own: the command modules print their
+ * help, and main.ts loads the command modules, so the texts live in neither.
+ */
+
+const CONNECTION_HELP = `Connection (all optional):
+  --endpoint URL      API base URL (default: VBS_ENDPOINT, else derived from region and VBS_CLOUD)
+  --region R          region, e.g. eu-de (default: HW_REGION_NAME / OS_REGION_NAME)
+  --project-id P      project id, 32 hex digits (default: HW_PROJECT_ID / OS_PROJECT_ID)
+
+Credentials come only from the environment: HW_AUTH_TOKEN, or HW_ACCESS_KEY + HW_SECRET_KEY
+(+ HW_SECURITY_TOKEN), or HW_USER_NAME + HW_USER_PASSWORD + HW_DOMAIN_NAME (OS_ forms accepted).`;
+
+const EXIT_HELP = `Exit status: 0 success, 1 API or runtime failure, 2 usage error.`;
+
+/** Help per command word. */
+export const COMMAND_HELP: Record<string, string> = {
+  execute: `Usage: vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S]
+                          [--when-busy wait|join|fail] [--json]
+
+Runs a backup policy now: one backup job per volume associated with the policy.
+
+Options:
+  --policy-id ID      the policy's id (UUID)
+  --policy-name NAME  the policy's name (exactly one policy must have it)
+  --wait              wait until every job of this run is final; fails if any job fails
+  --timeout S         bound on the whole command, in seconds (default 600)
+  --when-busy MODE    a run of the policy is unfinished (AutoBackup.0225): wait (default) for it
+                      to finish, then run; join: count that run as this one; fail: exit 1
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
+  jobs: `Usage: vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]
+
+Lists the backup jobs of a policy, newest first.
+
+Options:
+  --policy-id ID      the policy's id (UUID)
+  --policy-name NAME  the policy's name (exactly one policy must have it)
+  --since ISO8601     only jobs created at or after this instant (default: the newest 50 jobs);
+                      a date-time without a zone is UTC
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
+  policies: `Usage: vbs-backup policies [--json]
+
+Lists the backup policies of the project.
+
+Options:
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
+  emulator: `Usage: vbs-backup emulator [--host 127.0.0.1] [--port 8787] [--state-file F] [--token T]...
+                          [--access-key AK --secret-key SK] [--project-id P] [--job-seconds N]
+
+Runs the VBS API emulator in the foreground until SIGINT or SIGTERM. The first line on stdout
+is "listening on http://HOST:PORT". Without --token or --access-key any non-empty X-Auth-Token
+is accepted (open mode).
+
+Options:
+  --host H            address to listen on, loopback only (default 127.0.0.1)
+  --port N            port, 0 picks a free one (default 8787)
+  --state-file F      keep the state in this JSON file (written atomically, reloaded on start)
+  --token T           an accepted X-Auth-Token; repeat for several
+  --access-key AK     an accepted access key (needs --secret-key)
+  --secret-key SK     the secret key of --access-key
+  --project-id P      a known project id (32 hex digits)
+  --job-seconds N     seconds a backup job takes from WAITING to EXECUTE_SUCCESS (default 2)
+  -h, --help          show this help
+
+${EXIT_HELP}`,
+};
+
+/** Help of the program as a whole. */
+export const MAIN_HELP = `Usage: vbs-backup <command> [options]
+
+Runs and inspects Volume Backup Service (VBS) backup policies, and runs a local VBS emulator.
+
+Commands:
+  execute     run a backup policy now (optionally wait for its jobs)
+  jobs        list the backup jobs of a policy
+  policies    list the backup policies of the project
+  emulator    run the VBS API emulator on loopback
+
+Options:
+  -h, --help      show this help ('vbs-backup <command> --help' for a command)
+  -v, --version   print the version
+
+${EXIT_HELP}`;
+
+/** The pointer appended to every usage error. */
+export function helpPointer(command?: string): string {
+  return command ? `Run 'vbs-backup ${command} --help' for usage.` : `Run 'vbs-backup --help' for usage.`;
+}
+
+/** Command words listed to users. */
+export const PUBLIC_COMMANDS: readonly string[] = Object.keys(COMMAND_HELP);
