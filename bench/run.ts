@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- NAME...]`: the quality bars of design.md, each as a ratio of two things
  * measured side by side (interleaved) in this one run, with medians. Names: cold-start, client,
- * synth, emulator, apply. Nothing here asserts; the numbers go into the README and issue notes.
+ * synth, emulator, apply, busy-wait (not a ratio: the wait overhead for a busy policy). Nothing here asserts; the numbers go into the README and issue notes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -263,7 +263,42 @@ async function apply(): Promise<void> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, synth, emulator, apply };
+/**
+ * The wait for a busy policy (issue 11): a scheduled run of `seconds` is in progress when the
+ * shipped executor's `execute` starts (default --when-busy wait). Measured: from the scheduled
+ * run's last job going final (its creation + job time, the emulator's own rule) to our execute
+ * reaching the emulator (the request log's arrival time), and the polls it took.
+ */
+async function busyWait(): Promise<void> {
+  const runs = 20;
+  const seconds = 3;
+  const em = await startEmulator({ tokens: [{ token: TOKEN, projectId: PROJECT }], jobSeconds: 0 });
+  try {
+    const [policyId] = await makePolicies(em.url, 1);
+    const env = { ...process.env, VBS_ENDPOINT: em.url, HW_PROJECT_ID: PROJECT, HW_REGION_NAME: 'eu-de', HW_AUTH_TOKEN: TOKEN };
+    const overheads: number[] = [];
+    const polls: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const seqBefore = em.requests().at(-1)?.seq ?? 0;
+      const [job] = em.startScheduledRun(PROJECT, policyId, { jobSeconds: seconds });
+      const finalAt = Date.parse(`${job.created_at}Z`) + seconds * 1000;
+      await timeSpawn(process.execPath, [HOOK, 'execute', '--policy-id', policyId], env);
+      const mine = em.requests({ policyId }).filter((r) => r.seq > seqBefore);
+      const accepted = mine.find((r) => r.operation === 'executePolicy' && r.status === 204);
+      if (!accepted) throw new Error(`run ${i}: no accepted execute`);
+      overheads.push(Date.parse(accepted.time) - finalAt);
+      polls.push(mine.filter((r) => r.operation === 'listJobs').length);
+    }
+    const sorted = [...overheads].sort((a, b) => a - b);
+    print(`busy wait overhead (scheduled run of ${seconds} s in progress, ${runs} runs of the shipped executor's execute, default --when-busy wait): ` +
+      `last job final -> our execute at the emulator: min ${fmt(sorted[0])}, median ${fmt(median(sorted))}, max ${fmt(sorted[sorted.length - 1])}; ` +
+      `polls per wait: median ${median(polls)}, max ${Math.max(...polls)}`);
+  } finally {
+    await em.stop();
+  }
+}
+
+const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, synth, emulator, apply, 'busy-wait': busyWait };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

@@ -1,18 +1,23 @@
 /**
  * Running a policy now, and optionally waiting for the jobs the run started (shared by
  * `hook-trigger`), and the command
- *   vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S] [--json]
+ *   vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S] [--when-busy wait|join|fail] [--json]
  */
+import type { BusyEvent, BusyRun } from '../client/busy';
 import type { WirePolicy } from '../client/wire';
+import { WHEN_BUSY_CHOICES } from '../core/contract';
 import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption,
+  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, UsageError, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption,
 } from './args';
-import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural } from './format';
+import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural, policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { resolvePolicy, policyWhere } from './lookup';
 import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
-import { CliIo, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+
+/** What to do when a run of the policy is unfinished: `wait` (the default), `join` or `fail`. */
+export type WhenBusy = (typeof WHEN_BUSY_CHOICES)[number];
 
 /** How to run. */
 export interface RunOptions {
@@ -26,6 +31,8 @@ export interface RunOptions {
   readonly log: (line: string) => void;
   /** Poll interval of the wait, ms. @default 2000 */
   readonly pollIntervalMs?: number;
+  /** A run of the policy is unfinished (AutoBackup.0225): wait for it, join it, or fail. @default 'wait' */
+  readonly whenBusy?: WhenBusy;
 }
 
 /** What a run did. */
@@ -53,8 +60,16 @@ export class JobsFailedError extends Error {
 export async function runPolicy(api: PolicyApi, policy: WirePolicy, o: RunOptions): Promise<RunResult> {
   const id = policy.backup_policy_id;
   const volumes = policy.policy_resource_count ?? 0;
-  const execute = await api.executePolicy(id, { signal: o.signal });
-  if (execute.alreadyStarted) {
+  const whenBusy = o.whenBusy ?? 'wait';
+  const execute = await api.executePolicy(id, {
+    signal: o.signal,
+    // The signal fires at the command's deadline: it bounds the wait for a busy policy too.
+    whenBusy,
+    onBusy: (event) => o.log(busyLine(event, policyLabel(policy))),
+  });
+  if (execute.joined) {
+    o.log(`${describeBusyRun(policyLabel(policy), execute.joinedRun)}; joining it as this run (when busy: join): no new run started`);
+  } else if (execute.alreadyStarted) {
     o.log(`a backup run of ${policyWhere(api, policy)} was already started by an earlier attempt: ${plural(volumes, 'volume')}`);
   } else {
     o.log(`started a backup run of ${policyWhere(api, policy)}: ${plural(volumes, 'volume')}`);
@@ -91,6 +106,53 @@ export async function runPolicy(api: PolicyApi, policy: WirePolicy, o: RunOption
   return { policy, execute, jobs, failed };
 }
 
+/** `policy NAME (id ID) is busy: a run started at T is unfinished (2 jobs: vol-a RUNNING, vol-b WAITING)`. */
+export function describeBusyRun(label: string, run: BusyRun | undefined): string {
+  return `${label} is busy${run && run.jobs.length > 0 ? `: ${describeRunOnly(run)}` : ' (AutoBackup.0225)'}`;
+}
+
+function describeRunOnly(run: BusyRun): string {
+  const shown = run.jobs.slice(0, 5).map((j) => `${j.resourceId} ${j.status}`).join(', ');
+  const more = run.jobs.length > 5 ? `, ${run.jobs.length - 5} more` : '';
+  return `a run started at ${run.startedAt.toISOString()} is unfinished (${plural(run.jobs.length, 'job')}: ${shown}${more})`;
+}
+
+/** One progress line for a busy-policy event. */
+export function busyLine(event: BusyEvent, label: string): string {
+  const waited = `${(event.waitedMs / 1000).toFixed(1)} s`;
+  switch (event.kind) {
+    case 'busy':
+      return event.another
+        ? `another run of ${label} began before ours: ${describeRunOnly(event.run)}; waiting for it too (waited ${waited} so far)`
+        : `${describeBusyRun(label, event.run)}; waiting for it to finish, then starting this run (when busy: wait)`;
+    case 'waiting':
+      return `still waiting for the run started at ${event.run.startedAt.toISOString()} (${plural(event.run.jobs.length, 'job')} unfinished; waited ${waited})`;
+    case 'free':
+      return `the run started at ${event.run.startedAt.toISOString()} is over; waited ${waited}; starting this run`;
+    case 'refused':
+      return `the API refused the execute as busy (AutoBackup.0225) but lists no unfinished job; trying again in ${(event.delayMs / 1000).toFixed(1)} s`;
+  }
+}
+
+/** How the user sets the busy mode, for failure messages. */
+export type BusySetting = 'cli' | 'construct';
+
+/**
+ * The message of a failed run: a busy policy says which choices exist (the user's words for
+ * them: the CLI flag or the construct prop); everything else as {@link describeFailure}.
+ */
+export function describeRunFailure(err: unknown, deadline: Deadline, via: BusySetting): string {
+  const e = err as { name?: string; message?: string };
+  if (e.name === 'VbsBusyError') {
+    const choices = via === 'cli'
+      ? `--when-busy fail does not wait; --when-busy wait (the default) waits for that run, then runs; --when-busy join counts that run as this one`
+      : `whenBusy is WhenBusy.FAIL, so the deployment does not wait; WhenBusy.WAIT_THEN_RUN (the default) waits for that run, then runs; WhenBusy.JOIN_RUNNING counts that run as this trigger's backup`;
+    return `${e.message}. ${choices}`;
+  }
+  if (e.name === 'VbsBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
+  return describeFailure(err, deadline);
+}
+
 const COMMAND = 'execute';
 
 /** Default bound of `execute`, seconds. */
@@ -101,6 +163,7 @@ const OPTIONS: Record<string, OptionDef> = {
   'policy-name': { type: 'string' },
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
+  'when-busy': { type: 'string' },
   json: { type: 'boolean' },
   ...CONNECTION_OPTIONS,
   ...HELP_OPTION,
@@ -121,12 +184,17 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
   const timeout = integerOption(COMMAND, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_EXECUTE_TIMEOUT_SECONDS;
   const wait = values.wait === true;
   const json = values.json === true;
+  const whenBusyText = stringOption(values, 'when-busy') ?? WHEN_BUSY_CHOICES[0];
+  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
+    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, COMMAND);
+  }
+  const whenBusy = whenBusyText as WhenBusy;
 
   const deadline = startDeadline(timeout, '--timeout');
   try {
     return await withClient(connection, io.env, async (api) => {
       const policy = await resolvePolicy(api, ref, deadline.signal);
-      const result = await runPolicy(api, policy, { wait, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
+      const result = await runPolicy(api, policy, { wait, whenBusy, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
       const ok = result.failed.length === 0;
       if (json) {
         io.out(jsonDocument({
@@ -137,18 +205,20 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
           startedAt: result.execute.startedAt.toISOString(),
           alreadyStarted: result.execute.alreadyStarted,
           attempts: result.execute.attempts,
+          joined: result.execute.joined,
+          waitedSeconds: Math.round(result.execute.waitedMs) / 1000,
           ...(result.jobs ? { succeeded: ok, jobs: result.jobs.map(jobToJson) } : {}),
         }));
       } else if (result.jobs) {
         for (const line of jobsTable(result.jobs)) io.out(line);
       } else {
-        io.out(`${policy.backup_policy_id} started ${result.execute.startedAt.toISOString()}`);
+        io.out(`${policy.backup_policy_id} ${result.execute.joined ? 'joined the run started' : 'started'} ${result.execute.startedAt.toISOString()}`);
       }
       if (!ok) throw new JobsFailedError(result);
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline)}`);
+    io.err(`error: ${describeRunFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }

@@ -15,7 +15,8 @@ const EXIT_HELP = `Exit status: 0 success, 1 API or runtime failure, 2 usage err
 
 /** Help per command word. */
 export const COMMAND_HELP: Record<string, string> = {
-  execute: `Usage: vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S] [--json]
+  execute: `Usage: vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S]
+                          [--when-busy wait|join|fail] [--json]
 
 Runs a backup policy now: one backup job per volume associated with the policy.
 
@@ -24,6 +25,8 @@ Options:
   --policy-name NAME  the policy's name (exactly one policy must have it)
   --wait              wait until every job of this run is final; fails if any job fails
   --timeout S         bound on the whole command, in seconds (default 600)
+  --when-busy MODE    a run of the policy is unfinished (AutoBackup.0225): wait (default) for it
+                      to finish, then run; join: count that run as this one; fail: exit 1
   --json              print one JSON document on stdout
   -h, --help          show this help
 

@@ -4,7 +4,7 @@
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
 import { PROJECT_ID_PATTERN, UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
-import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY } from '../core/contract';
+import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES } from '../core/contract';
 import type { PolicySpec } from '../core/contract';
 import { UsageError } from './args';
 
@@ -40,6 +40,8 @@ export interface TriggerInputs {
   readonly failureMode: 'fail' | 'continue';
   /** VBS_HOOK_PHASE. @default 'deploy' */
   readonly phase: 'deploy' | 'destroy';
+  /** VBS_HOOK_WHEN_BUSY: a run of the policy is unfinished. @default 'wait' */
+  readonly whenBusy: (typeof WHEN_BUSY_CHOICES)[number];
   readonly connection: HookConnection;
 }
 
@@ -115,6 +117,7 @@ export function readTriggerInputs(command: string, env: Env): TriggerInputs {
     timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
     failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),
     phase: readChoice(command, env, HOOK_ENV.phase, ['deploy', 'destroy'], 'deploy'),
+    whenBusy: readChoice(command, env, HOOK_ENV.whenBusy, WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
     connection: readHookConnection(command, env),
   };
 }

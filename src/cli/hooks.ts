@@ -9,7 +9,7 @@
  */
 import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
 import { UsageError } from './args';
-import { runPolicy, JobsFailedError } from './execute';
+import { describeRunFailure, runPolicy, JobsFailedError } from './execute';
 import { plural } from './format';
 import { PolicyRef, readPolicyApplyInputs, readPolicyDestroyInputs, readTriggerInputs } from './hook-env';
 import {
@@ -70,13 +70,15 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
         }
         throw err;
       }
-      const result = await runPolicy(api, policy, { wait: inputs.wait, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
+      const result = await runPolicy(api, policy, {
+        wait: inputs.wait, whenBusy: inputs.whenBusy, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l),
+      });
       if (result.failed.length > 0) throw new JobsFailedError(result);
-      io.out(`${policy.backup_policy_id} started ${result.execute.startedAt.toISOString()}`);
+      io.out(`${policy.backup_policy_id} ${result.execute.joined ? 'joined the run started' : 'started'} ${result.execute.startedAt.toISOString()}`);
       return 0;
     });
   } catch (err) {
-    const message = describeFailure(err, deadline);
+    const message = describeRunFailure(err, deadline, 'construct');
     if (inputs.failureMode === 'continue') {
       io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
       return 0;

@@ -14,6 +14,7 @@ import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSi
 import { retrySchedule, RetryOptions, sleep, throttledAttempts } from './retry';
 import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from './wire';
 import { planTags, TagPlan } from './tags';
+import { BusyOps, executeWhenBusy, ExecuteOptions, ExecuteResult } from './busy';
 import { createTransport, Transport, TRANSPORTS, VbsTransport } from './transport';
 
 /** Options of a VbsClient. */
@@ -59,19 +60,7 @@ export interface VbsClientOptions {
   readonly skewAllowanceMs?: number;
 }
 
-/** What executePolicy did. */
-export interface ExecuteResult {
-  readonly policyId: string;
-  /**
-   * Just before the first attempt, in server time as late as is certain (minus the skew
-   * allowance, narrowed by the `Date` of the server's answers): pass it to waitForJobs as `since`.
-   */
-  readonly startedAt: Date;
-  /** Execute requests sent. */
-  readonly attempts: number;
-  /** True when an ambiguous attempt had in fact started the run (jobs found), so it was not sent again. */
-  readonly alreadyStarted: boolean;
-}
+export type { ExecuteOptions, ExecuteResult };
 
 const JOB_PAGE = 100;
 const sharedClients = new Map<string, VbsClient>();
@@ -104,6 +93,7 @@ export class VbsClient {
   private readonly http: Transport;
   private readonly now: () => number;
   private readonly skewMs: number;
+  private readonly busyOps: BusyOps;
   private sharedKey?: string;
 
   constructor(options: VbsClientOptions = {}) {
@@ -121,6 +111,13 @@ export class VbsClient {
     const transport = options.transport ?? 'undici';
     if (!TRANSPORTS.includes(transport)) throw new VbsConfigError(`option transport is ${JSON.stringify(transport)}; expected one of ${TRANSPORTS.map((t) => `'${t}'`).join(', ')}`);
     this.http = createTransport(transport, { connections });
+    const random = options.random ?? Math.random;
+    this.busyOps = {
+      execute: (policyId, o) => this.executeOnce(policyId, o),
+      listJobs: (policyId, q, o) => this.listJobs(policyId, q, o),
+      now: this.now,
+      random,
+    };
     let iam: string | undefined;
     this.caller = new Caller({
       endpoint: this.endpoint,
@@ -133,7 +130,7 @@ export class VbsClient {
       attemptTimeoutMs: positive(options.attemptTimeoutMs ?? 30_000, 'attemptTimeoutMs'),
       throttledAttempts: throttledAttempts(options.retry),
       callTimeoutMs: positive(options.callTimeoutMs ?? 120_000, 'callTimeoutMs'),
-      random: options.random ?? Math.random,
+      random,
       now: this.now,
       onRetry: options.onRetry,
     });
@@ -206,9 +203,17 @@ export class VbsClient {
   /**
    * Runs a policy now (op 7), at most once: after an ambiguous failure (the request may have
    * reached the server) it lists the policy's jobs created since the start and sends again
-   * only when there are none. 409 AutoBackup.0225 (a run in progress) is thrown, not retried.
+   * only when there are none. A policy busy with an unfinished run (`AutoBackup.0225`, any
+   * status) is handled as `o.whenBusy` says: by default a VbsBusyError; `wait` waits for that
+   * run and then runs, `join` takes that run (see busy.ts).
    */
-  public async executePolicy(policyId: string, o?: CallOptions): Promise<ExecuteResult> {
+  public async executePolicy(policyId: string, o: ExecuteOptions = {}): Promise<ExecuteResult> {
+    checkPolicyId(policyId, 'executePolicy');
+    return executeWhenBusy(this.busyOps, policyId, o);
+  }
+
+  /** One execute with its own start time (the no-duplicate check looks at jobs since then). */
+  private async executeOnce(policyId: string, o?: CallOptions): Promise<Omit<ExecuteResult, 'joined' | 'waitedMs' | 'joinedRun'>> {
     const url = `${this.policy(policyId, 'executePolicy')}/action`;
     const t0 = this.now();
     // In server time, as late as is certain: jobs of an earlier run just before must not count.

@@ -3,7 +3,9 @@
  * built-ins (and undici, lazily, for the undici transport), never cdktf or constructs.
  */
 export { VbsClient } from './client';
-export type { VbsClientOptions, ExecuteResult } from './client';
+export type { VbsClientOptions } from './client';
+export { BUSY_CODE, VbsBusyError, VbsBusyTimeoutError, describeRun, isBusyError } from './busy';
+export type { BusyEvent, BusyPollOptions, BusyRun, ExecuteOptions, ExecuteResult, WhenBusyChoice } from './busy';
 export type { CallOptions, RetryInfo } from './caller';
 export { Credentials } from './credentials';
 export type { PasswordCredentialsOptions } from './credentials';

@@ -53,6 +53,7 @@ export const HOOK_ENV = {
   endpoint: 'VBS_HOOK_ENDPOINT',
   region: 'VBS_HOOK_REGION',
   projectId: 'VBS_HOOK_PROJECT_ID',
+  whenBusy: 'VBS_HOOK_WHEN_BUSY',
 } as const;
 
 /** Default bound of a trigger hook, seconds (`BackupPolicyTriggerProps.timeoutSeconds`). */
@@ -60,6 +61,12 @@ export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;
 
 /** Default bound of the policy and volume hooks, seconds. */
 export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
+
+/**
+ * Values of `VBS_HOOK_WHEN_BUSY` (and of `vbs-backup execute --when-busy`): what a trigger does
+ * when a run of its policy is unfinished (ADR 10). The first is the default.
+ */
+export const WHEN_BUSY_CHOICES = ['wait', 'join', 'fail'] as const;
 
 /**
  * The reserved tag that marks a managed policy (ADR 2): value `<identity>_<revision>`.

@@ -2,7 +2,7 @@
  * Test controls (docs/architecture.md ADR 4): scripted faults, the request log, throttling,
  * and their HTTP form under `/__emulator/` for processes other than the test itself.
  */
-import type { OperationName } from '../client/wire';
+import type { OperationName, WireJob } from '../client/wire';
 import { OPERATIONS } from '../client/wire';
 import { EmulatorHttpError, HandlerResult, gatewayError, serviceError } from './errors';
 import type { Fault, RecordedRequest } from './types';
@@ -179,6 +179,7 @@ export interface ControlTarget {
   addFault(fault: Fault): void;
   clearFaults(): void;
   setThrottle(perSecond: number): void;
+  startScheduledRun(projectId: string, policyId: string, options?: { jobSeconds?: number }): WireJob[];
   reset(): void;
   state(): unknown;
 }
@@ -190,6 +191,7 @@ export const CONTROL_CALLS: ReadonlyArray<{ readonly method: string; readonly pa
   { method: 'POST', path: '/__emulator/faults', description: 'queue a fault (JSON body: operation, policyId, times, status, body, delayMs, drop, jobStatus, failReason, afterProcessing)' },
   { method: 'DELETE', path: '/__emulator/faults', description: 'drop every queued fault' },
   { method: 'POST', path: '/__emulator/throttle', description: 'answer 429 APIGW.0308 over a rate (JSON body: perSecond; 0 turns it off)' },
+  { method: 'POST', path: '/__emulator/scheduled-run', description: 'start a run as the schedule would, refused with AutoBackup.0225 while a run is unfinished; not logged or counted as an execute (JSON body: projectId, policyId, jobSeconds)' },
   { method: 'POST', path: '/__emulator/reset', description: 'back to the start: no policies but the default ones of the projects given at start, an empty request log, no faults, no throttle' },
   { method: 'GET', path: '/__emulator/state', description: 'every project with its policies (volumes, tags and jobs included)' },
 ];
@@ -215,6 +217,14 @@ export function handleControl(target: ControlTarget, method: string, name: strin
       const perSecond = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).perSecond : undefined;
       target.setThrottle(perSecond as number);
       return { status: 200, body: { perSecond } };
+    }
+    case 'POST scheduled-run': {
+      const b = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+      if (typeof b.projectId !== 'string' || typeof b.policyId !== 'string') {
+        throw controlError(`scheduled-run needs {"projectId": "...", "policyId": "...", "jobSeconds"?: n}, got ${describe(body)}`);
+      }
+      const jobs = target.startScheduledRun(b.projectId, b.policyId, b.jobSeconds === undefined ? {} : { jobSeconds: b.jobSeconds as number });
+      return { status: 201, body: { jobs } };
     }
     case 'POST reset':
       target.reset();

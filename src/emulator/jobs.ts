@@ -21,13 +21,17 @@ export interface RunOutcome {
   readonly failReason?: string;
 }
 
+/** Statuses the emulator may answer an execute with while a run is unfinished. */
+export const BUSY_STATUSES: readonly number[] = [400, 409];
+
 /**
- * Starts a run: one job per associated volume. 409 `AutoBackup.0225` while jobs of an earlier
- * run are still `WAITING`/`RUNNING`. No volumes: nothing to do, no jobs.
+ * Starts a run: one job per associated volume. `AutoBackup.0225` (status `busyStatus`, 409 or
+ * 400) while jobs of an earlier run are still `WAITING`/`RUNNING`. No volumes: nothing to do,
+ * no jobs. A scheduled run (the control call) starts the same way.
  */
-export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, outcome: RunOutcome): StoredJob[] {
+export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, outcome: RunOutcome, busyStatus = 409): StoredJob[] {
   if (hasUnfinished(policy, now)) {
-    throw serviceError(CODES.executing, `backup policy ${policy.id} is being executed; wait until its running backup jobs finish`, 409);
+    throw serviceError(CODES.executing, `backup policy ${policy.id} is being executed; wait until its running backup jobs finish`, busyStatus);
   }
   const jobs = policy.volumes.map((volume): StoredJob => {
     const job: StoredJob = {

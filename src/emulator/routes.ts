@@ -9,8 +9,9 @@
  * - Unknown policy id (in the path or in backup_policy_id): 404 AutoBackup.0205. Ids are never
  *   used as file names, so a traversal attempt is just an unknown id.
  * - Execute while a previous run of the same policy still has WAITING/RUNNING jobs:
- *   409 AutoBackup.0225. Execute with no volumes: 204 and no jobs. Execute on an OFF policy:
- *   allowed (204).
+ *   409 AutoBackup.0225 (400 with the option busyStatus: the docs give the code, not the
+ *   status). Execute with no volumes: 204 and no jobs. Execute on an OFF policy: allowed (204).
+ *   A scheduled run (control call POST /__emulator/scheduled-run) is refused the same way.
  * - Modify or delete of the default policy: 403 AutoBackup.0100. Every project starts with one
  *   default policy named "default_policy" (status OFF); it counts towards the quota and can
  *   hold volumes and tags and be executed.
@@ -123,6 +124,8 @@ export interface ApiContext {
   readonly jobMs: number;
   /** How jobs started by this request end. */
   readonly outcome: RunOutcome;
+  /** Status of an execute refused with AutoBackup.0225 (409 or 400). */
+  readonly busyStatus: number;
 }
 
 /** A handler's response plus ids learnt while handling it (for the request log). */
@@ -162,7 +165,7 @@ export function handleApi(ctx: ApiContext, route: RouteMatch, query: ReadonlyArr
     case 'disassociateVolumes':
       return { status: 200, body: store.disassociate(projectId, policy().id, body) };
     case 'executePolicy':
-      executePolicy(policy(), ctx.now, ctx.jobMs, ctx.outcome);
+      executePolicy(policy(), ctx.now, ctx.jobMs, ctx.outcome, ctx.busyStatus);
       return { status: 204 };
     case 'listJobs':
       return { status: 200, body: listJobs(policy(), new URLSearchParams(query as [string, string][]), ctx.now) };

@@ -12,7 +12,7 @@ import { ControlTarget, FaultQueue, RequestLog, Throttle, faultResponse, handleC
 import { CODES, EmulatorHttpError, gatewayError, serviceError } from './errors';
 import { flatHeaders, parseJsonBody, readBody, send, splitUrl } from './http-io';
 import { requestId as newRequestId } from './ids';
-import { RunOutcome, jobToWire } from './jobs';
+import { BUSY_STATUSES, RunOutcome, executePolicy, jobToWire } from './jobs';
 import { RouteMatch, handleApi, matchRoute } from './routes';
 import { loadState, saveState } from './state-file';
 import { Store } from './store';
@@ -46,6 +46,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   checkNumber(jobSeconds, 'jobSeconds', 0, 86400, false);
   const maxPolicies = options.maxPolicies ?? 32;
   checkNumber(maxPolicies, 'maxPolicies', 1, 100000, true);
+  if (options.busyStatus !== undefined && !BUSY_STATUSES.includes(options.busyStatus)) {
+    throw new Error(`Emulator option busyStatus must be 400 or 409, got ${String(options.busyStatus)}`);
+  }
   const tokenTtlSeconds = options.tokenTtlSeconds ?? 86400;
   checkNumber(tokenTtlSeconds, 'tokenTtlSeconds', 1, 10 * 365 * 86400, false);
 
@@ -156,7 +159,8 @@ class Runtime implements ControlTarget {
       }
       const parsed = this.transportChecks(route, url.segments, url.query, body, headers['content-type']);
       const outcome: RunOutcome = fault?.jobStatus ? { final: fault.jobStatus, failReason: fault.failReason } : SUCCESS;
-      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome }, route, url.query, parsed);
+      const busyStatus = this.options.busyStatus ?? 409;
+      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome, busyStatus }, route, url.query, parsed);
       if (result.policyId !== undefined) entry.policyId = result.policyId;
       if (result.projectId !== undefined) entry.projectId = result.projectId;
       if (route.mutates) this.persist();
@@ -250,6 +254,19 @@ class Runtime implements ControlTarget {
     this.persist();
   }
 
+  startScheduledRun(projectId: string, policyId: string, options: { jobSeconds?: number } = {}): WireJob[] {
+    const policy = this.store.peekProject(projectId)?.policies.get(policyId);
+    if (!policy) throw serviceError(CODES.policyNotFound, `backup policy ${policyId.slice(0, 64)} does not exist in project ${projectId.slice(0, 64)}`, 404);
+    const jobSeconds = options.jobSeconds;
+    if (jobSeconds !== undefined && (typeof jobSeconds !== 'number' || !Number.isFinite(jobSeconds) || jobSeconds < 0 || jobSeconds > 86400)) {
+      throw serviceError('EMULATOR.0001', `jobSeconds must be a number from 0 to 86400, got ${JSON.stringify(jobSeconds)}`, 400);
+    }
+    const now = Date.now();
+    const jobs = executePolicy(policy, now, jobSeconds === undefined ? this.jobMs : jobSeconds * 1000, SUCCESS, this.options.busyStatus ?? 409);
+    this.persist();
+    return jobs.map((j) => jobToWire(j, now));
+  }
+
   jobs(projectId: string, policyId: string): WireJob[] {
     const now = Date.now();
     const policy = this.store.peekProject(projectId)?.policies.get(policyId);
@@ -286,6 +303,7 @@ class Runtime implements ControlTarget {
       addFault: (fault) => this.addFault(fault),
       clearFaults: () => this.clearFaults(),
       setThrottle: (perSecond) => this.setThrottle(perSecond),
+      startScheduledRun: (projectId, policyId, options) => this.startScheduledRun(projectId, policyId, options),
       reset: () => this.reset(),
       policies: (projectId) => this.store.snapshot(projectId),
       jobs: (projectId, policyId) => this.jobs(projectId, policyId),

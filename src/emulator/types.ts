@@ -94,6 +94,12 @@ export interface EmulatorOptions extends EmulatorCredentialsOptions {
    */
   readonly jobSeconds?: number;
   /**
+   * HTTP status of an execute refused because a run of the policy is unfinished (error code
+   * `AutoBackup.0225` either way): the API documents the code, not the status.
+   * @default 409
+   */
+  readonly busyStatus?: 400 | 409;
+  /**
    * Policy quota per project, the default policy included; over it create fails with
    * 400 `AutoBackup.0203`.
    * @default 32
@@ -209,6 +215,13 @@ export interface Emulator {
   addFault(fault: Fault): void;
   /** Removes every pending fault. */
   clearFaults(): void;
+  /**
+   * Starts a run of the policy as its schedule would: jobs like an execute's, refused with
+   * `AutoBackup.0225` while a run is unfinished, but not an API request (not logged, not
+   * counted by `executeCount()`). `jobSeconds` overrides the emulator's job time for this run.
+   * Throws when the project or policy does not exist.
+   */
+  startScheduledRun(projectId: string, policyId: string, options?: { jobSeconds?: number }): WireJob[];
   /** Limits API requests per second (429 `APIGW.0308` above it); 0 turns throttling off. */
   setThrottle(perSecond: number): void;
   /** Clears policies, jobs, the request log, faults and throttling; keeps credentials. */

@@ -14,6 +14,7 @@ import { HookResource, IHookResource, resolveHookResource } from '../core/hook-k
 import { addDependency, createHookResource, HookTerraformResource, resourcesIn, selfTrigger } from '../core/hook-resource';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { FailureMode, Rerun } from './rerun';
+import { WHEN_BUSY_VALUES, WhenBusy } from './when-busy';
 
 /** Options of a trigger made with `policy.addTrigger(id, options)`. */
 export interface BackupPolicyTriggerOptions {
@@ -61,6 +62,16 @@ export interface BackupPolicyTriggerOptions {
    * @default FailureMode.FAIL
    */
   readonly failureMode?: FailureMode;
+
+  /**
+   * What to do when a run of the policy is unfinished (VBS refuses a second run with
+   * `AutoBackup.0225`): a scheduled run, or another stack's trigger on the same policy.
+   * `WAIT_THEN_RUN` waits for it (within `timeoutSeconds`) and then runs; `JOIN_RUNNING` counts
+   * that run as this trigger's backup; `FAIL` fails per `failureMode`.
+   *
+   * @default WhenBusy.WAIT_THEN_RUN
+   */
+  readonly whenBusy?: WhenBusy;
 
   /**
    * Also run the policy when the stack is destroyed, before the resources the trigger runs
@@ -115,6 +126,10 @@ export class BackupPolicyTrigger extends Construct {
     validateConnection(this, props.connection);
     const timeoutSeconds = props.timeoutSeconds ?? 1800;
     checkIntegerRange(this, 'timeoutSeconds', timeoutSeconds, 1, 86400);
+    const whenBusy = props.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
+    if (!WHEN_BUSY_VALUES.includes(whenBusy)) {
+      throw new VbsValidationError(this, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
+    }
     const rerun = (props.rerun ?? Rerun.once())._triggers(this);
     const kind = resolveHookResource(this, props.hookResource);
     const connection = mergeConnections(props.policy.connection, props.connection);
@@ -123,6 +138,7 @@ export class BackupPolicyTrigger extends Construct {
       [HOOK_ENV.wait]: props.waitForCompletion ? 'true' : 'false',
       [HOOK_ENV.timeout]: String(timeoutSeconds),
       [HOOK_ENV.failureMode]: props.failureMode ?? FailureMode.FAIL,
+      [HOOK_ENV.whenBusy]: whenBusy,
     };
 
     const runResource = createHookResource(this, 'Run', {

@@ -94,7 +94,7 @@ describe('vbs-backup execute', () => {
   test('an API error names operation, HTTP status, code and message', async () => {
     const id = await makePolicy('nightly-db');
     emulator.addFault({ operation: 'executePolicy', policyId: id, status: 409, body: { error: { code: 'AutoBackup.0225', message: 'The policy is being executed.' } } });
-    const r = await runCli(['execute', '--policy-id', id], emulatorEnv(emulator.url));
+    const r = await runCli(['execute', '--policy-id', id, '--when-busy', 'fail'], emulatorEnv(emulator.url));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: executePolicy failed: HTTP 409 AutoBackup\.0225: The policy is being executed\./m);
     expect(r.stdout).toBe('');

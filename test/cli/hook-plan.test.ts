@@ -70,18 +70,19 @@ describe('hook environment', () => {
   test('trigger inputs: defaults and checked choices', () => {
     const base = { VBS_HOOK_POLICY_NAME: 'n' };
     expect(readTriggerInputs('t', base)).toEqual({
-      ref: { kind: 'name', policyName: 'n' }, wait: false, timeoutSeconds: 1800, failureMode: 'fail', phase: 'deploy',
+      ref: { kind: 'name', policyName: 'n' }, wait: false, timeoutSeconds: 1800, failureMode: 'fail', phase: 'deploy', whenBusy: 'wait',
       connection: { endpoint: undefined, region: undefined, projectId: undefined },
     });
     const full = readTriggerInputs('t', {
-      ...base, VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '60', VBS_HOOK_FAILURE_MODE: 'continue', VBS_HOOK_PHASE: 'destroy',
+      ...base, VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '60', VBS_HOOK_FAILURE_MODE: 'continue', VBS_HOOK_PHASE: 'destroy', VBS_HOOK_WHEN_BUSY: 'join',
       VBS_HOOK_ENDPOINT: 'http://127.0.0.1:1', VBS_HOOK_REGION: 'eu-de', VBS_HOOK_PROJECT_ID: 'a'.repeat(32),
     });
-    expect(full).toMatchObject({ wait: true, timeoutSeconds: 60, failureMode: 'continue', phase: 'destroy',
+    expect(full).toMatchObject({ wait: true, timeoutSeconds: 60, failureMode: 'continue', phase: 'destroy', whenBusy: 'join',
       connection: { endpoint: 'http://127.0.0.1:1', region: 'eu-de', projectId: 'a'.repeat(32) } });
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_WAIT: 'yes' })).toThrow(/VBS_HOOK_WAIT must be one of true, false, got 'yes'/);
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_TIMEOUT: '0' })).toThrow(/VBS_HOOK_TIMEOUT must be a whole number of seconds from 1 to 86400, got '0'/);
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_FAILURE_MODE: 'ignore' })).toThrow(/VBS_HOOK_FAILURE_MODE must be one of fail, continue/);
+    expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_WHEN_BUSY: 'queue' })).toThrow(/VBS_HOOK_WHEN_BUSY must be one of wait, join, fail, got 'queue'/);
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_PHASE: 'x' })).toThrow(/VBS_HOOK_PHASE must be one of deploy, destroy/);
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_PROJECT_ID: 'p1' })).toThrow(/VBS_HOOK_PROJECT_ID must be 32 hex digits/);
   });

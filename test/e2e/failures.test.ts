@@ -4,7 +4,9 @@
  * waitForCompletion reports a failed job with its reason.
  */
 import { TerraformStack } from 'cdktf';
-import { BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, FailureMode, Rerun, Retention, Schedule } from '../../src';
+import {
+  BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, FailureMode, Rerun, Retention, Schedule, WhenBusy,
+} from '../../src';
 import { Emulator } from '../../src/emulator';
 import {
   PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, hookLines, ok, policyNamed, startE2eEmulator, withStack,
@@ -136,7 +138,8 @@ test('FailureMode.CONTINUE: a failed run only warns, the apply succeeds and the 
 });
 
 test('FailureMode.CONTINUE: an API error (non-retryable) also only warns', async () => {
-  const build = stackWith('e2e-continue-api', { failureMode: FailureMode.CONTINUE });
+  // WhenBusy.FAIL: a busy refusal is then an API error like any other (the default would wait).
+  const build = stackWith('e2e-continue-api', { failureMode: FailureMode.CONTINUE, whenBusy: WhenBusy.FAIL });
   await withStack('fail-continue-api', apiEnv(emulator), build, async (sut) => {
     emulator.addFault({
       operation: 'executePolicy',

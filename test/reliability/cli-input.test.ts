@@ -23,6 +23,7 @@ const cases: [string, string[], Record<string, string>, RegExp][] = [
   ['hook with an argument', ['hook-trigger', '--policy-id', UUID], HOOK, /hook-trigger takes no arguments \(got '--policy-id'\)/],
   ['hook with a bad timeout', ['hook-trigger'], { ...HOOK, VBS_HOOK_TIMEOUT: '10m' }, /VBS_HOOK_TIMEOUT must be a whole number of seconds from 1 to 86400, got '10m'/],
   ['hook with a bad failure mode', ['hook-trigger'], { ...HOOK, VBS_HOOK_FAILURE_MODE: 'ignore' }, /VBS_HOOK_FAILURE_MODE must be one of .*fail.*continue.*got 'ignore'/],
+  ['hook with a bad busy mode', ['hook-trigger'], { ...HOOK, VBS_HOOK_WHEN_BUSY: 'WAIT_THEN_RUN' }, /VBS_HOOK_WHEN_BUSY must be one of wait, join, fail, got 'WAIT_THEN_RUN'/],
   ['hook with a bad policy id', ['hook-trigger'], { ...HOOK, VBS_HOOK_POLICY_ID: 'x' }, /VBS_HOOK_POLICY_ID must be a policy UUID, got 'x'/],
   ['policy hook with a spec that is not JSON', ['hook-policy-apply'], { VBS_HOOK_IDENTITY: '0123456789abcdef', VBS_HOOK_REVISION: '0123456789abcdef', VBS_HOOK_SPEC: '{name:' }, /VBS_HOOK_SPEC is not valid JSON/],
   ['policy hook with the reserved tag', ['hook-policy-apply'], {

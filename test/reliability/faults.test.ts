@@ -201,6 +201,7 @@ const cases: FaultCase[] = [
     executesAfterConverge: 1,
   },
   {
+    // WhenBusy.WAIT_THEN_RUN (the default): the hook waits for the run, then starts its own.
     fault: 'a run already in progress (AutoBackup.0225)',
     credentials: 'token',
     emulator: { jobSeconds: 3 },
@@ -210,11 +211,31 @@ const cases: FaultCase[] = [
       await client.close();
       return {};
     },
-    firstCode: 1,
-    says: [/executePolicy failed: HTTP 409 AutoBackup\.0225/, /is being executed/],
-    executesAfterFirst: 1,
+    firstCode: 0,
+    says: [/is busy: a run started at \S+Z is unfinished \(1 job: .*\); waiting for it to finish, then starting this run \(when busy: wait\)/, /is over; waited \d+\.\d s; starting this run/, /started a backup run of policy rel-0/],
+    executesAfterFirst: 2,
+    check: ({ em, policyId }) => {
+      expect(em.requests({ operation: 'executePolicy', policyId }).map((r) => r.status)).toEqual([204, 409, 204]);
+    },
     settle: (c) => jobsFinal(c),
     executesAfterConverge: 2,
+  },
+  {
+    fault: 'a scheduled run in progress (AutoBackup.0225 with HTTP 400)',
+    credentials: 'token',
+    emulator: { jobSeconds: 1, busyStatus: 400 },
+    arrange: async ({ em, policyId }) => {
+      em.startScheduledRun(PROJECT, policyId, { jobSeconds: 3 });
+      return {};
+    },
+    firstCode: 0,
+    says: [/is busy: a run started at \S+Z is unfinished/, /started a backup run of policy rel-0/],
+    executesAfterFirst: 1,
+    check: ({ em, policyId }) => {
+      expect(em.requests({ operation: 'executePolicy', policyId }).map((r) => r.status)).toEqual([400, 204]);
+    },
+    settle: (c) => jobsFinal(c),
+    executesAfterConverge: 1,
   },
 ];
 
@@ -263,7 +284,7 @@ describe('faults through Terraform, hook, client and emulator', () => {
       expect(em.executeCount(policyId)).toBe(fc.executesAfterConverge);
       await run.state(`${fc.fault} converged`);
 
-      const msg = seen.split('\n').map((l) => l.replace(/^.*\(local-exec\): /, '')).find((l) => /^(error|WARNING):|started a backup|already started/.test(l)) ?? '';
+      const msg = seen.split('\n').map((l) => l.replace(/^.*\(local-exec\): /, '')).find((l) => /^(error|WARNING):|is busy|started a backup|already started/.test(l)) ?? '';
       table.push({
         fault: fc.fault,
         outcome: `${first.code === 0 ? 'succeeds' : 'fails (exit 1, resource tainted)'}; next apply ${fc.executesAfterConverge - fc.executesAfterFirst} execute(s), then no-op`,

@@ -3,7 +3,9 @@ import { DataResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
 import { BackupPolicy, Retention, Schedule } from '../../src/policy';
-import { BackupPolicyTrigger, FailureMode, Rerun } from '../../src/trigger';
+import { BackupPolicyTrigger, FailureMode, Rerun, WhenBusy } from '../../src/trigger';
+import * as root from '../../src';
+import { WHEN_BUSY_CHOICES } from '../../src/core/contract';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
 import { localExecs, newStack, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson } from '../core/synth';
 
@@ -26,7 +28,7 @@ function run(stack: TerraformStack, kind = 'null_resource') {
 }
 
 describe('BackupPolicyTrigger: the run resource', () => {
-  test('defaults: create-time hook-trigger, no wait, 1800 s, fail, deploy phase', () => {
+  test('defaults: create-time hook-trigger, no wait, 1800 s, fail, wait when busy, deploy phase', () => {
     const stack = newStack();
     trigger(stack);
     const { res, exec } = run(stack);
@@ -37,6 +39,7 @@ describe('BackupPolicyTrigger: the run resource', () => {
       VBS_HOOK_WAIT: 'false',
       VBS_HOOK_TIMEOUT: '1800',
       VBS_HOOK_FAILURE_MODE: 'fail',
+      VBS_HOOK_WHEN_BUSY: 'wait',
       VBS_HOOK_PHASE: 'deploy',
     });
     expect(res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
@@ -49,6 +52,32 @@ describe('BackupPolicyTrigger: the run resource', () => {
     const { res, exec } = run(stack);
     expect(exec.environment).toMatchObject({ VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600', VBS_HOOK_FAILURE_MODE: 'continue' });
     expect(res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
+  });
+
+  test.each([
+    [WhenBusy.WAIT_THEN_RUN, 'wait'],
+    [WhenBusy.JOIN_RUNNING, 'join'],
+    [WhenBusy.FAIL, 'fail'],
+  ])('whenBusy %s reaches the environment as %s, not the triggers', (whenBusy, value) => {
+    const stack = newStack();
+    trigger(stack, { whenBusy, backupBeforeDestroy: true });
+    const { res, exec } = run(stack);
+    expect(exec.environment.VBS_HOOK_WHEN_BUSY).toBe(value);
+    expect(res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
+    const before = resourceNamed(synthJson(stack), 'null_resource', 'Backup_BeforeDestroy');
+    expect(localExecs(before)[0].environment.VBS_HOOK_WHEN_BUSY).toBe(value);
+  });
+
+  test('whenBusy: a value that is not a WhenBusy is refused, naming the trigger and the choices', () => {
+    const stack = newStack();
+    expect(() => trigger(stack, { whenBusy: 'queue' as WhenBusy })).toThrow(
+      /stack\/Backup: whenBusy "queue" is not a WhenBusy value; allowed: WhenBusy\.WAIT_THEN_RUN, WhenBusy\.JOIN_RUNNING or WhenBusy\.FAIL/,
+    );
+  });
+
+  test('WhenBusy is exported from the package root, its values are the hook contract', () => {
+    expect(root.WhenBusy).toBe(WhenBusy);
+    expect(Object.values(WhenBusy)).toEqual([...WHEN_BUSY_CHOICES]);
   });
 
   test('a managed policy is referenced by identity, and the trigger waits for it', () => {
@@ -165,6 +194,7 @@ describe('backupBeforeDestroy', () => {
       VBS_HOOK_WAIT: 'true',
       VBS_HOOK_TIMEOUT: '1800',
       VBS_HOOK_FAILURE_MODE: 'fail',
+      VBS_HOOK_WHEN_BUSY: 'wait',
       VBS_HOOK_PHASE: 'destroy',
     });
   });

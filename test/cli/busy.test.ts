@@ -1,0 +1,159 @@
+/**
+ * `vbs-backup execute --when-busy` and `hook-trigger` with `VBS_HOOK_WHEN_BUSY`, as separate
+ * processes against the real emulator: a scheduled run in progress, racing processes, the
+ * messages a user reads, and usage errors.
+ */
+import { Credentials, VbsClient } from '../../src/client';
+import { Emulator, startEmulator } from '../../src/emulator';
+import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+
+jest.setTimeout(60_000);
+
+let emulator: Emulator | undefined;
+let client: VbsClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await emulator?.stop();
+  client = undefined;
+  emulator = undefined;
+});
+
+const schedule = { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N' as const, status: 'ON' as const };
+
+async function setup(o: { jobSeconds?: number; busyStatus?: 400 | 409 } = {}): Promise<{ em: Emulator; id: string }> {
+  buildCli();
+  const em = await startEmulator({ tokens: [TOKEN], jobSeconds: o.jobSeconds ?? 0, busyStatus: o.busyStatus });
+  emulator = em;
+  client = new VbsClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  const id = await client.createPolicy({ backup_policy_name: 'nightly-db', scheduled_policy: schedule });
+  await client.associateVolumes(id, ['vol-a', 'vol-b']);
+  return { em, id };
+}
+
+const BUSY_LINE = /^policy nightly-db \(id [0-9a-f-]{36}\) is busy: a run started at \S+Z is unfinished \(2 jobs: vol-[ab] (WAITING|RUNNING), vol-[ab] (WAITING|RUNNING)\)/m;
+
+describe('vbs-backup execute --when-busy', () => {
+  test.each([409, 400] as const)('default (wait), busy status %i: waits for the scheduled run, then runs; says what it waited for and how long', async (busyStatus) => {
+    const { em, id } = await setup({ busyStatus });
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1.5 });
+    const r = await runCli(['execute', '--policy-id', id], emulatorEnv(em.url));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(BUSY_LINE);
+    expect(r.stderr).toMatch(/; waiting for it to finish, then starting this run \(when busy: wait\)$/m);
+    expect(r.stderr).toMatch(/^the run started at \S+Z is over; waited \d+\.\d s; starting this run$/m);
+    expect(r.stderr).toMatch(/^started a backup run of policy nightly-db/m);
+    expect(r.stdout).toMatch(new RegExp(`^${id} started \\S+Z\\n$`));
+    expect(em.requests({ operation: 'executePolicy' }).map((x) => x.status)).toEqual([busyStatus, 204]);
+    expect(em.executeCount(id)).toBe(1);
+  });
+
+  test('join --wait --json: the scheduled run counts, its jobs are reported, no execute counted', async () => {
+    const { em, id } = await setup();
+    const scheduled = em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1 });
+    const r = await runCli(['execute', '--policy-id', id, '--when-busy', 'join', '--wait', '--json'], emulatorEnv(em.url));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/; joining it as this run \(when busy: join\): no new run started$/m);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ policyId: id, joined: true, succeeded: true, attempts: 1 });
+    expect(doc.jobs.map((j: { jobId: string }) => j.jobId).sort()).toEqual(scheduled.map((j) => j.job_id).sort());
+    expect(em.executeCount(id)).toBe(0);
+  });
+
+  test('fail: exit 1, the message says the policy is busy, with which run, and the choices', async () => {
+    const { em, id } = await setup();
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 30 });
+    const r = await runCli(['execute', '--policy-id', id, '--when-busy', 'fail'], emulatorEnv(em.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(
+      `^error: executePolicy failed: HTTP 409 AutoBackup\\.0225: .*; policy ${id} is busy: a run started at \\S+Z is unfinished \\(2 jobs: .*\\)\\. ` +
+      `--when-busy fail does not wait; --when-busy wait \\(the default\\) waits for that run, then runs; --when-busy join counts that run as this one$`, 'm'));
+    expect(r.stdout).toBe('');
+    expect(em.executeCount(id)).toBe(0);
+  });
+
+  test('the wait counts against --timeout: exit 1 naming the run it waited for', async () => {
+    const { em, id } = await setup();
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 60 });
+    const started = Date.now();
+    const r = await runCli(['execute', '--policy-id', id, '--timeout', '2'], emulatorEnv(em.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: executePolicy gave up waiting after \\d\\.\\d s: policy ${id} is busy: a run started at \\S+ is unfinished \\(2 jobs: .*\\) \\(bound: 2 s, --timeout\\)$`, 'm'));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(em.executeCount(id)).toBe(0);
+  });
+
+  test('an unknown mode is a usage error (exit 2)', async () => {
+    const r = await runCli(['execute', '--policy-id', '3b6c2e1a-4d5f-4a7b-8c9d-0e1f2a3b4c5d', '--when-busy', 'queue'], emulatorEnv('http://127.0.0.1:9'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("vbs-backup execute: --when-busy must be one of wait, join, fail, got 'queue'");
+  });
+
+  test('--help lists --when-busy with its default', async () => {
+    const r = await runCli(['execute', '--help'], emulatorEnv('http://127.0.0.1:9'));
+    expect(r.stdout).toMatch(/\[--when-busy wait\|join\|fail\]/);
+    expect(r.stdout).toMatch(/--when-busy MODE +a run of the policy is unfinished \(AutoBackup\.0225\): wait \(default\)/);
+  });
+});
+
+describe('racing processes on one policy', () => {
+  test('wait: 3 processes started together all succeed, exactly 3 runs, one after another', async () => {
+    const { em, id } = await setup({ jobSeconds: 1 });
+    const results = await Promise.all([0, 1, 2].map(() => runCli(['execute', '--policy-id', id, '--when-busy', 'wait'], emulatorEnv(em.url), { timeoutMs: 40_000 })));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(em.executeCount(id)).toBe(3);
+    const starts = [...new Set(em.jobs(PROJECT_ID, id).map((j) => Date.parse(`${j.created_at}Z`)))].sort((a, b) => a - b);
+    expect(starts).toHaveLength(3);
+    for (let i = 1; i < 3; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('join: 3 processes started together all succeed, at most 3 runs', async () => {
+    const { em, id } = await setup({ jobSeconds: 1 });
+    const results = await Promise.all([0, 1, 2].map(() => runCli(['execute', '--policy-id', id, '--when-busy', 'join'], emulatorEnv(em.url))));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    const joined = results.filter((r) => / joined the run started /.test(r.stdout)).length;
+    expect(em.executeCount(id)).toBe(3 - joined);
+    expect(em.executeCount(id)).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('hook-trigger VBS_HOOK_WHEN_BUSY', () => {
+  const hook = (em: Emulator, env: Record<string, string>) => runCli(['hook-trigger'], emulatorEnv(em.url, env));
+
+  test('unset: waits (the default)', async () => {
+    const { em, id } = await setup();
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1 });
+    const r = await hook(em, { VBS_HOOK_POLICY_ID: id });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(BUSY_LINE);
+    expect(em.executeCount(id)).toBe(1);
+  });
+
+  test('fail: exit 1 with the construct choices; continue mode only warns', async () => {
+    const { em, id } = await setup();
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 30 });
+    const r = await hook(em, { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WHEN_BUSY: 'fail' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is busy: a run started at .*whenBusy is WhenBusy\.FAIL, so the deployment does not wait; WhenBusy\.WAIT_THEN_RUN \(the default\) waits for that run, then runs; WhenBusy\.JOIN_RUNNING counts that run as this trigger's backup$/m);
+    const c = await hook(em, { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WHEN_BUSY: 'fail', VBS_HOOK_FAILURE_MODE: 'continue' });
+    expect(c.code).toBe(0);
+    expect(c.stderr).toMatch(/^WARNING: executePolicy failed: HTTP 409 AutoBackup\.0225: .*WhenBusy\.JOIN_RUNNING.*\(failure mode continue: the deployment carries on\)$/m);
+    expect(em.executeCount(id)).toBe(0);
+  });
+
+  test('join: exit 0, no execute counted', async () => {
+    const { em, id } = await setup();
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 30 });
+    const r = await hook(em, { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WHEN_BUSY: 'join' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${id} joined the run started \\S+Z$`, 'm'));
+    expect(em.executeCount(id)).toBe(0);
+  });
+
+  test('a wrong value is exit 2 naming the variable and the choices', async () => {
+    const { em, id } = await setup();
+    const r = await hook(em, { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WHEN_BUSY: 'WAIT_THEN_RUN' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("VBS_HOOK_WHEN_BUSY must be one of wait, join, fail, got 'WAIT_THEN_RUN'");
+  });
+});
