@@ -1,6 +1,9 @@
 /**
  * Public surface of the VBS client. This module is on the hook path: it must load only node
  * built-ins (and undici, lazily, for the undici transport), never cdktf or constructs.
+ *
+ * @packageDocumentation
+ * @module cdktf-vbs-backup/client
  */
 export { VbsClient } from './client';
 export type { VbsClientOptions } from './client';

@@ -1,6 +1,9 @@
 /**
  * The embedded VBS emulator. Loaded lazily by the CLI's `emulator` command and imported by
  * tests; it never loads cdktf or constructs.
+ *
+ * @packageDocumentation
+ * @module cdktf-vbs-backup/emulator
  */
 export { startEmulator } from './server';
 export type {
