@@ -9,7 +9,7 @@ import {
   validateConnection,
   VbsConnection,
 } from '../core/connection';
-import { HOOK_COMMANDS, HOOK_ENV, triggerKeyFor } from '../core/contract';
+import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, triggerKeyFor } from '../core/contract';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { addDependency, createHookResource, HookTerraformResource, resourcesIn, selfTrigger } from '../core/hook-resource';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
@@ -124,7 +124,7 @@ export class BackupPolicyTrigger extends Construct {
     super(scope, id);
     this.policy = props.policy;
     validateConnection(this, props.connection);
-    const timeoutSeconds = props.timeoutSeconds ?? 1800;
+    const timeoutSeconds = props.timeoutSeconds ?? DEFAULT_TRIGGER_TIMEOUT_SECONDS;
     checkIntegerRange(this, 'timeoutSeconds', timeoutSeconds, 1, 86400);
     const whenBusy = props.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
     if (!WHEN_BUSY_VALUES.includes(whenBusy)) {
