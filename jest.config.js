@@ -5,6 +5,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Examples import the package by name, as users do; tests resolve it to the sources.
-  moduleNameMapper: { '^cdktf-vbs-backup$': '<rootDir>/src/index.ts' },
+  moduleNameMapper: {
+    '^cdktf-vbs-backup$': '<rootDir>/src/index.ts',
+    '^cdktf-vbs-backup/(client|emulator)$': '<rootDir>/src/$1/index.ts',
+  },
   testTimeout: 30000,
 };

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { startEmulator } from 'cdktf-vbs-backup';
+import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { QuickstartStack } from './stack';
 import { Terraform, TerraformResult, requireTerraform } from '../support/terraform';
 
