@@ -147,7 +147,12 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Resolves and checks the project id (32 hex): option, else HW_PROJECT_ID, else OS_PROJECT_ID. */
 export function resolveProjectId(projectId: string | undefined, env: Env): string {
   const source = projectId !== undefined ? { name: 'option projectId', value: projectId } : fromEnv(env, 'HW_PROJECT_ID', 'OS_PROJECT_ID');
-  if (!source) throw new VbsConfigError('no project id: set option projectId, HW_PROJECT_ID or OS_PROJECT_ID (32 hex characters)');
+  if (!source) {
+    // One message for every way a project id is given: a construct's prop, this client's option, the CLI's flag.
+    throw new VbsConfigError(
+      'no project id: set connection.projectId on the construct (VbsClient option projectId, CLI --project-id), or HW_PROJECT_ID or OS_PROJECT_ID in the environment (32 hex characters)',
+    );
+  }
   return checkProjectId(source.value, source.name);
 }
 

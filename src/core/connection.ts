@@ -57,7 +57,7 @@ export function validateConnection(scope: IConstruct, connection: VbsConnection 
     return;
   }
   const { region, projectId, endpoint } = connection;
-  if (region !== undefined && isLiteral(region) && !REGION_PATTERN.test(region)) {
+  if (region !== undefined && isLiteral(scope, region) && !REGION_PATTERN.test(region)) {
     throw new VbsValidationError(
       scope,
       'connection.region',
@@ -66,7 +66,7 @@ export function validateConnection(scope: IConstruct, connection: VbsConnection 
       'lower-case letters, digits and "-", 1 to 63 characters, e.g. "eu-de"',
     );
   }
-  if (projectId !== undefined && isLiteral(projectId) && !PROJECT_ID_PATTERN.test(projectId)) {
+  if (projectId !== undefined && isLiteral(scope, projectId) && !PROJECT_ID_PATTERN.test(projectId)) {
     throw new VbsValidationError(
       scope,
       'connection.projectId',
@@ -75,7 +75,7 @@ export function validateConnection(scope: IConstruct, connection: VbsConnection 
       '32 lower-case hex characters, e.g. "e9993fc787d94b6c886cbaa340f9c0f4"',
     );
   }
-  if (endpoint !== undefined && isLiteral(endpoint) && !isHttpUrl(endpoint)) {
+  if (endpoint !== undefined && isLiteral(scope, endpoint) && !isHttpUrl(endpoint)) {
     throw new VbsValidationError(
       scope,
       'connection.endpoint',

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { fw } from './framework';
 
 /**
  * The hook executor (ADR 1): one bundled file, `lib/hook/vbs-backup-hook.js`, built by
@@ -46,7 +46,7 @@ export function locateHookExecutor(candidates: readonly string[] = defaultExecut
 }
 
 /** Per stack: the executor's path as a provisioner `interpreter` argument. */
-const executorPaths = new WeakMap<TerraformStack, string>();
+const executorPaths = new WeakMap<IConstruct, string>();
 
 /**
  * The executor's path for a `local-exec` interpreter, relative to the stack directory
@@ -54,16 +54,17 @@ const executorPaths = new WeakMap<TerraformStack, string>();
  * per stack whatever the number of hooks.
  */
 export function hookExecutorPath(scope: IConstruct): string {
-  const stack = TerraformStack.of(scope);
+  const module = fw(scope);
+  const stack = module.TerraformStack.of(scope);
   const cached = executorPaths.get(stack);
   if (cached !== undefined) {
     return cached;
   }
-  let asset = stack.node.tryFindChild(HOOK_ASSET_ID) as TerraformAsset | undefined;
+  let asset = stack.node.tryFindChild(HOOK_ASSET_ID) as InstanceType<typeof module.TerraformAsset> | undefined;
   if (asset === undefined) {
-    asset = new TerraformAsset(stack, HOOK_ASSET_ID, {
+    asset = new module.TerraformAsset(stack, HOOK_ASSET_ID, {
       path: locateHookExecutor(),
-      type: AssetType.FILE,
+      type: module.AssetType.FILE,
     });
   }
   // `asset.path` is relative to the stack's output directory, which is Terraform's root

@@ -1,62 +1,22 @@
-import { provider as nullProvider } from '@cdktf/provider-null';
-import { ITerraformDependable, LocalExecProvisioner, TerraformResource, TerraformStack } from 'cdktf';
-import { IConstruct } from 'constructs';
+import type * as cdktf from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { hookExecutorPath } from './executor';
-import {
-  DataHookResource,
-  dependencyAddress,
-  HookValue,
-  LateString,
-  lateInputsOf,
-  NullHookResource,
-  producedString,
-  splitLate,
-} from './late';
+import { FrameworkModule, fw, stackFor } from './framework';
+import { HookResource } from './hook-kind';
+import { Addressable, DependencyReference, HookValue, LateMap, produceAll } from './late';
 
-export { LateString } from './late';
+export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, resolveHookResource } from './hook-kind';
+export type { IHookResource } from './hook-kind';
+export { LateMap, LateString } from './late';
 export type { HookValue } from './late';
 
 /**
- * Which Terraform resource carries the hooks' `local-exec` provisioners.
+ * The hook resources (docs/architecture.md ADR 5): a `TerraformResource` subclass of the app's
+ * framework, of type `null_resource` or `terraform_data`, that writes its own block in
+ * `synthesizeAttributes()` (JSON) and `synthesizeHclAttributes()` (HCL), the framework's public
+ * extension points. Nothing runs at synth but the rendering: no `terraform` binary (cdktf's
+ * `DataResource` runs `terraform version` for each one), no generated provider classes.
  */
-export enum HookResource {
-  /** `null_resource` from the hashicorp/null provider, which the library adds to the stack once. */
-  NULL_RESOURCE = 'null_resource',
-  /** Terraform's built-in `terraform_data` (Terraform >= 1.4): no provider to download. */
-  TERRAFORM_DATA = 'terraform_data',
-}
-
-/** Context key choosing the hook resource for a whole app (`cdktf.json` "context"). */
-export const HOOK_RESOURCE_CONTEXT_KEY = 'cdktf-vbs-backup:hookResource';
-
-const HOOK_RESOURCE_VALUES: readonly string[] = [HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA];
-
-/**
- * The hook resource for a construct: its prop if given, else the context key, else
- * `null_resource`.
- *
- * @throws when the context value is not one of the allowed values
- */
-export function resolveHookResource(scope: IConstruct, prop: HookResource | undefined): HookResource {
-  if (prop !== undefined) {
-    if (!HOOK_RESOURCE_VALUES.includes(prop)) {
-      throw new Error(
-        `${scope.node.path}: hookResource ${JSON.stringify(prop)} is not supported; allowed: ${HOOK_RESOURCE_VALUES.map((v) => JSON.stringify(v)).join(' or ')}`,
-      );
-    }
-    return prop;
-  }
-  const fromContext: unknown = scope.node.tryGetContext(HOOK_RESOURCE_CONTEXT_KEY);
-  if (fromContext === undefined || fromContext === null) {
-    return HookResource.NULL_RESOURCE;
-  }
-  if (typeof fromContext !== 'string' || !HOOK_RESOURCE_VALUES.includes(fromContext)) {
-    throw new Error(
-      `${scope.node.path}: context "${HOOK_RESOURCE_CONTEXT_KEY}" is ${JSON.stringify(fromContext)}; allowed: ${HOOK_RESOURCE_VALUES.map((v) => JSON.stringify(v)).join(' or ')} (set it in cdktf.json "context", or pass the hookResource prop)`,
-    );
-  }
-  return fromContext as HookResource;
-}
 
 /** One `local-exec` run of the executor. */
 export interface HookCommand {
@@ -79,8 +39,6 @@ export interface HookResourceConfig {
   readonly triggers: Record<string, HookValue>;
   /** The provisioners, in order. */
   readonly commands: readonly HookCommand[];
-  /** Resources this one waits for. */
-  readonly dependsOn?: ITerraformDependable[];
   /** `lifecycle { create_before_destroy = true }`. */
   readonly createBeforeDestroy?: boolean;
   /**
@@ -90,48 +48,117 @@ export interface HookResourceConfig {
    *
    * @default - a single instance
    */
-  readonly forEach?: () => Record<string, string>;
+  readonly forEach?: Pick<LateMap, 'resolve' | 'creationStack' | 'toString'>;
+}
+
+/** The attribute holding the triggers: `triggers` (null_resource) or `triggers_replace` (terraform_data). */
+export function triggersAttribute(kind: HookResource): string {
+  return kind === HookResource.TERRAFORM_DATA ? 'triggers_replace' : 'triggers';
+}
+
+/** A hook resource as the library sees it: a framework `TerraformResource` with its hook definition. */
+export type HookTerraformResource = cdktf.TerraformResource & {
+  readonly hook: HookResourceConfig & { readonly executor: string };
+};
+
+type HookResourceClass = new (
+  scope: IConstruct,
+  id: string,
+  hook: HookResourceConfig & { readonly executor: string },
+) => HookTerraformResource;
+
+const HOOK_MARKER = Symbol.for('cdktf-vbs-backup/HookResource');
+
+/** One hook resource class per framework module, made on first use. */
+const hookClasses = new WeakMap<FrameworkModule, HookResourceClass>();
+
+function hookResourceClass(module: FrameworkModule): HookResourceClass {
+  const known = hookClasses.get(module);
+  if (known !== undefined) {
+    return known;
+  }
+  class VbsHookResource extends module.TerraformResource {
+    constructor(
+      scope: IConstruct,
+      id: string,
+      public readonly hook: HookResourceConfig & { readonly executor: string },
+    ) {
+      super(scope as Construct, id, {
+        terraformResourceType: hook.kind,
+        terraformGeneratorMetadata: { providerName: hook.kind === HookResource.NULL_RESOURCE ? 'null' : 'terraform' },
+        lifecycle: hook.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
+        forEach:
+          hook.forEach !== undefined
+            ? module.TerraformIterator.fromMap(hook.forEach as unknown as Record<string, string>)
+            : undefined,
+        // The provisioners are in the block this class writes; an empty list here keeps the
+        // framework from removing them (it merges its own list, or deletes the key for none).
+        provisioners: [],
+      });
+      Object.defineProperty(this, HOOK_MARKER, { value: true });
+    }
+
+    protected synthesizeAttributes(): Record<string, unknown> {
+      const hook = this.hook;
+      return {
+        [triggersAttribute(hook.kind)]: produceAll(hook.triggers),
+        provisioner: hook.commands.map((command) => ({
+          'local-exec': {
+            interpreter: ['node', hook.executor],
+            command: command.command,
+            environment: produceAll(command.environment),
+            ...(command.when ? { when: command.when } : {}),
+          },
+        })),
+      };
+    }
+
+    protected synthesizeHclAttributes(): Record<string, unknown> {
+      const hook = this.hook;
+      // Typed values, so the HCL renderer writes every environment value as a quoted string
+      // (untyped, it writes a JSON text such as the policy spec as an HCL object) and `when`
+      // as a keyword.
+      return {
+        [triggersAttribute(hook.kind)]: { value: produceAll(hook.triggers), isBlock: false, type: 'map', storageClassType: 'stringMap' },
+        provisioner: hook.commands.map((command) => ({
+          'local-exec': {
+            isBlock: true,
+            type: 'list',
+            storageClassType: 'object',
+            value: {
+              interpreter: { value: ['node', hook.executor], isBlock: false, type: 'list', storageClassType: 'stringList' },
+              command: { value: command.command, isBlock: false, type: 'simple', storageClassType: 'string' },
+              environment: { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
+              ...(command.when ? { when: { value: command.when, isBlock: false, type: 'simple', storageClassType: 'reference' } } : {}),
+            },
+          },
+        })),
+      };
+    }
+  }
+  hookClasses.set(module, VbsHookResource);
+  return VbsHookResource;
+}
+
+/** Whether `construct` is one of the library's hook resources. */
+export function isHookResource(construct: unknown): construct is HookTerraformResource {
+  return construct !== null && typeof construct === 'object' && HOOK_MARKER in construct;
 }
 
 /**
- * Makes a `null_resource` (with `triggers`) or a `terraform_data` (with `triggers_replace`)
- * whose provisioners run the bundled executor:
+ * Makes a `null_resource` (with `triggers`) or a `terraform_data` (with `triggers_replace`) of
+ * `scope`'s framework whose provisioners run the bundled executor:
  * `interpreter = ["node", "${path.module}/assets/.../vbs-backup-hook.js"]`, `command` = the
- * hook word, `environment` = the inputs.
+ * hook word, `environment` = the inputs. A `null_resource` makes sure the stack has a null
+ * provider.
  */
-export function createHookResource(scope: IConstruct, id: string, config: HookResourceConfig): TerraformResource {
-  const executor = hookExecutorPath(scope);
-  const lateEnvironments = new Map<number, Record<string, LateString>>();
-  const provisioners: LocalExecProvisioner[] = config.commands.map((hook, index) => {
-    const environment = splitLate(hook.environment);
-    if (Object.keys(environment.late).length > 0) {
-      lateEnvironments.set(index, environment.late);
-    }
-    return {
-      type: 'local-exec',
-      interpreter: ['node', executor],
-      command: hook.command,
-      environment: environment.now,
-      ...(hook.when ? { when: hook.when } : {}),
-    };
-  });
-  const triggers = splitLate(config.triggers);
-  const meta = {
-    dependsOn: config.dependsOn,
-    lifecycle: config.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
-    provisioners,
-  };
-  let resource: NullHookResource | DataHookResource;
-  if (config.kind === HookResource.TERRAFORM_DATA) {
-    resource = new DataHookResource(scope, id, { ...meta, triggersReplace: triggers.now });
-  } else {
+export function createHookResource(scope: IConstruct, id: string, config: HookResourceConfig): HookTerraformResource {
+  const module = fw(scope);
+  if (config.kind === HookResource.NULL_RESOURCE) {
     ensureNullProvider(scope);
-    resource = new NullHookResource(scope, id, { ...meta, triggers: triggers.now });
   }
-  Object.assign(resource.late.triggers, triggers.late);
-  resource.late.forEach = config.forEach;
-  lateEnvironments.forEach((late, index) => resource.late.environments.set(index, late));
-  return resource;
+  const Hook = hookResourceClass(module);
+  return new Hook(scope, id, { ...config, executor: hookExecutorPath(scope) });
 }
 
 /**
@@ -144,64 +171,85 @@ export function selfTrigger(kind: HookResource, key: string): string {
 
 /**
  * The bare expression for one of the resource's own trigger values (`self.triggers.<key>`),
- * to embed in a larger Terraform expression. Plain strings rather than cdktf tokens: a
- * token records a stack trace, and a stack of hundreds of hooks would pay for each.
+ * to embed in a larger Terraform expression. Plain strings rather than tokens: nothing to
+ * register, nothing to resolve.
  */
 export function selfTriggerExpression(kind: HookResource, key: string): string {
-  const attribute = kind === HookResource.TERRAFORM_DATA ? 'triggers_replace' : 'triggers';
-  return `self.${attribute}.${key}`;
+  return `self.${triggersAttribute(kind)}.${key}`;
 }
 
 /**
- * `resource` waits for `on` (a `depends_on` entry naming the logical id `on` has at synth),
- * once. A hook resource of this library keeps the entry itself; any other resource gets a
- * token.
+ * `resource` waits for `on`, once: a `depends_on` entry naming the logical id `on` has at
+ * synth (see {@link DependencyReference}).
  */
-export function addDependency(resource: TerraformResource, on: TerraformResource): void {
-  const marker = dependencyMarkers.get(resource) ?? new Set<TerraformResource>();
+export function addDependency(resource: cdktf.TerraformResource, on: IConstruct & Addressable): void {
+  const marker = dependencyMarkers.get(resource) ?? new Set<IConstruct>();
   if (marker.has(on) || resource === on) {
     return;
   }
   marker.add(on);
   dependencyMarkers.set(resource, marker);
-  const late = lateInputsOf(resource);
-  if (late !== undefined) {
-    late.dependencies.push(on);
-  } else {
-    resource.dependsOn = [...(resource.dependsOn ?? []), producedString(on, dependencyAddress)];
-  }
+  // The framework resolves the entry at synth; typed `string[]` there, any resolvable is allowed.
+  resource.dependsOn = [...(resource.dependsOn ?? []), new DependencyReference(on) as unknown as string];
 }
 
-const dependencyMarkers = new WeakMap<TerraformResource, Set<TerraformResource>>();
+const dependencyMarkers = new WeakMap<IConstruct, Set<IConstruct>>();
 
 /** Every Terraform resource inside `construct` (itself included), in tree order. */
-export function resourcesIn(construct: IConstruct): TerraformResource[] {
-  return construct.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+export function resourcesIn(scope: IConstruct, construct: IConstruct): cdktf.TerraformResource[] {
+  const module = fw(scope);
+  return construct.node.findAll().filter((c): c is cdktf.TerraformResource => module.TerraformResource.isTerraformResource(c));
 }
 
 /** Construct id of the null provider the library adds when the stack has none. */
 export const NULL_PROVIDER_ID = 'VbsBackupNullProvider';
 
-const nullProviders = new WeakMap<TerraformStack, nullProvider.NullProvider>();
+/** The hashicorp/null versions the added provider accepts. */
+export const NULL_PROVIDER_VERSION = '~> 3.2';
+
+const nullProviders = new WeakMap<IConstruct, cdktf.TerraformProvider>();
+
+/** A plain `TerraformProvider` of type `null` (no generated provider package needed). */
+const nullProviderClasses = new WeakMap<FrameworkModule, new (scope: Construct, id: string) => cdktf.TerraformProvider>();
+
+function nullProviderClass(module: FrameworkModule): new (scope: Construct, id: string) => cdktf.TerraformProvider {
+  const known = nullProviderClasses.get(module);
+  if (known !== undefined) {
+    return known;
+  }
+  class VbsNullProvider extends module.TerraformProvider {
+    constructor(scope: Construct, id: string) {
+      super(scope, id, {
+        terraformResourceType: 'null',
+        terraformGeneratorMetadata: { providerName: 'null', providerVersionConstraint: NULL_PROVIDER_VERSION },
+        terraformProviderSource: 'hashicorp/null',
+      });
+    }
+  }
+  nullProviderClasses.set(module, VbsNullProvider);
+  return VbsNullProvider;
+}
 
 /**
- * The stack's default (un-aliased) null provider: the user's own if the stack has one,
- * otherwise one added once under the id `VbsBackupNullProvider`.
+ * The stack's default (un-aliased) null provider: the user's own if the stack has one (any
+ * provider whose `terraformResourceType` is `null`, e.g. `@cdktf/provider-null`'s), otherwise
+ * one added once under the id `VbsBackupNullProvider`.
  */
-export function ensureNullProvider(scope: IConstruct): nullProvider.NullProvider {
-  const stack = TerraformStack.of(scope);
+export function ensureNullProvider(scope: IConstruct): cdktf.TerraformProvider {
+  const module = fw(scope);
+  const stack = stackFor(scope);
   const known = nullProviders.get(stack);
   if (known !== undefined) {
     return known;
   }
-  const existing = defaultNullProviders(stack)[0];
-  const chosen = existing ?? new nullProvider.NullProvider(stack, NULL_PROVIDER_ID, {});
+  const existing = defaultNullProviders(module, stack)[0];
+  const chosen = existing ?? new (nullProviderClass(module))(stack, NULL_PROVIDER_ID);
   if (existing === undefined) {
     // A user provider added after our first construct would make two default null providers,
     // which Terraform rejects; say so at synth instead.
     chosen.node.addValidation({
       validate: () =>
-        defaultNullProviders(stack).length > 1
+        defaultNullProviders(module, stack).length > 1
           ? [
               `${stack.node.path}: the stack has more than one null provider without an alias; ` +
                 `cdktf-vbs-backup added "${NULL_PROVIDER_ID}" because none existed when its first hook was created. ` +
@@ -214,8 +262,11 @@ export function ensureNullProvider(scope: IConstruct): nullProvider.NullProvider
   return chosen;
 }
 
-function defaultNullProviders(stack: TerraformStack): nullProvider.NullProvider[] {
+function defaultNullProviders(module: FrameworkModule, stack: IConstruct): cdktf.TerraformProvider[] {
   return stack.node
     .findAll()
-    .filter((c): c is nullProvider.NullProvider => c instanceof nullProvider.NullProvider && c.alias === undefined);
+    .filter(
+      (c): c is cdktf.TerraformProvider =>
+        module.TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === 'null' && c.alias === undefined,
+    );
 }

@@ -1,17 +1,17 @@
-import { resource as nullResource } from '@cdktf/provider-null';
-import { DataConfig, DataResource, IResolvable, LocalExecProvisioner, TerraformIterator, TerraformResource, Token } from 'cdktf';
-import { Construct } from 'constructs';
-import { withRenderedAttributes } from './literal';
+import type { IResolvable } from 'cdktf';
 
 /**
- * Hook inputs computed when the stack is synthesized, and the hook resource classes that
- * compute them.
+ * Hook inputs computed when the stack is synthesized.
  *
  * A managed policy's spec takes the volumes added after its constructor; a `depends_on` entry
- * must name the logical id the target has at synth. cdktf would carry such values as tokens,
- * which it keeps in a process-wide map for good, each holding on to its construct tree, and
- * resolves three times per synth. A hook resource instead keeps them itself and writes them
- * into its block only while it is being synthesized.
+ * must name the logical id the target has at synth. A hook resource computes its own late
+ * values in its `synthesizeAttributes()` / `synthesizeHclAttributes()` (src/core/hook-resource.ts).
+ * What goes into the framework's own meta-arguments (a `depends_on` entry of another
+ * resource, a `for_each` map) is an {@link IResolvable} the framework's resolver calls at
+ * synth. cdktf and cdktn keep every *registered* token (`Token.asString`) in a process-wide
+ * map for good, so the objects here are either never registered (dependencies) or hold
+ * their construct weakly (the `for_each` map, which the iterator registers), and a program
+ * that synthesizes many apps, such as a test suite, can free each app's tree.
  */
 
 /** A hook input computed when the stack is synthesized (a trigger or environment value). */
@@ -20,62 +20,65 @@ export class LateString {
   constructor(public readonly produce: () => string) {}
 }
 
-/** A hook input: a string (literal, or any cdktf token) or a {@link LateString}. */
+/** A hook input: a string (literal, or any token of the app's framework) or a {@link LateString}. */
 export type HookValue = string | LateString;
 
-/** The literal entries of `values`, and the late ones apart. */
-export function splitLate(values: Record<string, HookValue>): {
-  now: Record<string, string>;
-  late: Record<string, LateString>;
-} {
-  const now: Record<string, string> = {};
-  const late: Record<string, LateString> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value instanceof LateString) {
-      late[key] = value;
-    } else {
-      now[key] = value;
-    }
-  }
-  return { now, late };
-}
-
-function produceAll(values: Record<string, LateString>): Record<string, string> {
+/** `values` with every {@link LateString} computed. */
+export function produceAll(values: Record<string, HookValue>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
-    out[key] = value.produce();
+    out[key] = value instanceof LateString ? value.produce() : value;
   }
   return out;
 }
 
-/**
- * A string token whose value `produce(owner)` computes when the stack is synthesized (so later
- * changes, such as volumes added or a logical id overridden, are seen). Like cdktf's
- * `Lazy.stringValue` but without recording a stack trace per token, which dominates the
- * synth time of stacks with hundreds of hooks. For resources other than the library's hooks,
- * which keep their late values themselves.
- *
- * cdktf keeps every token in a process-wide map for good, so the token holds `owner` weakly
- * and `produce` must not capture it (or anything else of the construct tree): a program that
- * synthesizes many apps, such as a test suite, can then free each app's tree (once the job
- * that built it has ended, as WeakRefs go).
- */
-export function producedString<T extends object>(owner: T, produce: (owner: T) => string): string {
-  return Token.asString(new ProducedString(owner, produce));
+/** What a `depends_on` entry needs of its target: the address parts cdktf and cdktn expose. */
+export interface Addressable {
+  readonly terraformResourceType: string;
+  readonly friendlyUniqueId: string;
 }
 
-class ProducedString<T extends object = object> implements IResolvable {
+/** `<type>.<logical id>` as `depends_on` wants it. */
+export function dependencyAddress(on: Addressable): string {
+  return `${on.terraformResourceType}.${on.friendlyUniqueId}`;
+}
+
+/**
+ * A `depends_on` entry naming `on` by the logical id it has at synth (a logical id may be
+ * overridden after the dependency is declared). Put as is into a resource's `dependsOn`,
+ * never registered as a token: it lives exactly as long as the resource that holds it.
+ */
+export class DependencyReference implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(public readonly target: Addressable) {}
+
+  public resolve(): string {
+    return dependencyAddress(this.target);
+  }
+
+  public toString(): string {
+    return 'VbsBackupDependency';
+  }
+}
+
+/**
+ * A map computed at synth for a `for_each` (the framework's `TerraformIterator.fromMap`
+ * registers it as a token). It holds `owner` weakly and `produce` must not capture it (or
+ * anything else of the construct tree), so the token map does not keep the app alive.
+ */
+export class LateMap<T extends object = object> implements IResolvable {
   public readonly creationStack: string[] = [];
   private readonly owner: WeakRef<T>;
 
   constructor(
     owner: T,
-    private readonly producer: (owner: T) => string,
+    private readonly producer: (owner: T) => Record<string, string>,
   ) {
     this.owner = new WeakRef(owner);
   }
 
-  public produce(): string {
+  public resolve(): Record<string, string> {
     const owner = this.owner.deref();
     if (owner === undefined) {
       // Only reachable when the construct tree is gone, so nothing can be synthesizing it.
@@ -84,169 +87,7 @@ class ProducedString<T extends object = object> implements IResolvable {
     return this.producer(owner);
   }
 
-  public resolve(): string {
-    return this.produce();
-  }
-
   public toString(): string {
-    return 'VbsBackupProducedString';
+    return 'VbsBackupLateMap';
   }
-}
-
-/** `<type>.<logical id>` as `depends_on` wants it. */
-export function dependencyAddress(on: TerraformResource): string {
-  return `${on.terraformResourceType}.${on.friendlyUniqueId}`;
-}
-
-/** What a hook resource adds to its block at synth. */
-export class LateInputs {
-  /** Trigger entries (`triggers` or `triggers_replace`). */
-  public readonly triggers: Record<string, LateString> = {};
-  /** Environment entries, by provisioner index. */
-  public readonly environments = new Map<number, Record<string, LateString>>();
-  /** Resources the hook waits for, appended to `depends_on`. */
-  public readonly dependencies: TerraformResource[] = [];
-  /**
-   * The `for_each` map (keys known at synth, values may be tokens), computed at synth; the
-   * block's instances are then `<type>.<id>["<key>"]` and may read `each.key` / `each.value`.
-   */
-  public forEach?: () => Record<string, string>;
-
-  /**
-   * Runs `render` (JSON output) with the late values written into `resource` and the
-   * `for_each` map, if any, put into the rendered block as a plain object, so an all-literal
-   * block keeps the resolver-free rendering of ADR 5.
-   */
-  public aroundJson(
-    resource: TerraformResource,
-    triggers: TriggerAccess,
-    render: () => any,
-  ): any {
-    return this.around(resource, triggers, () => {
-      const fragment = render();
-      if (this.forEach !== undefined) {
-        const block = fragment?.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
-        if (block !== undefined && block !== null) {
-          block.for_each = this.forEach();
-        }
-      }
-      return fragment;
-    });
-  }
-
-  /**
-   * Runs `render` (HCL output) with the late values written into `resource`, the `for_each`
-   * map as cdktf's map iterator.
-   */
-  public aroundHcl<T>(
-    resource: TerraformResource,
-    triggers: { get: () => Record<string, string> | undefined; set: (value: Record<string, string> | undefined) => void },
-    render: () => T,
-  ): T {
-    if (this.forEach === undefined) {
-      return this.around(resource, triggers, render);
-    }
-    const ownForEach = resource.forEach;
-    resource.forEach = TerraformIterator.fromMap(this.forEach());
-    try {
-      return this.around(resource, triggers, render);
-    } finally {
-      resource.forEach = ownForEach;
-    }
-  }
-
-  /**
-   * Runs `render` with the late values written into `resource`, then puts the resource's
-   * own values back, so a later change (another volume, an overridden logical id) is seen
-   * by the next synth.
-   */
-  public around<T>(
-    resource: TerraformResource,
-    triggers: { get: () => Record<string, string> | undefined; set: (value: Record<string, string> | undefined) => void },
-    render: () => T,
-  ): T {
-    const ownTriggers = triggers.get();
-    const ownProvisioners = resource.provisioners;
-    const ownDependsOn = resource.dependsOn;
-    if (Object.keys(this.triggers).length > 0) {
-      triggers.set({ ...(ownTriggers ?? {}), ...produceAll(this.triggers) });
-    }
-    if (this.environments.size > 0 && ownProvisioners !== undefined) {
-      resource.provisioners = ownProvisioners.map((provisioner, index) => {
-        const late = this.environments.get(index);
-        if (late === undefined || provisioner.type !== 'local-exec') {
-          return provisioner;
-        }
-        const localExec: LocalExecProvisioner = provisioner;
-        return { ...localExec, environment: { ...(localExec.environment ?? {}), ...produceAll(late) } };
-      });
-    }
-    if (this.dependencies.length > 0) {
-      resource.dependsOn = [...(ownDependsOn ?? []), ...this.dependencies.map(dependencyAddress)];
-    }
-    try {
-      return render();
-    } finally {
-      triggers.set(ownTriggers);
-      resource.provisioners = ownProvisioners;
-      resource.dependsOn = ownDependsOn;
-    }
-  }
-}
-
-/** How a hook resource's triggers attribute is read and written (`triggers` or `triggers_replace`). */
-interface TriggerAccess {
-  get(): Record<string, string> | undefined;
-  set(value: Record<string, string> | undefined): void;
-}
-
-type ResourceClass = new (...args: any[]) => TerraformResource;
-
-/**
- * Adds late inputs to a hook resource class, and renders it without cdktf's resolver when its
- * block is literal (ADR 5). `access` names the class's triggers attribute.
- */
-function withLateInputs<TBase extends ResourceClass>(
-  Base: TBase,
-  access: (resource: InstanceType<TBase>) => TriggerAccess,
-): TBase & (new (...args: any[]) => { readonly late: LateInputs }) {
-  return class extends Base {
-    /** Inputs computed at synth. */
-    public readonly late = new LateInputs();
-
-    public toTerraform(): any {
-      const self = this as InstanceType<TBase>;
-      return withRenderedAttributes(this, this.late.aroundJson(this, access(self), () => super.toTerraform()));
-    }
-
-    public toHclTerraform(): any {
-      const self = this as InstanceType<TBase>;
-      return this.late.aroundHcl(this, access(self), () => super.toHclTerraform());
-    }
-  };
-}
-
-/** A hook's `null_resource`: late inputs, and rendered without cdktf's resolver when literal. */
-export class NullHookResource extends withLateInputs(nullResource.Resource, (r) => ({
-  get: () => r.triggersInput,
-  set: (value) => (value === undefined ? r.resetTriggers() : (r.triggers = value)),
-})) {
-  constructor(scope: Construct, id: string, config: nullResource.ResourceConfig) {
-    super(scope, id, config);
-  }
-}
-
-/** A hook's `terraform_data`: late inputs, and rendered without cdktf's resolver when literal. */
-export class DataHookResource extends withLateInputs(DataResource, (r) => ({
-  get: () => r.triggersReplaceInput as Record<string, string> | undefined,
-  set: (value) => (value === undefined ? r.resetTriggersReplace() : (r.triggersReplace = value)),
-})) {
-  constructor(scope: Construct, id: string, config: DataConfig) {
-    super(scope, id, config);
-  }
-}
-
-/** The late inputs of one of the library's hook resources, or undefined for any other. */
-export function lateInputsOf(resource: TerraformResource): LateInputs | undefined {
-  return resource instanceof NullHookResource || resource instanceof DataHookResource ? resource.late : undefined;
 }

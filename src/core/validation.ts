@@ -1,5 +1,5 @@
-import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { fw } from './framework';
 import { UUID_PATTERN } from '../client/wire';
 
 /**
@@ -22,11 +22,12 @@ export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * True when `value` is known at synth time (not a cdktf token, and not containing one).
- * Lists encoded as a token and strings with embedded tokens both count as unresolved.
+ * True when `value` is known at synth time (not a token of `scope`'s framework, and not
+ * containing one). Lists encoded as a token and strings with embedded tokens both count as
+ * unresolved.
  */
-export function isLiteral(value: unknown): boolean {
-  return !Token.isUnresolved(value);
+export function isLiteral(scope: IConstruct, value: unknown): boolean {
+  return !fw(scope).Token.isUnresolved(value);
 }
 
 /** Renders a given value for an error message: strings quoted, everything else as JSON. */
@@ -61,7 +62,7 @@ export function checkIntegerRange(
   max: number,
   why = '',
 ): void {
-  if (!isLiteral(value)) {
+  if (!isLiteral(scope, value)) {
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -77,7 +78,7 @@ export function checkIntegerRange(
 
 /** Throws when a literal `value` is not a policy id (UUID). Tokens pass. */
 export function checkPolicyId(scope: IConstruct, property: string, value: string): void {
-  if (isLiteral(value) && !UUID_PATTERN.test(value)) {
+  if (isLiteral(scope, value) && !UUID_PATTERN.test(value)) {
     throw new VbsValidationError(
       scope,
       property,
@@ -94,7 +95,7 @@ export function checkPolicyId(scope: IConstruct, property: string, value: string
  * tenant may not create or rename to); referring to an existing policy by name allows it.
  */
 export function checkPolicyName(scope: IConstruct, property: string, value: string, forCreate: boolean): void {
-  if (!isLiteral(value)) {
+  if (!isLiteral(scope, value)) {
     return;
   }
   if (typeof value !== 'string' || !POLICY_NAME_PATTERN.test(value)) {

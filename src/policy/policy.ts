@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { TerraformResource } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
   connectionEnvironment,
@@ -9,14 +8,8 @@ import {
   VbsConnection,
 } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
-import {
-  createHookResource,
-  HookResource,
-  LateString,
-  resolveHookResource,
-  selfTrigger,
-  selfTriggerExpression,
-} from '../core/hook-resource';
+import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
+import { createHookResource, LateString, selfTrigger, selfTriggerExpression } from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';
 import { BackupPolicyTrigger, BackupPolicyTriggerOptions } from '../trigger/trigger';
 import { RemovalPolicy, Retention } from './retention';
@@ -45,7 +38,7 @@ export interface IBackupPolicy extends IConstruct {
   readonly connection?: VbsConnection;
 
   /** The resources that create the policy; triggers wait for them. Empty for existing policies. */
-  readonly hookResources: TerraformResource[];
+  readonly hookResources: IHookResource[];
 
   /** Adds a trigger that runs this policy, as a child of this construct. */
   addTrigger(id: string, options?: BackupPolicyTriggerOptions): BackupPolicyTrigger;
@@ -115,6 +108,7 @@ export interface BackupPolicyProps {
    * The resource type that carries the hooks.
    *
    * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
+   *   under cdktf and `HookResource.TERRAFORM_DATA` under cdktn
    */
   readonly hookResource?: HookResource;
 }
@@ -124,7 +118,7 @@ abstract class BackupPolicyBase extends Construct implements IBackupPolicy {
   public abstract readonly policyReference: Record<string, string>;
   public abstract readonly policyIdentity: string;
   public abstract readonly connection?: VbsConnection;
-  public abstract readonly hookResources: TerraformResource[];
+  public abstract readonly hookResources: IHookResource[];
 
   public addTrigger(id: string, options: BackupPolicyTriggerOptions = {}): BackupPolicyTrigger {
     return new BackupPolicyTrigger(this, id, { ...options, policy: this });
@@ -133,7 +127,7 @@ abstract class BackupPolicyBase extends Construct implements IBackupPolicy {
 
 /** An existing policy, referred to by id or by name. */
 class ImportedBackupPolicy extends BackupPolicyBase {
-  public readonly hookResources: TerraformResource[] = [];
+  public readonly hookResources: IHookResource[] = [];
 
   constructor(
     scope: Construct,
@@ -194,14 +188,14 @@ export class BackupPolicy extends BackupPolicyBase {
   public readonly policyReference: Record<string, string>;
   public readonly policyIdentity: string;
   public readonly connection?: VbsConnection;
-  public readonly hookResources: TerraformResource[];
+  public readonly hookResources: IHookResource[];
   /** The hook resource that creates, updates and deletes the policy. */
-  public readonly resource: TerraformResource;
+  public readonly resource: IHookResource;
   /**
    * The hook resource with one instance per volume (`for_each`): its create attaches the
    * volume, its destroy detaches it (unless retained). Depends on {@link resource}.
    */
-  public readonly volumesResource: TerraformResource;
+  public readonly volumesResource: IHookResource;
   /** What destroying this construct does to the cloud policy. */
   public readonly removalPolicy: RemovalPolicy;
 
@@ -251,7 +245,7 @@ export class BackupPolicy extends BackupPolicyBase {
     // destroy step never deletes a policy the new one has taken over.
     const instanceRevision = `\${substr(sha256(join("/", [${selfTriggerExpression(kind, 'revision')}, self.id])), 0, 16)}`;
 
-    this.resource = createHookResource(this, 'Policy', {
+    const resource = createHookResource(this, 'Policy', {
       kind,
       createBeforeDestroy: true,
       triggers: {
@@ -287,9 +281,10 @@ export class BackupPolicy extends BackupPolicyBase {
       identity: this.identity,
       removal: this.removalPolicy,
       connection: this.connection,
-      policyResource: this.resource,
-      volumeIds: () => this.volumeIds,
+      policyResource: resource,
+      volumeIds: this.volumeIds,
     });
+    this.resource = resource;
     // Triggers wait for both: a run sees every volume, and a run-before-destroy happens
     // before the volumes are detached.
     this.hookResources = [this.resource, this.volumesResource];
@@ -307,7 +302,7 @@ export class BackupPolicy extends BackupPolicyBase {
 
   /** The spec as `VBS_HOOK_SPEC` JSON and its revision, rendered once. */
   private renderedSpec(): { json: string; revision: string } {
-    this.rendered ??= renderSpec(this.spec);
+    this.rendered ??= renderSpec(this, this.spec);
     return this.rendered;
   }
 }

@@ -1,6 +1,6 @@
 import type { WeekdayCode, WireScheduledPolicy } from '../client/wire';
-import { Fn } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { fw } from '../core/framework';
 import { checkIntegerRange, isLiteral, VbsValidationError } from '../core/validation';
 
 /** A day of the week, valued with its VBS wire code (`week_frequency`). */
@@ -83,7 +83,7 @@ export class Schedule {
    */
   public _render(scope: IConstruct): { scheduled: WireScheduledPolicy; timeZone?: string } {
     const timeZone = this.timeZone;
-    if (timeZone !== undefined && isLiteral(timeZone) && !TIME_ZONE_PATTERN.test(timeZone)) {
+    if (timeZone !== undefined && isLiteral(scope, timeZone) && !TIME_ZONE_PATTERN.test(timeZone)) {
       throw new VbsValidationError(
         scope,
         'schedule timeZone',
@@ -104,8 +104,8 @@ export class Schedule {
 
   private renderStartTimes(scope: IConstruct): string {
     const times = this.startTimes;
-    if (!isLiteral(times)) {
-      return Fn.join(',', times);
+    if (!isLiteral(scope, times)) {
+      return fw(scope).Fn.join(',', times);
     }
     if (times.length < 1 || times.length > 24) {
       throw new VbsValidationError(
@@ -117,7 +117,7 @@ export class Schedule {
       );
     }
     for (const time of times) {
-      if (isLiteral(time) && !START_TIME_PATTERN.test(time)) {
+      if (isLiteral(scope, time) && !START_TIME_PATTERN.test(time)) {
         throw new VbsValidationError(
           scope,
           'schedule start time',
@@ -127,7 +127,7 @@ export class Schedule {
         );
       }
     }
-    const duplicate = times.find((time, index) => isLiteral(time) && times.indexOf(time) !== index);
+    const duplicate = times.find((time, index) => isLiteral(scope, time) && times.indexOf(time) !== index);
     if (duplicate !== undefined) {
       throw new VbsValidationError(
         scope,
@@ -137,17 +137,17 @@ export class Schedule {
         'distinct start times',
       );
     }
-    if (!times.every(isLiteral)) {
+    if (!times.every((time) => isLiteral(scope, time))) {
       return times.join(',');
     }
-    const offset = this.timeZone !== undefined && isLiteral(this.timeZone) ? offsetMinutes(this.timeZone) : 0;
+    const offset = this.timeZone !== undefined && isLiteral(scope, this.timeZone) ? offsetMinutes(this.timeZone) : 0;
     const local = (time: string) => (Number(time.slice(0, 2)) * 60 + offset + 24 * 60) % (24 * 60);
     return [...times].sort((a, b) => local(a) - local(b)).join(',');
   }
 
   private renderWeekdays(scope: IConstruct): WeekdayCode[] {
     const days = this.weekdays as Weekday[];
-    if (!isLiteral(days)) {
+    if (!isLiteral(scope, days)) {
       return days as unknown as WeekdayCode[];
     }
     if (days.length === 0) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Fn, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { fw } from '../core/framework';
 import { MARKER_TAG_KEY, MAX_POLICY_TAGS, PolicySpec } from '../core/contract';
 import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation';
 
@@ -14,7 +14,20 @@ export type { PolicySpec };
  * what Terraform would compute (sorted keys, compact, Go's escaping), which keeps large stacks
  * fast to synthesize and the plan readable.
  */
-export function renderSpec(spec: PolicySpec): { json: string; revision: string } {
+export function renderSpec(scope: IConstruct, spec: PolicySpec): { json: string; revision: string } {
+  const { Fn, Token } = fw(scope);
+  const containsTokens = (value: unknown): boolean => {
+    if (Token.isUnresolved(value)) {
+      return true;
+    }
+    if (Array.isArray(value)) {
+      return value.some(containsTokens);
+    }
+    if (value !== null && typeof value === 'object') {
+      return Object.entries(value).some(([key, item]) => Token.isUnresolved(key) || containsTokens(item));
+    }
+    return false;
+  };
   if (containsTokens(spec)) {
     return {
       json: Fn.jsonencode(spec),
@@ -23,19 +36,6 @@ export function renderSpec(spec: PolicySpec): { json: string; revision: string }
   }
   const json = terraformJson(spec);
   return { json, revision: createHash('sha256').update(json).digest('hex').slice(0, 16) };
-}
-
-function containsTokens(value: unknown): boolean {
-  if (Token.isUnresolved(value)) {
-    return true;
-  }
-  if (Array.isArray(value)) {
-    return value.some(containsTokens);
-  }
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => Token.isUnresolved(key) || containsTokens(item));
-  }
-  return false;
 }
 
 /** Terraform's `jsonencode` of a literal value: keys sorted, no spaces, `<>&` escaped as Go does. */
@@ -82,7 +82,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
     );
   }
   for (const key of keys) {
-    if (!isLiteral(key)) {
+    if (!isLiteral(scope, key)) {
       continue;
     }
     if (key === MARKER_TAG_KEY) {
@@ -104,7 +104,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
       );
     }
     const value = tags[key];
-    if (isLiteral(value) && (typeof value !== 'string' || !TAG_VALUE_PATTERN.test(value))) {
+    if (isLiteral(scope, value) && (typeof value !== 'string' || !TAG_VALUE_PATTERN.test(value))) {
       throw new VbsValidationError(
         scope,
         `tag "${key}" value`,
@@ -121,7 +121,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
  * A literal id must be a UUID; a token may be anything but the same token twice.
  */
 export function validateVolumeId(scope: IConstruct, volumeId: string, existing: readonly string[]): void {
-  if (isLiteral(volumeId) && (typeof volumeId !== 'string' || !UUID_PATTERN.test(volumeId))) {
+  if (isLiteral(scope, volumeId) && (typeof volumeId !== 'string' || !UUID_PATTERN.test(volumeId))) {
     throw new VbsValidationError(
       scope,
       'volume id',

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import {
   connectionEnvironment,
@@ -8,7 +7,9 @@ import {
   VbsConnection,
 } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
-import { addDependency, createHookResource, HookResource, selfTrigger } from '../core/hook-resource';
+import { HookResource } from '../core/hook-kind';
+import { addDependency, createHookResource, HookTerraformResource, LateMap, selfTrigger } from '../core/hook-resource';
+import { fw, stackFor } from '../core/framework';
 import { isLiteral, VbsValidationError } from '../core/validation';
 
 /**
@@ -28,8 +29,8 @@ export const VOLUMES_RESOURCE_ID = 'Volumes';
  * Never a token placeholder (they change between synths) and never a position (removing one
  * volume must not move the others).
  */
-export function volumeKey(stack: TerraformStack, volumeId: string): string {
-  if (isLiteral(volumeId)) {
+export function volumeKey(stack: IConstruct, volumeId: string): string {
+  if (isLiteral(stack, volumeId)) {
     return volumeId;
   }
   const resolved = resolveIn(stack, volumeId);
@@ -37,11 +38,10 @@ export function volumeKey(stack: TerraformStack, volumeId: string): string {
   return `v${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
 }
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-/** What `value` resolves to in `stack`, as cdktf writes it into the stack's JSON. */
-function resolveIn(stack: TerraformStack, value: string): unknown {
-  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+/** What `value` resolves to in `stack`, as its framework writes it into the stack's JSON. */
+function resolveIn(stack: IConstruct, value: string): unknown {
+  const { DefaultTokenResolver, StringConcat, Tokenization } = fw(stack);
+  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
 }
 
 /**
@@ -50,7 +50,7 @@ function resolveIn(stack: TerraformStack, value: string): unknown {
  * @throws when two volume ids resolve to the same key (the same volume given twice)
  */
 export function volumesMap(scope: IConstruct, volumeIds: readonly string[]): Record<string, string> {
-  const stack = TerraformStack.of(scope);
+  const stack = stackFor(scope);
   const map: Record<string, string> = {};
   for (const volumeId of volumeIds) {
     const key = volumeKey(stack, volumeId);
@@ -58,7 +58,7 @@ export function volumesMap(scope: IConstruct, volumeIds: readonly string[]): Rec
       throw new VbsValidationError(
         scope,
         'volume id',
-        isLiteral(volumeId) ? volumeId : resolveIn(stack, volumeId),
+        isLiteral(scope, volumeId) ? volumeId : resolveIn(stack, volumeId),
         'is in the policy twice (two values that resolve to the same volume)',
         'each volume once',
       );
@@ -79,9 +79,12 @@ export interface VolumesResourceOptions {
   /** Where the policy lives. */
   readonly connection?: VbsConnection;
   /** The policy's own resource: the volumes' instances wait for it. */
-  readonly policyResource: TerraformResource;
-  /** The volume ids, read at synth (so `addVolume` is seen). */
-  readonly volumeIds: () => readonly string[];
+  readonly policyResource: HookTerraformResource;
+  /**
+   * The policy's list of volume ids, read at synth (so `addVolume` is seen). Only strings:
+   * the `for_each` token holds it for good, and must not hold the construct tree.
+   */
+  readonly volumeIds: readonly string[];
 }
 
 /**
@@ -89,12 +92,12 @@ export interface VolumesResourceOptions {
  * removal, ...connection }`, a create-time `hook-volume-attach` and a destroy-time
  * `hook-volume-detach` reading everything from `self`; depends on the policy's resource.
  */
-export function createVolumesResource(policy: IConstruct, options: VolumesResourceOptions): TerraformResource {
-  const { kind, identity, removal, connection } = options;
+export function createVolumesResource(policy: IConstruct, options: VolumesResourceOptions): HookTerraformResource {
+  const { kind, identity, removal, connection, volumeIds } = options;
   const self = (key: string) => selfTrigger(kind, key);
   const volumes = createHookResource(policy, VOLUMES_RESOURCE_ID, {
     kind,
-    forEach: () => volumesMap(policy, options.volumeIds()),
+    forEach: new LateMap(policy, (owner) => volumesMap(owner, volumeIds)),
     triggers: {
       identity,
       volume: '${each.value}',

@@ -1,5 +1,5 @@
-import { Fn } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { fw } from '../core/framework';
 import { isLiteral, VbsValidationError } from '../core/validation';
 
 const RERUN_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -47,7 +47,7 @@ export class Rerun {
       case 'once':
         return {};
       case 'everyApply':
-        return { rerun_every_apply: Fn.timestamp() };
+        return { rerun_every_apply: fw(scope).Fn.timestamp() };
       case 'onChange': {
         const keys = Object.keys(this.values);
         if (keys.length === 0) {
@@ -61,7 +61,7 @@ export class Rerun {
         }
         const triggers: Record<string, string> = {};
         for (const key of keys) {
-          if (isLiteral(key) && !RERUN_KEY_PATTERN.test(key)) {
+          if (isLiteral(scope, key) && !RERUN_KEY_PATTERN.test(key)) {
             throw new VbsValidationError(
               scope,
               'rerun key',

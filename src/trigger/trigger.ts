@@ -1,4 +1,4 @@
-import { TerraformResource } from 'cdktf';
+import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { IBackupPolicy } from '../policy/policy';
 import {
@@ -10,14 +10,8 @@ import {
   VbsConnection,
 } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV, triggerKeyFor } from '../core/contract';
-import {
-  addDependency,
-  createHookResource,
-  HookResource,
-  resolveHookResource,
-  resourcesIn,
-  selfTrigger,
-} from '../core/hook-resource';
+import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
+import { addDependency, createHookResource, HookTerraformResource, resourcesIn, selfTrigger } from '../core/hook-resource';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { FailureMode, Rerun } from './rerun';
 
@@ -88,6 +82,7 @@ export interface BackupPolicyTriggerOptions {
    * The resource type that carries the hooks.
    *
    * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
+   *   under cdktf and `HookResource.TERRAFORM_DATA` under cdktn
    */
   readonly hookResource?: HookResource;
 }
@@ -108,11 +103,11 @@ export class BackupPolicyTrigger extends Construct {
   /** The policy this trigger runs. */
   public readonly policy: IBackupPolicy;
   /** The resource whose create runs the policy. */
-  public readonly runResource: TerraformResource;
+  public readonly runResource: IHookResource;
   /** The resource whose destroy runs the policy, with `backupBeforeDestroy`. */
-  public readonly beforeDestroyResource?: TerraformResource;
+  public readonly beforeDestroyResource?: IHookResource;
 
-  private readonly hookResources: TerraformResource[];
+  private readonly hookResources: HookTerraformResource[];
 
   constructor(scope: Construct, id: string, props: BackupPolicyTriggerProps) {
     super(scope, id);
@@ -130,7 +125,7 @@ export class BackupPolicyTrigger extends Construct {
       [HOOK_ENV.failureMode]: props.failureMode ?? FailureMode.FAIL,
     };
 
-    this.runResource = createHookResource(this, 'Run', {
+    const runResource = createHookResource(this, 'Run', {
       kind,
       triggers: {
         policy: props.policy.policyIdentity,
@@ -149,7 +144,8 @@ export class BackupPolicyTrigger extends Construct {
         },
       ],
     });
-    this.hookResources = [this.runResource];
+    this.runResource = runResource;
+    this.hookResources = [runResource];
 
     if (props.backupBeforeDestroy) {
       // Destroy-time provisioners may only reference `self`: the policy reference and the
@@ -160,7 +156,7 @@ export class BackupPolicyTrigger extends Construct {
         referenceTriggers[triggerKeyFor(envName)] = value;
         referenceFromSelf[envName] = selfTrigger(kind, triggerKeyFor(envName));
       }
-      this.beforeDestroyResource = createHookResource(this, 'BeforeDestroy', {
+      const beforeDestroyResource = createHookResource(this, 'BeforeDestroy', {
         kind,
         triggers: { ...referenceTriggers, ...connectionTriggers(connection) },
         commands: [
@@ -176,7 +172,8 @@ export class BackupPolicyTrigger extends Construct {
           },
         ],
       });
-      this.hookResources.push(this.beforeDestroyResource);
+      this.beforeDestroyResource = beforeDestroyResource;
+      this.hookResources.push(beforeDestroyResource);
     }
 
     // The policy must exist before it runs, and outlive the run-before-destroy.
@@ -213,12 +210,12 @@ export class BackupPolicyTrigger extends Construct {
   }
 
   /** The resources in `construct` that are not this trigger's own. */
-  private foreignResourcesIn(construct: IConstruct, property: 'executeAfter' | 'executeBefore'): TerraformResource[] {
+  private foreignResourcesIn(construct: IConstruct, property: 'executeAfter' | 'executeBefore'): cdktf.TerraformResource[] {
     // Ordering the trigger against itself is a cycle; so is running before a scope around it (the
     // policy it depends on is in there). Running after a scope around it means "after the rest".
     if (construct === this || (property === 'executeBefore' && this.node.scopes.includes(construct))) {
       throw new VbsValidationError(this, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
     }
-    return resourcesIn(construct).filter((resource) => !this.hookResources.includes(resource));
+    return resourcesIn(this, construct).filter((resource) => !(this.hookResources as cdktf.TerraformResource[]).includes(resource));
   }
 }

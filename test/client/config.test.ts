@@ -58,7 +58,7 @@ describe('VbsClient configuration', () => {
     expect(new VbsClient({ ...base, env: { OS_PROJECT_ID: PROJECT } }).projectId).toBe(PROJECT);
     expect(() => new VbsClient({ ...base, projectId: 'abc', env: {} })).toThrow(/option projectId is "abc"; a project id is 32 hexadecimal characters/);
     expect(() => new VbsClient({ ...base, env: { HW_PROJECT_ID: '../x' } })).toThrow(/HW_PROJECT_ID is "..\/x"/);
-    expect(() => new VbsClient({ ...base, env: {} })).toThrow(/no project id: set option projectId, HW_PROJECT_ID or OS_PROJECT_ID/);
+    expect(() => new VbsClient({ ...base, env: {} })).toThrow(/no project id: set connection.projectId on the construct \(VbsClient option projectId, CLI --project-id\), or HW_PROJECT_ID or OS_PROJECT_ID/);
   });
 
   test('policy ids are checked before any request (no path injection)', async () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { provider } from '@cdktf/provider-null';
 import { TerraformStack, Testing } from 'cdktf';
 import {
+  addDependency,
   createHookResource,
   HOOK_RESOURCE_CONTEXT_KEY,
   HookResource,
@@ -12,6 +13,7 @@ import {
   selfTrigger,
 } from '../../src/core/hook-resource';
 import { HOOK_ASSET_ID, locateHookExecutor } from '../../src/core/executor';
+import { VbsValidationError } from '../../src';
 import { localExecs, newStack, resourceNamed, resourcesOf, synthJson } from './synth';
 
 function hook(stack: TerraformStack, id: string, kind: HookResource) {
@@ -57,13 +59,15 @@ describe('hook resource kind', () => {
 
   test('an invalid context value is a clear error', () => {
     const stack = newStack({ [HOOK_RESOURCE_CONTEXT_KEY]: 'local_exec' });
+    expect(() => resolveHookResource(stack, undefined)).toThrow(VbsValidationError);
     expect(() => resolveHookResource(stack, undefined)).toThrow(
-      'stack: context "cdktf-vbs-backup:hookResource" is "local_exec"; allowed: "null_resource" or "terraform_data"',
+      'stack: context "cdktf-vbs-backup:hookResource" "local_exec" is not supported; allowed: "null_resource" or "terraform_data" (set it in cdktf.json "context", or pass the hookResource prop)',
     );
   });
 
   test('an invalid prop value is a clear error', () => {
     const stack = newStack();
+    expect(() => resolveHookResource(stack, 'shell' as HookResource)).toThrow(VbsValidationError);
     expect(() => resolveHookResource(stack, 'shell' as HookResource)).toThrow(
       'stack: hookResource "shell" is not supported; allowed: "null_resource" or "terraform_data"',
     );
@@ -92,16 +96,16 @@ describe('provisioners', () => {
   test('create_before_destroy and depends_on are passed through', () => {
     const stack = newStack();
     const first = hook(stack, 'First', HookResource.TERRAFORM_DATA);
-    createHookResource(stack, 'Second', {
+    const second = createHookResource(stack, 'Second', {
       kind: HookResource.TERRAFORM_DATA,
       triggers: {},
       commands: [],
-      dependsOn: [first],
       createBeforeDestroy: true,
     });
-    const second = resourceNamed(synthJson(stack), 'terraform_data', 'Second');
-    expect(second.lifecycle).toEqual({ create_before_destroy: true });
-    expect(second.depends_on).toEqual(['terraform_data.First']);
+    addDependency(second, first);
+    const block = resourceNamed(synthJson(stack), 'terraform_data', 'Second');
+    expect(block.lifecycle).toEqual({ create_before_destroy: true });
+    expect(block.depends_on).toEqual(['terraform_data.First']);
     expect(first.terraformResourceType).toBe('terraform_data');
   });
 });

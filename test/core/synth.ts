@@ -1,14 +1,32 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
+import { IConstruct } from 'constructs';
 
-/** A fresh app and stack; `context` goes to the app like cdktf.json "context". */
-export function newStack(context?: Record<string, unknown>): TerraformStack {
-  const app: App = Testing.app(context ? { context } : undefined);
+/** The frameworks the library serves, by name (both are devDependencies). */
+export const FRAMEWORKS = { cdktf, cdktn } as const;
+export type FrameworkName = keyof typeof FRAMEWORKS;
+export const FRAMEWORK_NAMES = Object.keys(FRAMEWORKS) as FrameworkName[];
+
+/** A fresh app and stack of `framework`; `context` goes to the app like cdktf.json "context". */
+export function newStack(context?: Record<string, unknown>, framework: FrameworkName = 'cdktf'): cdktf.TerraformStack {
+  const { Testing, TerraformStack } = FRAMEWORKS[framework] as typeof cdktf;
+  const app = Testing.app(context ? { context } : undefined);
   return new TerraformStack(app, 'stack');
 }
 
+/** The framework module of `stack`'s app. */
+function frameworkOf(stack: IConstruct): typeof cdktf {
+  return (stack instanceof cdktn.TerraformStack ? cdktn : cdktf) as typeof cdktf;
+}
+
 /** The stack's synthesized JSON, parsed. Runs validations, as `cdktf synth` does. */
-export function synthJson(stack: TerraformStack): any {
-  return JSON.parse(Testing.synth(stack, true));
+export function synthJson(stack: IConstruct): any {
+  return JSON.parse(frameworkOf(stack).Testing.synth(stack as cdktf.TerraformStack, true));
+}
+
+/** The stack's synthesized HCL. */
+export function synthHcl(stack: IConstruct): string {
+  return frameworkOf(stack).Testing.synthHcl(stack as cdktf.TerraformStack, true);
 }
 
 /** Every resource of a type, by logical id. */

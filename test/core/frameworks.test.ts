@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Construct } from 'constructs';
+import { BackupPolicy, HookResource, Retention, Schedule } from '../../src';
+import { frameworkOf } from '../../src/core/framework';
+import { NULL_PROVIDER_ID, NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
+import { everyHookKind } from './stacks';
+import { FRAMEWORKS, newStack, resourcesOf, synthHcl, synthJson } from './synth';
+
+/** The synthesized JSON without the framework's metadata block (it names the framework's version). */
+function withoutMetadata(json: any): any {
+  const { ['//']: _metadata, ...rest } = json;
+  return JSON.parse(sameAssetHash(JSON.stringify(rest)));
+}
+
+/** The frameworks name the executor's asset folder by different hashes of the same file. */
+function sameAssetHash(text: string): string {
+  return text.replace(/VbsBackupHookExecutor\/[0-9A-F]+\//g, 'VbsBackupHookExecutor/HASH/');
+}
+
+describe('one library, two frameworks (ADR 9)', () => {
+  test.each(['cdktf', 'cdktn'] as const)('a %s stack is found to be of %s', (name) => {
+    const stack = newStack(undefined, name);
+    expect(frameworkOf(stack).name).toBe(name);
+    expect(frameworkOf(stack).module).toBe(FRAMEWORKS[name]);
+  });
+
+  test('under cdktn the default hook resource is terraform_data: no provider at all', () => {
+    const stack = newStack(undefined, 'cdktn');
+    everyHookKind(stack, 'cdktn');
+    const json = synthJson(stack);
+    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toHaveLength(5);
+    expect(resourcesOf(json, 'null_resource')).toEqual({});
+    expect(json.provider).toBeUndefined();
+  });
+
+  test('under cdktf the default stays null_resource, with the null provider the library adds', () => {
+    const stack = newStack(undefined, 'cdktf');
+    everyHookKind(stack, 'cdktf');
+    const json = synthJson(stack);
+    expect(Object.keys(resourcesOf(json, 'null_resource'))).toHaveLength(5);
+    expect(json.provider).toEqual({ null: [{}] });
+    expect(json.terraform.required_providers).toEqual({ null: { source: 'hashicorp/null', version: NULL_PROVIDER_VERSION } });
+    expect(stack.node.tryFindChild(NULL_PROVIDER_ID)).toBeDefined();
+  });
+
+  test('cdktn with the context key set to null_resource gets the same provider, made through cdktn', () => {
+    const stack = newStack({ 'cdktf-vbs-backup:hookResource': 'null_resource' }, 'cdktn');
+    everyHookKind(stack, 'cdktn');
+    const provider = stack.node.tryFindChild(NULL_PROVIDER_ID);
+    expect(provider).toBeInstanceOf(FRAMEWORKS.cdktn.TerraformProvider);
+    expect(provider).not.toBeInstanceOf(FRAMEWORKS.cdktf.TerraformProvider);
+    expect(synthJson(stack).terraform.required_providers.null).toEqual({ source: 'hashicorp/null', version: NULL_PROVIDER_VERSION });
+  });
+
+  test.each([HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA])(
+    'with %s, cdktf and cdktn synthesize the same JSON and the same HCL',
+    (kind) => {
+      const cdktf = newStack(undefined, 'cdktf');
+      const cdktn = newStack(undefined, 'cdktn');
+      everyHookKind(cdktf, 'cdktf', kind);
+      everyHookKind(cdktn, 'cdktn', kind);
+      expect(withoutMetadata(synthJson(cdktn))).toEqual(withoutMetadata(synthJson(cdktf)));
+      const hclOf = (stack: Construct) => sameAssetHash(synthHcl(stack));
+      expect(hclOf(cdktn)).toBe(hclOf(cdktf));
+    },
+  );
+
+  test('every element the library adds to a cdktn stack is a cdktn element', () => {
+    const stack = newStack({ 'cdktf-vbs-backup:hookResource': 'null_resource' }, 'cdktn');
+    everyHookKind(stack, 'cdktn');
+    const elements = stack.node.findAll().filter((c) => c instanceof FRAMEWORKS.cdktn.TerraformElement);
+    expect(elements.length).toBeGreaterThan(5);
+    expect(stack.node.findAll().filter((c) => c instanceof FRAMEWORKS.cdktf.TerraformElement)).toEqual([]);
+  });
+
+  test('a construct outside any TerraformStack is a clear error', () => {
+    const app = new FRAMEWORKS.cdktn.App();
+    expect(
+      () => new BackupPolicy(app, 'Orphan', { policyName: 'orphan', schedule: Schedule.daily(['02:00']), retention: Retention.count(7) }),
+    ).toThrow('Orphan: cdktf-vbs-backup constructs must be created inside a TerraformStack of cdktf or cdktn (CDK Terrain)');
+  });
+
+  test('a stack of a framework copy the library cannot load is a clear error, not a broken synth', () => {
+    class ForeignStack extends Construct {
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        Object.defineProperty(this, Symbol.for('cdktf/TerraformStack'), { value: true });
+      }
+    }
+    const stack = new ForeignStack(new Construct(undefined as unknown as Construct, ''), 'other');
+    expect(() => frameworkOf(stack)).toThrow(
+      /other: this TerraformStack is not from the cdktf or cdktn that cdktf-vbs-backup loads .*npm ls cdktf cdktn constructs/,
+    );
+  });
+});
+
+describe('public declarations', () => {
+  test('reach only constructs and this package: no cdktf or cdktn type in lib/index.d.ts or anything it imports', () => {
+    const lib = path.resolve(__dirname, '..', '..', 'lib');
+    const seen = new Set<string>();
+    const offending: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = fs.readFileSync(file, 'utf8');
+      if (/(from|import\()\s*['"](cdktf|cdktn|@cdktf\/[^'"]+)['"]/.test(text)) offending.push(path.relative(lib, file));
+      for (const match of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const base = path.resolve(path.dirname(file), match[1]);
+        visit(fs.existsSync(`${base}.d.ts`) ? `${base}.d.ts` : path.join(base, 'index.d.ts'));
+      }
+    };
+    visit(path.join(lib, 'index.d.ts'));
+    expect(seen.size).toBeGreaterThan(5);
+    expect(offending).toEqual([]);
+  });
+});

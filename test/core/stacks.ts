@@ -1,0 +1,33 @@
+import type { TerraformStack } from 'cdktf';
+import { BackupPolicy, FailureMode, HookResource, Rerun, Retention, Schedule } from '../../src';
+import { FRAMEWORKS, FrameworkName, POLICY_ID, PROJECT_ID, VOLUME_A, VOLUME_B } from './synth';
+
+/**
+ * A stack with every hook kind: a managed policy (apply and destroy), its volumes (`for_each`,
+ * a literal id and a token), a trigger with a run-before-destroy, a trigger of an existing
+ * policy ordered after the managed one, and a spec with a token inside (rendered with
+ * `jsonencode` by Terraform).
+ */
+export function everyHookKind(stack: TerraformStack, framework: FrameworkName, hookResource?: HookResource): void {
+  const { TerraformVariable } = FRAMEWORKS[framework];
+  const volume = new TerraformVariable(stack, 'volume', { type: 'string', default: VOLUME_B });
+  const team = new TerraformVariable(stack, 'team', { type: 'string', default: 'db' });
+  const policy = new BackupPolicy(stack, 'Nightly', {
+    policyName: 'nightly-db',
+    schedule: Schedule.daily(['02:00', '14:00'], { timeZone: 'UTC+08:00' }),
+    retention: Retention.days(30),
+    volumeIds: [VOLUME_A],
+    tags: { team: team.stringValue, tier: 'gold' },
+    connection: { projectId: PROJECT_ID, region: 'eu-de' },
+    hookResource,
+  });
+  policy.addVolume(volume.stringValue);
+  policy.addTrigger('Deploy', { backupBeforeDestroy: true, rerun: Rerun.everyApply(), hookResource });
+  BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID).addTrigger('Release', {
+    rerun: Rerun.onChange({ release: '1.4.2' }),
+    executeAfter: [policy],
+    waitForCompletion: true,
+    failureMode: FailureMode.CONTINUE,
+    hookResource,
+  });
+}
