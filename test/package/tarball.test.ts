@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import * as ts from 'typescript';
 import {
   Terraform, apiEnv, makeTempDir, ok, policiesNamed, policyNamed, requireTerraform, startE2eEmulator,
 } from '../e2e/harness';
@@ -87,7 +88,7 @@ app.synth();
 const APP_TSCONFIG = {
   compilerOptions: {
     target: 'ES2022', module: 'commonjs', lib: ['ES2022'], types: [], strict: true, skipLibCheck: false,
-    noUnusedLocals: true, noImplicitReturns: true, outDir: 'build', rootDir: '.',
+    noUnusedLocals: true, noImplicitReturns: true,
   },
   files: ['main.ts'],
 };
@@ -190,16 +191,24 @@ describe.each(APPS)('a fresh $name app', (app) => {
     summary.push(`${app.name}: ${app.framework} ${version}, constructs ${readVersion(dir, 'constructs')}`);
   });
 
-  test('type-checks strictly (skipLibCheck false), synthesizes as JSON and HCL, and both apply against the emulator', async () => {
+  test('type-checks strictly (skipLibCheck false, no ambient node types)', async () => {
     const dir = await installs.get(app.name)!;
-    let started = Date.now();
-    await sh(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
+    const started = Date.now();
+    await sh(process.execPath, [TSC, '-p', 'tsconfig.json', '--noEmit'], dir);
     summary.push(`${app.name}: tsc ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
 
+  test('synthesizes as JSON and as HCL, and both apply against the emulator: create, no-op re-apply, destroy', async () => {
+    const dir = await installs.get(app.name)!;
+    // transpiled on its own, so a type error (the test above) does not hide what the synth does
+    const js = ts.transpileModule(fs.readFileSync(path.join(dir, 'main.ts'), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    fs.writeFileSync(path.join(dir, 'main.js'), js);
     for (const output of ['json', 'hcl'] as const) {
       const outdir = `cdktf.out.${output}`;
-      started = Date.now();
-      await sh(process.execPath, ['build/main.js'], dir, { CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: output === 'hcl' ? 'true' : 'false' });
+      const started = Date.now();
+      await sh(process.execPath, ['main.js'], dir, { CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: output === 'hcl' ? 'true' : 'false' });
       const stackDir = path.join(dir, outdir, 'stacks', 'tarball');
       const config = fs.readFileSync(path.join(stackDir, output === 'hcl' ? 'cdk.tf' : 'cdk.tf.json'), 'utf8');
       expect(config).toContain('terraform_data');
