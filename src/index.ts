@@ -1,5 +1,5 @@
+// The constructs and their value classes. The client and the emulator are their own entry
+// points (`cdktf-vbs-backup/client`, `cdktf-vbs-backup/emulator`), so a synth loads neither.
 export * from './policy';
 export * from './trigger';
 export * from './core';
-export * from './client';
-export * from './emulator';

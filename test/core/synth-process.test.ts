@@ -64,6 +64,46 @@ describe('a synth with terraform_data hooks needs no terraform binary', () => {
   });
 });
 
+describe('what a synth loads', () => {
+  /** The modules a child process has loaded after synthesizing a stack with every hook kind under `framework`. */
+  function modulesAfterSynth(framework: string): string[] {
+    const outdir = makeTempDir('vbs-loaded');
+    try {
+      const script = `
+        const fw = require(${JSON.stringify(framework)});
+        const L = require(${JSON.stringify(LIB)});
+        const app = new fw.App({ outdir: ${JSON.stringify(outdir)} });
+        const stack = new fw.TerraformStack(app, 's');
+        const policy = new L.BackupPolicy(stack, 'P', {
+          policyName: 'p', schedule: L.Schedule.daily(['02:00']), retention: L.Retention.count(7),
+          volumeIds: ['0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c11'], connection: { projectId: 'e9993fc787d94b6c886cbaa340f9c0f4' },
+        });
+        policy.addTrigger('T', { backupBeforeDestroy: true });
+        L.BackupPolicy.fromPolicyName(stack, 'I', 'other').addTrigger('T');
+        app.synth();
+        console.log(JSON.stringify(Object.keys(require.cache)));`;
+      const result = runNode(script, { PATH: process.env.PATH, HOME: outdir });
+      expect(result.stderr).toBe('');
+      return (JSON.parse(result.stdout) as string[]).map((file) => path.relative(ROOT, file));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  test.each(['cdktf', 'cdktn'])('a %s synth loads neither undici nor the client nor the emulator', (framework) => {
+    const loaded = modulesAfterSynth(framework);
+    expect(loaded).toContain(path.join('lib', 'index.js'));
+    // lib/client/wire.js is the one definition of the id formats: constants, it imports nothing.
+    const heavy = loaded.filter((file) => /node_modules[\\/]undici[\\/]|^lib[\\/](client|emulator|cli)[\\/]/.test(file));
+    expect(heavy).toEqual([path.join('lib', 'client', 'wire.js')]);
+  });
+
+  test('a cdktn synth does not load cdktf (both are installed here), nor a cdktf synth cdktn', () => {
+    expect(modulesAfterSynth('cdktn').filter((file) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(file))).toEqual([]);
+    expect(modulesAfterSynth('cdktf').filter((file) => /node_modules[\\/]cdktn[\\/]/.test(file))).toEqual([]);
+  });
+});
+
 describe('memory', () => {
   test('twenty apps synthesized in one process: none is kept alive, retained memory does not grow', () => {
     const script = `

@@ -4,9 +4,8 @@
  * waitForCompletion reports a failed job with its reason.
  */
 import { Construct } from 'constructs';
-import {
-  BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, Emulator, FailureMode, Rerun, Retention, Schedule,
-} from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, FailureMode, Rerun, Retention, Schedule } from '../../src';
+import { Emulator } from '../../src/emulator';
 import {
   PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, hookLines, ok, policyNamed, startE2eEmulator, withStack,
 } from './harness';

@@ -9,7 +9,9 @@
  */
 import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupPolicyTrigger, Emulator, Retention, Schedule, VbsClient } from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, Retention, Schedule } from '../../src';
+import { VbsClient } from '../../src/client';
+import { Emulator } from '../../src/emulator';
 import {
   VOLUMES, apiClient, apiEnv, failed, ok, policiesNamed, policyNamed, startE2eEmulator, withStack,
 } from './harness';

@@ -4,9 +4,8 @@
  * destroy only, never on a mere re-run of its trigger.
  */
 import { Construct } from 'constructs';
-import {
-  BackupPolicy, BackupPolicyTrigger, Emulator, RemovalPolicy, Rerun, Retention, Schedule, Weekday,
-} from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, RemovalPolicy, Rerun, Retention, Schedule, Weekday } from '../../src';
+import { Emulator } from '../../src/emulator';
 import {
   PROJECT_ID, StackUnderTest, StateResource, VOLUMES, apiEnv, ok, policiesNamed, policyNamed, startE2eEmulator, withStack,
 } from './harness';

@@ -4,7 +4,8 @@
  * that instance, whose destroy-time hook detaches exactly that volume.
  */
 import { Construct } from 'constructs';
-import { BackupPolicy, Emulator, RemovalPolicy, Retention, Schedule } from '../../src';
+import { BackupPolicy, RemovalPolicy, Retention, Schedule } from '../../src';
+import { Emulator } from '../../src/emulator';
 import { VOLUMES, apiEnv, ok, policiesNamed, policyNamed, startE2eEmulator, withStack } from './harness';
 
 jest.setTimeout(180_000);

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupPolicyTrigger, Emulator, Retention, Schedule } from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, Retention, Schedule } from '../../src';
+import { Emulator } from '../../src/emulator';
 import {
   Terraform, VOLUMES, apiEnv, makeTempDir, ok, policiesNamed, policyNamed, startE2eEmulator, synthStack,
 } from './harness';

@@ -3,7 +3,9 @@
  * executes the emulator answered 204 (its request log), never what the hooks say they did.
  */
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule, VbsClient } from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
+import { VbsClient } from '../../src/client';
+import { Emulator } from '../../src/emulator';
 import {
   VOLUMES, apiClient, apiEnv, ok, policyNamed, startE2eEmulator, withStack,
 } from './harness';

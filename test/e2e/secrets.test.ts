@@ -5,7 +5,8 @@
  * or any Terraform output, whether the apply succeeds or fails.
  */
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupPolicyTrigger, Emulator, Rerun, Retention, Schedule } from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
+import { Emulator } from '../../src/emulator';
 import {
   PROJECT_ID, StackUnderTest, TerraformResult, VOLUMES, apiEnv, failed, ok, policyNamed, startE2eEmulator,
 } from './harness';
