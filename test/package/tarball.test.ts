@@ -46,6 +46,8 @@ interface AppSpec {
   readonly version: RegExp;
   /** What the app passes to its constructs to choose the hook resource ('' = the default). */
   readonly hookProp: string;
+  /** Also check the subpath entries here (they do not depend on the framework: one app is enough). */
+  readonly subpaths?: boolean;
 }
 
 const APPS: readonly AppSpec[] = [
@@ -53,7 +55,7 @@ const APPS: readonly AppSpec[] = [
   { name: 'cdktf-0.20', framework: 'cdktf', install: ['cdktf@0.20', 'constructs@10'], version: /^0\.20\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ' },
   { name: 'cdktf-0.21', framework: 'cdktf', install: ['cdktf@0.21', 'constructs'], version: /^0\.21\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ' },
   // under cdktn, terraform_data is the default
-  { name: 'cdktn-0.24', framework: 'cdktn', install: ['cdktn@0.24', 'constructs'], version: /^0\.24\./, hookProp: '' },
+  { name: 'cdktn-0.24', framework: 'cdktn', install: ['cdktn@0.24', 'constructs'], version: /^0\.24\./, hookProp: '', subpaths: true },
 ];
 
 /** The app's code: plain framework and library imports, as a user writes them. */
@@ -92,6 +94,37 @@ const APP_TSCONFIG = {
   },
   files: ['main.ts'],
 };
+
+/** A script of the client and emulator entries: starts an emulator, runs a policy through the client. */
+const SUBPATHS_SOURCE = `import { Credentials, VbsClient } from 'cdktf-vbs-backup/client';
+import { startEmulator } from 'cdktf-vbs-backup/emulator';
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({ tokens: ['t'], jobSeconds: 0 });
+  const client = new VbsClient({
+    endpoint: emulator.url, region: 'eu-de', projectId: '0123456789abcdef0123456789abcdef', credentials: Credentials.token('t'),
+  });
+  try {
+    const policies = await client.listPolicies();
+    process.stdout.write(\`policies: \${policies.map((p) => p.backup_policy_name).join(',')}\\n\`);
+  } finally {
+    await client.close();
+    await emulator.stop();
+  }
+}
+void main();
+`;
+
+/** The client's declarations use Node's types (AbortSignal, URL): an app using it has @types/node. */
+function subpathsTsconfig(moduleResolution: 'node10' | 'node16'): object {
+  return {
+    compilerOptions: {
+      target: 'ES2022', module: moduleResolution === 'node16' ? 'node16' : 'commonjs', moduleResolution,
+      strict: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+    },
+    files: ['subpaths.ts'],
+  };
+}
 
 let workDir: string;
 let packed: Packed;
@@ -197,6 +230,22 @@ describe.each(APPS)('a fresh $name app', (app) => {
     await sh(process.execPath, [TSC, '-p', 'tsconfig.json', '--noEmit'], dir);
     summary.push(`${app.name}: tsc ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
+
+  if (app.subpaths) {
+    test('cdktf-vbs-backup/client and cdktf-vbs-backup/emulator type-check (moduleResolution node10, the cdktf template\'s, and node16) and run', async () => {
+      const dir = await installs.get(app.name)!;
+      fs.writeFileSync(path.join(dir, 'subpaths.ts'), SUBPATHS_SOURCE);
+      const errors: string[] = [];
+      for (const resolution of ['node10', 'node16'] as const) {
+        fs.writeFileSync(path.join(dir, `tsconfig.${resolution}.json`), JSON.stringify(subpathsTsconfig(resolution), null, 2));
+        await sh(process.execPath, [TSC, '-p', `tsconfig.${resolution}.json`, '--noEmit'], dir).catch((err: Error) => errors.push(`${resolution}: ${err.message}`));
+      }
+      expect(errors).toEqual([]);
+      const js = ts.transpileModule(SUBPATHS_SOURCE, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+      fs.writeFileSync(path.join(dir, 'subpaths.js'), js);
+      expect(await sh(process.execPath, ['subpaths.js'], dir)).toBe('policies: default_policy\n');
+    });
+  }
 
   test('synthesizes as JSON and as HCL, and both apply against the emulator: create, no-op re-apply, destroy', async () => {
     const dir = await installs.get(app.name)!;
