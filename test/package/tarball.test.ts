@@ -46,16 +46,18 @@ interface AppSpec {
   readonly version: RegExp;
   /** What the app passes to its constructs to choose the hook resource ('' = the default). */
   readonly hookProp: string;
+  /** The framework's default hook resource. */
+  readonly defaultHook: 'null_resource' | 'terraform_data';
   /** Also check the subpath entries here (they do not depend on the framework: one app is enough). */
   readonly subpaths?: boolean;
 }
 
 const APPS: readonly AppSpec[] = [
   // a cdktf app has no null provider here (it is an optional peer): terraform_data hooks
-  { name: 'cdktf-0.20', framework: 'cdktf', install: ['cdktf@0.20', 'constructs@10'], version: /^0\.20\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ' },
-  { name: 'cdktf-0.21', framework: 'cdktf', install: ['cdktf@0.21', 'constructs'], version: /^0\.21\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ' },
+  { name: 'cdktf-0.20', framework: 'cdktf', install: ['cdktf@0.20', 'constructs@10'], version: /^0\.20\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ', defaultHook: 'null_resource' },
+  { name: 'cdktf-0.21', framework: 'cdktf', install: ['cdktf@0.21', 'constructs'], version: /^0\.21\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ', defaultHook: 'null_resource' },
   // under cdktn, terraform_data is the default
-  { name: 'cdktn-0.24', framework: 'cdktn', install: ['cdktn@0.24', 'constructs'], version: /^0\.24\./, hookProp: '', subpaths: true },
+  { name: 'cdktn-0.24', framework: 'cdktn', install: ['cdktn@0.24', 'constructs'], version: /^0\.24\./, hookProp: '', defaultHook: 'terraform_data', subpaths: true },
 ];
 
 /** The app's code: plain framework and library imports, as a user writes them. */
@@ -82,6 +84,11 @@ new BackupPolicyTrigger(stack, 'AfterDeploy', {
   ${app.hookProp}
 });
 void HookResource;
+
+// a second stack with the framework's default hook resource (synthesized, not applied here)
+const defaults = new TerraformStack(app, 'defaults');
+new LocalBackend(defaults, { path: 'terraform.tfstate' });
+BackupPolicy.fromPolicyName(defaults, 'Shared', 'shared-ops').addTrigger('RunOnce');
 app.synth();
 `;
 }
@@ -264,6 +271,11 @@ describe.each(APPS)('a fresh $name app', (app) => {
       expect(config).not.toContain('null_resource');
       expect(config).not.toContain(dir);
       summary.push(`${app.name} ${output}: synth ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // the default: null_resource with the hashicorp/null provider under cdktf (no npm package
+      // needed for it), terraform_data under cdktn
+      const defaults = fs.readFileSync(path.join(dir, outdir, 'stacks', 'defaults', output === 'hcl' ? 'cdk.tf' : 'cdk.tf.json'), 'utf8');
+      expect(defaults).toContain(app.defaultHook);
+      expect(defaults.includes('hashicorp/null')).toBe(app.defaultHook === 'null_resource');
       await applyCycle(`${app.name} ${output}`, stackDir);
     }
   });
