@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 
 /**
  * The framework of the app a construct belongs to: cdktf or CDK Terrain (cdktn), found from
- * the construct's stack (docs/architecture.md ADR 9).
+ * the construct's stack (docs/architecture.md, "one package, two frameworks").
  *
  * Neither is imported here at run time: both are optional peer dependencies, and an app has
  * one of them. cdktn is a fork of cdktf with the same API and the same
@@ -37,8 +37,9 @@ const STACK_SYMBOL = Symbol.for('cdktf/TerraformStack');
 /** Modules by name: undefined = not tried yet, null = not installed. */
 const modules = new Map<FrameworkName, Framework | null>();
 
-/** The framework of each stack seen. */
+/** The framework of each stack seen, and of each scope asked about (validation asks often). */
 const stackFrameworks = new WeakMap<IConstruct, Framework>();
+const scopeFrameworks = new WeakMap<IConstruct, Framework>();
 
 /** Requires a framework by name once; null when it is not installed. */
 function load(name: FrameworkName): Framework | null {
@@ -102,6 +103,16 @@ function stackOf(construct: IConstruct): IConstruct | undefined {
  *   from this package (another copy, or neither installed)
  */
 export function frameworkOf(scope: IConstruct): Framework {
+  const known = scopeFrameworks.get(scope);
+  if (known !== undefined) {
+    return known;
+  }
+  const framework = stackFramework(scope);
+  scopeFrameworks.set(scope, framework);
+  return framework;
+}
+
+function stackFramework(scope: IConstruct): Framework {
   const stack = stackOf(scope);
   if (stack === undefined) {
     throw new Error(

@@ -5,7 +5,7 @@ import { VbsValidationError } from './validation';
 /**
  * The public face of the hook resources: which type carries the hooks, and what a hook
  * resource offers users. Types from `constructs` and this package only, so one declaration
- * serves cdktf and cdktn apps (docs/architecture.md ADR 9).
+ * serves cdktf and cdktn apps (docs/architecture.md, "one package, two frameworks").
  */
 
 /**

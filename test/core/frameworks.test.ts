@@ -18,7 +18,7 @@ function sameAssetHash(text: string): string {
   return text.replace(/VbsBackupHookExecutor\/[0-9A-F]+\//g, 'VbsBackupHookExecutor/HASH/');
 }
 
-describe('one library, two frameworks (ADR 9)', () => {
+describe('one package, two frameworks (docs/architecture.md)', () => {
   test.each(['cdktf', 'cdktn'] as const)('a %s stack is found to be of %s', (name) => {
     const stack = newStack(undefined, name);
     expect(frameworkOf(stack).name).toBe(name);
@@ -72,6 +72,21 @@ describe('one library, two frameworks (ADR 9)', () => {
     const elements = stack.node.findAll().filter((c) => c instanceof FRAMEWORKS.cdktn.TerraformElement);
     expect(elements.length).toBeGreaterThan(5);
     expect(stack.node.findAll().filter((c) => c instanceof FRAMEWORKS.cdktf.TerraformElement)).toEqual([]);
+  });
+
+  test("a cdktn app uses the constructs with cdktn's own types: hook resources in its dependsOn, its resources in executeBefore", () => {
+    const { App, TerraformResource, TerraformStack } = FRAMEWORKS.cdktn;
+    const stack = new TerraformStack(new App(), 'app');
+    const policy = new BackupPolicy(stack, 'Nightly', { policyName: 'nightly', schedule: Schedule.daily(['02:00']), retention: Retention.count(7) });
+    const traffic = new TerraformResource(stack, 'Traffic', { terraformResourceType: 'terraform_data', dependsOn: [policy.resource] });
+    policy.addTrigger('BeforeSwitch', { executeBefore: [traffic] });
+    const json = synthJson(stack);
+    const ids = Object.keys(resourcesOf(json, 'terraform_data'));
+    const id = (part: string) => ids.find((candidate) => candidate.includes(part));
+    expect(resourcesOf(json, 'terraform_data')[id('Traffic')!].depends_on).toEqual([
+      `terraform_data.${id('Nightly_Policy')}`,
+      `terraform_data.${id('BeforeSwitch_Run')}`,
+    ]);
   });
 
   test('a construct outside any TerraformStack is a clear error', () => {
