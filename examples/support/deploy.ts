@@ -55,6 +55,16 @@ export class DeployedExample<F extends FrameworkName = 'cdktf'> {
     return new DeployedExample(outdir, stackDir(outdir, name), emulator, flavour);
   }
 
+  /**
+   * Deploys what `synth(outdir)` writes (the stack `name`), for examples that synthesize
+   * themselves; no re-synth.
+   */
+  static synthWith(name: string, emulator: Emulator, synth: (outdir: string) => void): DeployedExample<'cdktf'> {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `vbs-example-${name}-`));
+    synth(outdir);
+    return new DeployedExample(outdir, stackDir(outdir, name), emulator, {});
+  }
+
   /** Re-synthesizes in place (same state file) after a change of props. */
   resynth(name: string, build: (app: AppOf<F>) => Construct): void {
     synthApp(this.outdir, build, this.flavour);

@@ -11,6 +11,7 @@ import { BeforeRiskyChangeStack } from '../../examples/before-risky-change/stack
 import { ImportExistingStack } from '../../examples/import-existing/stack';
 import { QuickstartStack } from '../../examples/quickstart/stack';
 import { QuickstartStack as CdktnQuickstartStack } from '../../examples/quickstart-cdktn/stack';
+import { synthAsHcl } from '../../examples/hcl-exit/synth';
 import { DeployedExample, EXAMPLE_PROJECT_ID, EXAMPLE_TOKEN } from '../../examples/support/deploy';
 import { FrameworkName } from '../../examples/support/frameworks';
 import { requireTerraform } from '../../examples/support/terraform';
@@ -68,11 +69,18 @@ test('quickstart-cdktn: the same quickstart as a CDK Terrain app does the same',
 });
 
 test('hcl-exit: the quickstart written as HCL (cdktf synth --hcl) validates and does the same', async () => {
-  await withExample('quickstart', (app) => new QuickstartStack(app, 'quickstart'), async (d) => {
-    expect(fs.existsSync(path.join(d.stackDir, 'cdk.tf.json'))).toBe(false);
-    ok(await d.validate(), 'terraform validate');
-    await quickstartLifecycle(d);
-  }, { output: 'hcl' });
+  const deployed = DeployedExample.synthWith('quickstart', emulator, (outdir) => synthAsHcl(outdir, (app) => {
+    new QuickstartStack(app, 'quickstart');
+  }));
+  try {
+    expect(fs.readdirSync(deployed.stackDir).filter((f) => f.startsWith('cdk.tf'))).toEqual(['cdk.tf']);
+    expect(fs.readFileSync(path.join(deployed.stackDir, 'cdk.tf'), 'utf8')).toMatch(/^resource "terraform_data" "/m);
+    ok(await deployed.validate(), 'terraform validate');
+    await quickstartLifecycle(deployed);
+  } finally {
+    deployed.dispose();
+  }
+  expect(process.env.SYNTH_HCL_OUTPUT).toBeUndefined();
 });
 
 test('after-migration: a new migration run takes a new backup after it, waiting for the jobs', async () => {
