@@ -51,7 +51,8 @@ export const TERRAFORM_DATA_CONTEXT = { 'cdktf-vbs-backup:hookResource': 'terraf
 /**
  * Builds an app of the flavour's framework with `build` and synthesizes it into `outdir`. HCL is
  * what `cdktf synth --hcl` does: `hclOutput: true` and `SYNTH_HCL_OUTPUT=true` while the app is
- * made and synthesized (the variable is restored afterwards).
+ * made and synthesized (the variable is restored afterwards). Both are needed: the stacks read
+ * the variable when they are made; `hclOutput` alone only names the file `cdk.tf`.
  */
 export function synthApp<F extends FrameworkName = 'cdktf'>(
   outdir: string,
