@@ -1,20 +1,18 @@
-import * as path from 'node:path';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Flavour, addStack, stackDir, synthApp } from './frameworks';
 
 /** Builds the contents of a stack (the stack already has its local backend). */
-export type StackBuilder = (stack: TerraformStack) => void;
+export type StackBuilder = (stack: Construct) => void;
 
 /**
  * Synthesizes one stack named `name` into `outdir` as users do with `cdktf.json`'s context
  * `cdktf-vbs-backup:hookResource = terraform_data` (no provider to download), with a relative
- * local backend (cdktf's default one writes an absolute path).
+ * local backend (the default one writes an absolute path), built with the flavour's framework
+ * (cdktf by default) into its output (JSON by default, or HCL).
  * @returns the stack directory (`<outdir>/stacks/<name>`)
  */
-export function synthStack(outdir: string, name: string, build: StackBuilder): string {
-  const app = new App({ outdir, context: { 'cdktf-vbs-backup:hookResource': 'terraform_data' } });
-  const stack = new TerraformStack(app, name);
-  new LocalBackend(stack, { path: 'terraform.tfstate' });
-  build(stack);
-  app.synth();
-  return path.join(outdir, 'stacks', name);
+export function synthStack(outdir: string, name: string, build: StackBuilder, flavour: Flavour = {}): string {
+  const framework = flavour.framework ?? 'cdktf';
+  synthApp(outdir, (app) => build(addStack(framework, app, name)), flavour);
+  return stackDir(outdir, name);
 }

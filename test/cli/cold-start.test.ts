@@ -10,7 +10,7 @@ import { Credentials, VbsClient } from '../../src/client';
 import { startEmulator, Emulator } from '../../src/emulator';
 import { PACKAGE_VERSION, PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
 
-const FORBIDDEN = /require\((["'`])(cdktf|constructs|@cdktf\/[^"'`]*)\1\)/;
+const FORBIDDEN = /require\((["'`])(cdktf|cdktn|constructs|@cdktf\/[^"'`]*)\1\)/;
 
 let emulator: Emulator;
 let policyId: string;
@@ -51,7 +51,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the hook bundle is self-contained and requires neither cdktf nor constructs', () => {
+test('the hook bundle is self-contained and requires none of cdktf, cdktn, constructs', () => {
   const text = fs.readFileSync(buildCli().hook, 'utf8');
   expect(text).not.toMatch(FORBIDDEN);
   // The only bare requires left are node built-ins, the lazy emulator (the emulator command) and
@@ -61,19 +61,19 @@ test('the hook bundle is self-contained and requires neither cdktf nor construct
   expect(bare.filter((id) => id !== '../emulator' && id !== 'undici' && !isBuiltin(id) && !id.startsWith('node:'))).toEqual([]);
 });
 
-test('the built package bundle (lib/hook, from npm run build) has no cdktf/constructs require', () => {
+test('the built package bundle (lib/hook, from npm run build) has no cdktf, cdktn or constructs require', () => {
   const built = path.resolve(__dirname, '..', '..', 'lib', 'hook', 'vbs-backup-hook.js');
   expect(fs.existsSync(built)).toBe(true); // npm test builds first
   expect(fs.readFileSync(built, 'utf8')).not.toMatch(FORBIDDEN);
 });
 
-test('execute through lib/cli/bin.js loads the client but never cdktf, constructs, the emulator or undici', async () => {
+test('execute through lib/cli/bin.js loads the client but never cdktf, cdktn, constructs, the emulator or undici', async () => {
   const rec = recorder();
   const r = await runCli(['execute', '--policy-id', policyId], { ...emulatorEnv(emulator.url), LOAD_LOG: rec.log }, { nodeArgs: rec.nodeArgs });
   expect(r.code).toBe(0);
   const loaded = rec.loaded();
   expect(loaded).toEqual(expect.arrayContaining(['./main', './execute', '../client/client', './transport-node', 'node:http']));
-  expect(loaded.filter((m) => /^(cdktf|constructs|@cdktf\/)/.test(m))).toEqual([]);
+  expect(loaded.filter((m) => /^(cdktf|cdktn|constructs|@cdktf\/)/.test(m))).toEqual([]);
   expect(loaded.filter((m) => m.includes('emulator'))).toEqual([]);
   expect(loaded.filter((m) => m.includes('undici'))).toEqual([]);
 });

@@ -4,7 +4,7 @@
  * with triggers on one policy; and WhenBusy.FAIL keeping today's outcome. Every count is the
  * number of executes the emulator answered 204 (scheduled runs are not executes).
  */
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, WhenBusy } from '../../src';
 import { VbsClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
@@ -37,7 +37,7 @@ async function sharedPolicy(name: string): Promise<string> {
 }
 
 function triggerOn(policyId: string, whenBusy?: WhenBusy) {
-  return (stack: TerraformStack): void => {
+  return (stack: Construct): void => {
     const policy = BackupPolicy.fromPolicyId(stack, 'Shared', policyId);
     new BackupPolicyTrigger(stack, 'Trigger', { policy, whenBusy, timeoutSeconds: 120 });
   };

@@ -3,7 +3,7 @@
  * resource tainted so the next apply tries again; FailureMode.CONTINUE warns and carries on;
  * waitForCompletion reports a failed job with its reason.
  */
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import {
   BackupPolicy, BackupPolicyTrigger, BackupPolicyTriggerOptions, FailureMode, Rerun, Retention, Schedule, WhenBusy,
 } from '../../src';
@@ -25,7 +25,7 @@ afterEach(() => emulator.clearFaults());
 afterAll(() => emulator?.stop());
 
 function stackWith(policyName: string, options: BackupPolicyTriggerOptions = {}) {
-  return (stack: TerraformStack): void => {
+  return (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName,
       schedule: Schedule.daily(['02:00']),

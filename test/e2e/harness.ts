@@ -2,7 +2,8 @@
  * End-to-end harness: real `terraform` (through examples/support/terraform.ts, isolated
  * environment) applying stacks synthesized by this library, with `terraform_data` hooks that
  * run the built executor (lib/hook/vbs-backup-hook.js, made by `npm run build`) against the
- * embedded emulator, started in-process.
+ * embedded emulator, started in-process. Stacks are built with cdktf or cdktn and synthesized
+ * as JSON or HCL (examples/support/frameworks.ts), in-process: no framework CLI.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,8 +11,10 @@ import { Credentials, VbsClient } from '../../src/client';
 import { EmulatedPolicy, Emulator, EmulatorOptions, startEmulator } from '../../src/emulator';
 import { Terraform, TerraformResult, makeTempDir, requireTerraform } from '../../examples/support/terraform';
 import { StackBuilder, synthStack } from '../../examples/support/synth';
+import { FLAVOURS, Flavour, configFile, flavourName } from '../../examples/support/frameworks';
 
 export { Terraform, TerraformResult, makeTempDir, requireTerraform };
+export { FLAVOURS, Flavour, flavourName };
 
 /** Project every e2e stack works in. */
 export const PROJECT_ID = 'e2e0aaaabbbbccccddddeeeeffff0001';
@@ -100,16 +103,22 @@ export interface StateResource {
 
 /**
  * One stack under test: synthesized into its own temp folder, initialised once, re-synthesized
- * in place (new cdk.tf.json and assets, same state and Terraform data dir) for changes.
+ * in place (new configuration and assets, same state and Terraform data dir) for changes. Built
+ * with cdktf into JSON unless a flavour says otherwise (cdktn, HCL).
  */
 export class StackUnderTest {
   /** Synthesizes, creates the Terraform runner and runs `terraform init`. */
-  static async create(name: string, env: Record<string, string | undefined>, build: StackBuilder): Promise<StackUnderTest> {
+  static async create(
+    name: string,
+    env: Record<string, string | undefined>,
+    build: StackBuilder,
+    flavour: Flavour = {},
+  ): Promise<StackUnderTest> {
     requirePrerequisites();
     const root = makeTempDir(`vbs-e2e-${name}`);
-    const dir = synthStack(path.join(root, 'out'), name, build);
+    const dir = synthStack(path.join(root, 'out'), name, build, flavour);
     const tf = new Terraform(dir, env);
-    const sut = new StackUnderTest(name, root, dir, tf);
+    const sut = new StackUnderTest(name, root, dir, tf, flavour);
     try {
       ok(await tf.init(), `terraform init of ${name}`);
     } catch (err) {
@@ -130,15 +139,27 @@ export class StackUnderTest {
     readonly dir: string,
     /** Terraform in `dir`. */
     readonly tf: Terraform,
+    /** The framework and output it is synthesized with. */
+    readonly flavour: Flavour,
   ) {}
 
-  /** Synthesizes a changed stack and puts its cdk.tf.json and assets in place of the current ones. */
+  /** The configuration file Terraform reads: `cdk.tf.json`, or `cdk.tf` for HCL. */
+  get configFile(): string {
+    return configFile(this.flavour);
+  }
+
+  /** Synthesizes a changed stack and puts its configuration and assets in place of the current ones. */
   resynth(build: StackBuilder): void {
     this.synths += 1;
-    const fresh = synthStack(path.join(this.root, `resynth-${this.synths}`), this.name, build);
+    const fresh = synthStack(path.join(this.root, `resynth-${this.synths}`), this.name, build, this.flavour);
     fs.rmSync(path.join(this.dir, 'assets'), { recursive: true, force: true });
     fs.cpSync(path.join(fresh, 'assets'), path.join(this.dir, 'assets'), { recursive: true });
-    fs.copyFileSync(path.join(fresh, 'cdk.tf.json'), path.join(this.dir, 'cdk.tf.json'));
+    fs.copyFileSync(path.join(fresh, this.configFile), path.join(this.dir, this.configFile));
+  }
+
+  /** `terraform validate` of the configuration. */
+  validate(): Promise<TerraformResult> {
+    return this.tf.run(['validate', '-no-color']);
   }
 
   apply(extra: string[] = []): Promise<TerraformResult> {
@@ -176,9 +197,9 @@ export class StackUnderTest {
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   }
 
-  /** The synthesized cdk.tf.json's text. */
+  /** The synthesized configuration's text (cdk.tf.json, or cdk.tf for HCL). */
   synthesized(): string {
-    return fs.readFileSync(path.join(this.dir, 'cdk.tf.json'), 'utf8');
+    return fs.readFileSync(path.join(this.dir, this.configFile), 'utf8');
   }
 
   /** Removes the temp folders. */
@@ -197,8 +218,9 @@ export async function withStack(
   env: Record<string, string | undefined>,
   build: StackBuilder,
   body: (sut: StackUnderTest) => Promise<void>,
+  flavour: Flavour = {},
 ): Promise<void> {
-  const sut = await StackUnderTest.create(name, env, build);
+  const sut = await StackUnderTest.create(name, env, build, flavour);
   try {
     await body(sut);
   } finally {

@@ -7,7 +7,7 @@
  * call each (the job list of a made-up policy id) from their own local-exec, so their place
  * among the trigger's executes is the server's sequence number, not a clock.
  */
-import { DataResource, TerraformStack } from 'cdktf';
+import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Retention, Schedule } from '../../src';
 import { VbsClient } from '../../src/client';
@@ -74,7 +74,7 @@ const M = {
 };
 
 test('executeAfter and executeBefore order the run on apply, and the run-before-destroy on destroy', async () => {
-  const build = (stack: TerraformStack): void => {
+  const build = (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName: 'e2e-ordering',
       schedule: Schedule.daily(['02:00']),
@@ -115,7 +115,7 @@ test('triggers on existing policies: fromPolicyId and fromPolicyName each run th
     backup_policy_name: 'e2e-existing-by-name',
     scheduled_policy: { start_time: '01:00', frequency: 1, rentention_num: 5, remain_first_backup_of_curMonth: 'N', status: 'ON' },
   });
-  const build = (stack: TerraformStack): void => {
+  const build = (stack: Construct): void => {
     const idPolicy = BackupPolicy.fromPolicyId(stack, 'ById', byId);
     new BackupPolicyTrigger(stack, 'RunById', { policy: idPolicy });
     BackupPolicy.fromPolicyName(stack, 'ByName', 'e2e-existing-by-name').addTrigger('RunByName');
@@ -139,7 +139,7 @@ test('triggers on existing policies: fromPolicyId and fromPolicyName each run th
 });
 
 test('fromPolicyName of a policy that does not exist yet fails the apply naming it; once created, the next apply runs it once', async () => {
-  const build = (stack: TerraformStack): void => {
+  const build = (stack: Construct): void => {
     BackupPolicy.fromPolicyName(stack, 'Later', 'e2e-created-later').addTrigger('Run');
   };
   await withStack('imported-later', apiEnv(emulator), build, async (sut) => {

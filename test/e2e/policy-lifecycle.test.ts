@@ -3,7 +3,7 @@
  * policy id, no run), destroy deletes it unless RETAIN, and a run-before-destroy fires on
  * destroy only, never on a mere re-run of its trigger.
  */
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, RemovalPolicy, Rerun, Retention, Schedule, Weekday } from '../../src';
 import { Emulator } from '../../src/emulator';
 import {
@@ -40,7 +40,7 @@ function userTags(policyName: string): Record<string, string> {
 }
 
 test('changed props (name, schedule, retention, status, tags, volumes) update the same policy in place, with no run', async () => {
-  const before = (stack: TerraformStack): void => {
+  const before = (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName: 'e2e-props-a',
       schedule: Schedule.daily(['02:00']),
@@ -50,7 +50,7 @@ test('changed props (name, schedule, retention, status, tags, volumes) update th
     });
     new BackupPolicyTrigger(stack, 'Trigger', { policy });
   };
-  const after = (stack: TerraformStack): void => {
+  const after = (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName: 'e2e-props-b',
       schedule: Schedule.weekly([Weekday.MON, Weekday.THU], ['03:00', '15:00'], { timeZone: 'UTC+08:00' }),
@@ -104,7 +104,7 @@ test('changed props (name, schedule, retention, status, tags, volumes) update th
 });
 
 test('destroy deletes a policy (RemovalPolicy.DESTROY, the default) and keeps a RETAIN one; destroy runs nothing', async () => {
-  const build = (stack: TerraformStack): void => {
+  const build = (stack: Construct): void => {
     const deleted = new BackupPolicy(stack, 'Deleted', {
       policyName: 'e2e-destroyed',
       schedule: Schedule.everyNDays(3, ['04:00']),
@@ -138,7 +138,7 @@ test('destroy deletes a policy (RemovalPolicy.DESTROY, the default) and keeps a 
 });
 
 test('backupBeforeDestroy runs once on destroy, before the policy is deleted, and not when the trigger re-runs', async () => {
-  const build = (release: string) => (stack: TerraformStack): void => {
+  const build = (release: string) => (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName: 'e2e-before-destroy',
       schedule: Schedule.daily(['02:00']),
@@ -172,7 +172,7 @@ test('backupBeforeDestroy runs once on destroy, before the policy is deleted, an
 });
 
 test('terraform apply -replace of the policy resource keeps the same policy (create before destroy, marker check)', async () => {
-  const build = (stack: TerraformStack): void => {
+  const build = (stack: Construct): void => {
     new BackupPolicy(stack, 'Policy', {
       policyName: 'e2e-replaced',
       schedule: Schedule.daily(['02:00']),

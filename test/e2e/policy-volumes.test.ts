@@ -3,7 +3,7 @@
  * one instance of the policy's `Volumes` resource; removing one from the list destroys exactly
  * that instance, whose destroy-time hook detaches exactly that volume.
  */
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, RemovalPolicy, Retention, Schedule } from '../../src';
 import { Emulator } from '../../src/emulator';
 import { VOLUMES, apiEnv, ok, policiesNamed, policyNamed, startE2eEmulator, withStack } from './harness';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(() => emulator?.stop());
 
-const build = (name: string, volumes: readonly string[], removalPolicy = RemovalPolicy.DESTROY) => (stack: TerraformStack): void => {
+const build = (name: string, volumes: readonly string[], removalPolicy = RemovalPolicy.DESTROY) => (stack: Construct): void => {
   const policy = new BackupPolicy(stack, 'Policy', {
     policyName: name,
     schedule: Schedule.daily(['02:00']),

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Retention, Schedule } from '../../src';
 import { Emulator } from '../../src/emulator';
 import {
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(() => emulator?.stop());
 
-function build(stack: TerraformStack): void {
+function build(stack: Construct): void {
   const policy = new BackupPolicy(stack, 'Policy', {
     policyName: 'e2e-portable',
     schedule: Schedule.daily(['02:00']),

@@ -2,7 +2,7 @@
  * Real Terraform, offline: how often a trigger runs its policy. Every count is the number of
  * executes the emulator answered 204 (its request log), never what the hooks say they did.
  */
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
 import { VbsClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 function policyWithTrigger(policyName: string, rerun?: Rerun) {
-  return (stack: TerraformStack): void => {
+  return (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName,
       schedule: Schedule.daily(['02:00']),
@@ -98,7 +98,7 @@ test('Rerun.once runs again when the trigger points at another policy, and only 
     backup_policy_name: name,
     scheduled_policy: { start_time: '01:00', frequency: 1, rentention_num: 2, remain_first_backup_of_curMonth: 'N', status: 'ON' },
   })));
-  const build = (policyId: string) => (stack: TerraformStack): void => {
+  const build = (policyId: string) => (stack: Construct): void => {
     BackupPolicy.fromPolicyId(stack, 'Existing', policyId).addTrigger('Trigger');
   };
   await withStack('rerun-switch', apiEnv(emulator), build(first), async (sut) => {

@@ -4,7 +4,7 @@
  * up in the synthesized JSON, the plan, the state (`terraform show -json` and the raw file)
  * or any Terraform output, whether the apply succeeds or fails.
  */
-import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
 import { Emulator } from '../../src/emulator';
 import {
@@ -60,7 +60,7 @@ function expectClean(where: string, text: string): void {
 const APPLY = ['apply', '-auto-approve', '-input=false', '-no-color'];
 
 test('no credential reaches cdk.tf.json, plan, state or output, on success and on failure', async () => {
-  const build = (stack: TerraformStack): void => {
+  const build = (stack: Construct): void => {
     const policy = new BackupPolicy(stack, 'Policy', {
       policyName: 'e2e-secrets',
       schedule: Schedule.daily(['02:00']),

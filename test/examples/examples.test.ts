@@ -2,13 +2,18 @@
  * Every example deploys with real Terraform (terraform_data hooks) against the embedded emulator,
  * and does what its doc comment says, counted in the emulator's request log.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Credentials, VbsClient } from 'cdktf-vbs-backup/client';
 import { Emulator, startEmulator } from 'cdktf-vbs-backup/emulator';
 import { AfterMigrationStack } from '../../examples/after-migration/stack';
 import { BeforeRiskyChangeStack } from '../../examples/before-risky-change/stack';
 import { ImportExistingStack } from '../../examples/import-existing/stack';
 import { QuickstartStack } from '../../examples/quickstart/stack';
+import { QuickstartStack as CdktnQuickstartStack } from '../../examples/quickstart-cdktn/stack';
+import { synthAsHcl } from '../../examples/hcl-exit/synth';
 import { DeployedExample, EXAMPLE_PROJECT_ID, EXAMPLE_TOKEN } from '../../examples/support/deploy';
+import { FrameworkName } from '../../examples/support/frameworks';
 import { requireTerraform } from '../../examples/support/terraform';
 
 jest.setTimeout(180_000);
@@ -25,8 +30,13 @@ const ok = (r: { code: number; output: string }, what: string) => {
   if (r.code !== 0) throw new Error(`${what} failed:\n${r.output}`);
 };
 
-async function withExample(name: string, build: Parameters<typeof DeployedExample.synth>[2], body: (d: DeployedExample) => Promise<void>) {
-  const deployed = DeployedExample.synth(name, emulator, build);
+async function withExample<F extends FrameworkName = 'cdktf'>(
+  name: string,
+  build: Parameters<typeof DeployedExample.synth<F>>[2],
+  body: (d: DeployedExample<F>) => Promise<void>,
+  flavour: Parameters<typeof DeployedExample.synth<F>>[3] = {},
+) {
+  const deployed = DeployedExample.synth(name, emulator, build, flavour);
   try {
     await body(deployed);
   } finally {
@@ -34,18 +44,43 @@ async function withExample(name: string, build: Parameters<typeof DeployedExampl
   }
 }
 
+/** What the quickstart does, whichever framework builds it and whichever output it is written as. */
+async function quickstartLifecycle(d: DeployedExample<FrameworkName>): Promise<void> {
+  ok(await d.apply(), 'apply');
+  const [policy] = named('quickstart-nightly');
+  expect(policy.volume_ids).toHaveLength(2);
+  expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
+  expect(emulator.jobs(EXAMPLE_PROJECT_ID, policy.backup_policy_id).map((j) => j.status)).toEqual(['EXECUTE_SUCCESS', 'EXECUTE_SUCCESS']);
+  ok(await d.apply(), 're-apply');
+  expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
+  ok(await d.destroy(), 'destroy');
+  expect(named('quickstart-nightly')).toEqual([]);
+}
+
 test('quickstart: policy created with its volumes, one run after the migration with a job per volume, deleted on destroy', async () => {
-  await withExample('quickstart', (app) => new QuickstartStack(app, 'quickstart'), async (d) => {
-    ok(await d.apply(), 'apply');
-    const [policy] = named('quickstart-nightly');
-    expect(policy.volume_ids).toHaveLength(2);
-    expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
-    expect(emulator.jobs(EXAMPLE_PROJECT_ID, policy.backup_policy_id).map((j) => j.status)).toEqual(['EXECUTE_SUCCESS', 'EXECUTE_SUCCESS']);
-    ok(await d.apply(), 're-apply');
-    expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
-    ok(await d.destroy(), 'destroy');
-    expect(named('quickstart-nightly')).toEqual([]);
-  });
+  await withExample('quickstart', (app) => new QuickstartStack(app, 'quickstart'), quickstartLifecycle);
+});
+
+test('quickstart-cdktn: the same quickstart as a CDK Terrain app does the same', async () => {
+  await withExample('quickstart', (app) => new CdktnQuickstartStack(app, 'quickstart'), async (d) => {
+    expect(fs.readFileSync(path.join(d.stackDir, 'cdk.tf.json'), 'utf8')).not.toContain('null_resource');
+    await quickstartLifecycle(d);
+  }, { framework: 'cdktn' });
+});
+
+test('hcl-exit: the quickstart written as HCL (cdktf synth --hcl) validates and does the same', async () => {
+  const deployed = DeployedExample.synthWith('quickstart', emulator, (outdir) => synthAsHcl(outdir, (app) => {
+    new QuickstartStack(app, 'quickstart');
+  }));
+  try {
+    expect(fs.readdirSync(deployed.stackDir).filter((f) => f.startsWith('cdk.tf'))).toEqual(['cdk.tf']);
+    expect(fs.readFileSync(path.join(deployed.stackDir, 'cdk.tf'), 'utf8')).toMatch(/^resource "terraform_data" "/m);
+    ok(await deployed.validate(), 'terraform validate');
+    await quickstartLifecycle(deployed);
+  } finally {
+    deployed.dispose();
+  }
+  expect(process.env.SYNTH_HCL_OUTPUT).toBeUndefined();
 });
 
 test('after-migration: a new migration run takes a new backup after it, waiting for the jobs', async () => {
