@@ -76,7 +76,8 @@ Options:
   --token T           an accepted X-Auth-Token; repeat for several
   --access-key AK     an accepted access key (needs --secret-key)
   --secret-key SK     the secret key of --access-key
-  --project-id P      a known project id (32 hex digits)
+  --project-id P      the project (32 hex digits) that --token and --access-key act on;
+                      another project's URL gets 403 APIGW.0302
   --job-seconds N     seconds a backup job takes from WAITING to EXECUTE_SUCCESS (default 2)
   -h, --help          show this help
 
