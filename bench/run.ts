@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- NAME...]`: the quality bars of design.md, each as a ratio of two things
+ * `npm run bench [-- NAME...]`: the quality bars (README "Performance"), each as a ratio of two things
  * measured side by side (interleaved) in this one run, with medians. Names: cold-start, client,
  * synth, emulator, apply, busy-wait (not a ratio: the wait overhead for a busy policy). Nothing here asserts; the numbers go into the README and issue notes.
  */

@@ -14,7 +14,7 @@ import type { CliIo } from './runtime';
 
 const COMMAND = 'emulator';
 
-/** Default port of `vbs-backup emulator` (design.md). */
+/** Default port of `vbs-backup emulator` (README "CLI"). */
 export const DEFAULT_EMULATOR_PORT = 8787;
 
 const OPTIONS: Record<string, OptionDef> = {

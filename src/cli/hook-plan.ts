@@ -65,7 +65,7 @@ export function createBody(spec: PolicySpec, identity: string, revision: string)
 /**
  * The update (PUT) body. The scheduled policy always carries a period (frequency or
  * week_frequency) and a retention (rentention_num or rentention_day): the service rejects an
- * update without a period (vbs-api.md 3.3). Missing ones are taken from the current policy.
+ * update without a period (the API's modify operation). Missing ones are taken from the current policy.
  */
 export function updateBody(spec: PolicySpec, current?: WirePolicy): WirePolicyRequest {
   const sp: WireScheduledPolicy = { ...spec.scheduled_policy };

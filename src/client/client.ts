@@ -1,5 +1,5 @@
 /**
- * VbsClient: every operation of the VBS v2 Backup Policies API (vbs-api.md section 2), plus
+ * VbsClient: every operation of the VBS v2 Backup Policies API (`OPERATIONS` in src/client/wire.ts), plus
  * find-by-name, a duplicate-free execute and a wait for the jobs a run started.
  */
 import { CallOptions, Caller, RetryInfo } from './caller';

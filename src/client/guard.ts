@@ -4,7 +4,7 @@
  *
  * Why not `AbortSignal.any` and an AbortController per call and per attempt: on Node 20 those
  * cost more than the whole HTTP exchange on a loopback keep-alive socket (the client overhead
- * bar of design.md). The HTTP exchange in flight registers a plain cancel function instead; an
+ * bar in README "Performance"). The HTTP exchange in flight registers a plain cancel function instead; an
  * AbortSignal is made only when a slower step asks for one (a back-off sleep, the no-duplicate
  * check, a password login), which an ordinary successful call never does.
  */

@@ -1,5 +1,5 @@
 /**
- * APIG "SDK-HMAC-SHA256" request signing (vbs-api.md section 5.2).
+ * APIG "SDK-HMAC-SHA256" request signing.
  *
  * Used by the client (to sign) and the emulator (to verify). Both are checked against
  * Huawei's own Node signer in test/client/sdk-oracle.test.ts, so a canonicalisation bug here

@@ -1,5 +1,5 @@
 /**
- * Wire shapes of the VBS v2 Backup Policies API (vbs-api.md sections 2-3), shared by the
+ * Wire shapes of the VBS v2 Backup Policies API (field names as the API spells them, typos included), shared by the
  * client and the emulator so both speak exactly the same JSON. Field names are the API's,
  * misspellings included (`rentention_num`, `rentention_day`).
  */
@@ -139,7 +139,7 @@ export interface WireGatewayError {
 
 /**
  * Operation names used by the client (in `VbsApiError.operation`), the emulator's request log
- * and its fault routes. One name per row of vbs-api.md section 2, plus the IAM token call.
+ * and its fault routes. One name per operation of the API, plus the IAM token call.
  */
 export const OPERATIONS = {
   createPolicy: { method: 'POST', path: '/v2/{project_id}/backuppolicy' },

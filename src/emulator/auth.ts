@@ -1,5 +1,5 @@
 /**
- * Authentication as the API gateway does it (vbs-api.md section 5): `X-Auth-Token` (tokens
+ * Authentication as the API gateway does it (README "Credentials"): `X-Auth-Token` (tokens
  * configured or issued by `POST /v3/auth/tokens`) or an `SDK-HMAC-SHA256` signature verified
  * with the canonicalisation of `src/client/signer.ts` (query parameters sorted after encoding,
  * or before it as Huawei's Node SDK does) and a 15-minute clock-skew window. Tokens are kept only as SHA-256 hashes; no secret ever appears in a message.

@@ -1,7 +1,7 @@
 /**
  * Error responses of the emulator in the two shapes the real cloud uses: the service shape
  * `{"error":{"code","message"}}` for `AutoBackup.*` and the API gateway shape
- * `{"error_code","error_msg","request_id"}` for `APIGW.*` (vbs-api.md section 1).
+ * `{"error_code","error_msg","request_id"}` for `APIGW.*`.
  */
 import type { WireGatewayError, WireServiceError } from '../client/wire';
 

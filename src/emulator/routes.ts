@@ -1,5 +1,5 @@
 /*
- * README-decisions (the emulator's answers to what vbs-api.md leaves open; kept consistent
+ * README-decisions (the emulator's answers to what the API documentation leaves open, listed in README "The embedded emulator"; kept consistent
  * everywhere and copied to the README):
  *
  * - Validation errors: HTTP 400 with the documented AutoBackup.* code (name 0101/0102, start

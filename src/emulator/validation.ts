@@ -1,5 +1,5 @@
 /**
- * Request validation for policy bodies and tags (vbs-api.md sections 3.1, 3.3, 3.10-3.15).
+ * Request validation for policy bodies and tags (README "The embedded emulator" lists the rules).
  * Every failure is a 400 in the service shape whose message names the field, what was given
  * and what is allowed.
  */
@@ -145,7 +145,7 @@ function mergeSchedule(base: WireScheduledPolicy, sp: JsonObject): WireScheduled
     out.rentention_num = integerIn(sp.rentention_num, 2, 99, 'scheduled_policy.rentention_num', CODES.retention);
     delete out.rentention_day;
   } else if (sp.rentention_day !== undefined) {
-    // A float is truncated (vbs-api.md 3.1).
+    // A float is truncated, as the API does.
     const day = typeof sp.rentention_day === 'number' ? Math.floor(sp.rentention_day) : sp.rentention_day;
     out.rentention_day = integerIn(day, 2, 99999, 'scheduled_policy.rentention_day', CODES.retention);
     delete out.rentention_num;

@@ -1,5 +1,5 @@
 /**
- * The hook path never loads cdktf or constructs (design.md quality bar: hook cold start), and
+ * The hook path never loads cdktf or constructs (README "Performance": hook cold start), and
  * loads the emulator only for the emulator command.
  */
 import * as fs from 'node:fs';
