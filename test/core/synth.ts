@@ -46,6 +46,23 @@ class CdktnNullProvider extends cdktn.TerraformProvider {
   }
 }
 
+/**
+ * Terraform's built-in `terraform_data` as a cdktn app has it: the class `cdktn get`
+ * generates for terraform.io/builtin/terraform. cdktn's own `DataResource` is the same
+ * resource, but checks at every synth that `terraform version` is >= 1.4, a process per synth.
+ */
+class CdktnTerraformData extends cdktn.TerraformResource {
+  public static readonly tfResourceType = 'terraform_data';
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { terraformResourceType: CdktnTerraformData.tfResourceType });
+  }
+
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+}
+
 /** A resource of the user's, with the `id` attribute every generated resource class has. */
 export type UserResource = cdktf.TerraformResource & { readonly id: string };
 
@@ -69,7 +86,7 @@ export interface FrameworkUnderTest {
   };
   /**
    * A resource of the user's, as an app of this framework has one: `@cdktf/provider-null`'s
-   * `null_resource` under cdktf, the built-in `terraform_data` (`DataResource`) under cdktn.
+   * `null_resource` under cdktf, the built-in `terraform_data` under cdktn.
    */
   userResource(scope: Construct, id: string): UserResource;
   /** The Terraform type of {@link userResource}'s resources. */
@@ -91,7 +108,7 @@ export function under(name: FrameworkName): FrameworkUnderTest {
     newStack: (context) => newStack(context, name),
     hook: { ...hook, self: (key) => `\${self.${hook.triggers}.${key}}` },
     userResource: (scope, id) =>
-      name === 'cdktf' ? new nullResource.Resource(scope, id) : (new cdktn.DataResource(scope, id) as unknown as UserResource),
+      name === 'cdktf' ? new nullResource.Resource(scope, id) : (new CdktnTerraformData(scope, id) as unknown as UserResource),
     userResourceType: name === 'cdktf' ? 'null_resource' : 'terraform_data',
     NullProvider: name === 'cdktf' ? nullProvider.NullProvider : (CdktnNullProvider as unknown as FrameworkUnderTest['NullProvider']),
   };
