@@ -224,7 +224,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
   });
 });
 
-describe('executor asset', () => {
+describe('executor asset, whichever the framework', () => {
   test('a missing executor says where it looked and to run npm run build', () => {
     const missing = path.join(os.tmpdir(), 'no-such-dir', 'vbs-backup-hook.js');
     expect(() => locateHookExecutor([missing])).toThrow(
