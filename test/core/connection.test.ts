@@ -1,4 +1,3 @@
-import { TerraformVariable } from 'cdktf';
 import {
   connectionEnvironment,
   connectionEnvironmentFromSelf,
@@ -7,9 +6,11 @@ import {
   validateConnection,
   VbsConnection,
 } from '../../src/core/connection';
-import { newStack, PROJECT_ID } from './synth';
+import { FRAMEWORK_NAMES, PROJECT_ID, under } from './synth';
 
-describe('VbsConnection', () => {
+describe.each(FRAMEWORK_NAMES)('VbsConnection validation under %s', (framework) => {
+  const { newStack, module } = under(framework);
+
   test('a full literal connection is valid', () => {
     const stack = newStack();
     expect(() =>
@@ -19,7 +20,7 @@ describe('VbsConnection', () => {
 
   test('tokens are not checked', () => {
     const stack = newStack();
-    const variable = new TerraformVariable(stack, 'project', { type: 'string' });
+    const variable = new module.TerraformVariable(stack, 'project', { type: 'string' });
     expect(() =>
       validateConnection(stack, { region: variable.stringValue, projectId: variable.stringValue, endpoint: variable.stringValue }),
     ).not.toThrow();
@@ -48,7 +49,9 @@ describe('VbsConnection', () => {
   test('a relative endpoint is rejected too', () => {
     expect(() => validateConnection(newStack(), { endpoint: '127.0.0.1:8787/v2' })).toThrow('is not an http(s) URL');
   });
+});
 
+describe('VbsConnection: merging and rendering', () => {
   test('merging: fields of the override win one by one', () => {
     expect(mergeConnections({ region: 'eu-de', projectId: PROJECT_ID }, { region: 'cn-north-4', endpoint: 'http://127.0.0.1:1' })).toEqual({
       region: 'cn-north-4',

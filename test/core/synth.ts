@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized Terraform JSON, whose paths the tests read freely */
+import { provider as nullProvider, resource as nullResource } from '@cdktf/provider-null';
 import * as cdktf from 'cdktf';
 import * as cdktn from 'cdktn';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /** The frameworks the library serves, by name (both are devDependencies). */
 export const FRAMEWORKS = { cdktf, cdktn } as const;
@@ -13,6 +14,104 @@ export function newStack(context?: Record<string, unknown>, framework: Framework
   const { Testing, TerraformStack } = FRAMEWORKS[framework] as typeof cdktf;
   const app = Testing.app(context ? { context } : undefined);
   return new TerraformStack(app, 'stack');
+}
+
+/**
+ * A null provider as a cdktn app has one: the class `cdktn get` generates for hashicorp/null
+ * (there is no prebuilt provider package for cdktn). `@cdktf/provider-null`'s `NullProvider`
+ * is the same class built on cdktf.
+ */
+class CdktnNullProvider extends cdktn.TerraformProvider {
+  private _alias?: string;
+
+  constructor(scope: Construct, id: string, config: { alias?: string } = {}) {
+    super(scope, id, {
+      terraformResourceType: 'null',
+      terraformGeneratorMetadata: { providerName: 'null', providerVersionConstraint: '~> 3.0' },
+      terraformProviderSource: 'null',
+    });
+    this._alias = config.alias;
+  }
+
+  public get alias(): string | undefined {
+    return this._alias;
+  }
+
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { alias: this._alias };
+  }
+}
+
+/**
+ * Terraform's built-in `terraform_data` as a cdktn app has it: the class `cdktn get`
+ * generates for terraform.io/builtin/terraform. cdktn's own `DataResource` is the same
+ * resource, but checks at every synth that `terraform version` is >= 1.4, a process per synth.
+ */
+class CdktnTerraformData extends cdktn.TerraformResource {
+  public static readonly tfResourceType = 'terraform_data';
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { terraformResourceType: CdktnTerraformData.tfResourceType });
+  }
+
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+}
+
+/** A resource of the user's, with the `id` attribute every generated resource class has. */
+export type UserResource = cdktf.TerraformResource & { readonly id: string };
+
+/** What the synth tests need of one framework, so one test body runs under cdktf and under cdktn. */
+export interface FrameworkUnderTest {
+  readonly name: FrameworkName;
+  /** The framework's module, for the elements a test builds itself (`TerraformVariable`, `Testing`, ...). */
+  readonly module: typeof cdktf;
+  /** A fresh app and stack of this framework; `context` goes to the app like cdktf.json "context". */
+  newStack(context?: Record<string, unknown>): cdktf.TerraformStack;
+  /**
+   * The hook resource an app of this framework gets by default (src/core/hook-kind.ts):
+   * `null_resource` under cdktf, `terraform_data` under cdktn (which has no prebuilt null
+   * provider); `triggers` is the attribute holding its triggers, `self(key)` a destroy-time
+   * reference to one of them.
+   */
+  readonly hook: {
+    readonly type: 'null_resource' | 'terraform_data';
+    readonly triggers: 'triggers' | 'triggers_replace';
+    self(key: string): string;
+  };
+  /**
+   * A resource of the user's, as an app of this framework has one: `@cdktf/provider-null`'s
+   * `null_resource` under cdktf, the built-in `terraform_data` under cdktn.
+   */
+  userResource(scope: Construct, id: string): UserResource;
+  /** The Terraform type of {@link userResource}'s resources. */
+  readonly userResourceType: 'null_resource' | 'terraform_data';
+  /** The user's own null provider class: `@cdktf/provider-null`'s, or what `cdktn get` generates. */
+  readonly NullProvider: new (scope: Construct, id: string, config?: { alias?: string }) => cdktf.TerraformProvider;
+}
+
+/** {@link FrameworkUnderTest} for `name`. */
+export function under(name: FrameworkName): FrameworkUnderTest {
+  const module = FRAMEWORKS[name] as typeof cdktf;
+  const hook =
+    name === 'cdktf'
+      ? ({ type: 'null_resource', triggers: 'triggers' } as const)
+      : ({ type: 'terraform_data', triggers: 'triggers_replace' } as const);
+  return {
+    name,
+    module,
+    newStack: (context) => newStack(context, name),
+    hook: { ...hook, self: (key) => `\${self.${hook.triggers}.${key}}` },
+    userResource: (scope, id) =>
+      name === 'cdktf' ? new nullResource.Resource(scope, id) : (new CdktnTerraformData(scope, id) as unknown as UserResource),
+    userResourceType: name === 'cdktf' ? 'null_resource' : 'terraform_data',
+    NullProvider: name === 'cdktf' ? nullProvider.NullProvider : (CdktnNullProvider as unknown as FrameworkUnderTest['NullProvider']),
+  };
 }
 
 /** The framework module of `stack`'s app. */

@@ -1,8 +1,6 @@
-import { resource } from '@cdktf/provider-null';
-import { TerraformVariable } from 'cdktf';
 import { BackupPolicy, Retention, Schedule, Weekday } from '../../src/policy';
 import { BackupPolicyProps } from '../../src/policy/policy';
-import { newStack, VOLUME_A } from '../core/synth';
+import { FRAMEWORK_NAMES, under, VOLUME_A } from '../core/synth';
 
 const base: BackupPolicyProps = {
   policyName: 'nightly-db',
@@ -111,7 +109,9 @@ const cases: [string, Partial<BackupPolicyProps>, string][] = [
   ],
 ];
 
-describe('BackupPolicy validation', () => {
+describe.each(FRAMEWORK_NAMES)('BackupPolicy validation under %s', (framework) => {
+  const { newStack, module, userResource } = under(framework);
+
   test.each(cases)('%s', (_rule, props, message) => {
     expect(() => new BackupPolicy(newStack(), 'Policy', { ...base, ...props })).toThrow(message);
   });
@@ -139,9 +139,9 @@ describe('BackupPolicy validation', () => {
 
   test('unresolved tokens are skipped', () => {
     const stack = newStack();
-    const text = new TerraformVariable(stack, 'text', { type: 'string' }).stringValue;
-    const num = new TerraformVariable(stack, 'num', { type: 'number' }).numberValue;
-    const volume = new resource.Resource(stack, 'Volume');
+    const text = new module.TerraformVariable(stack, 'text', { type: 'string' }).stringValue;
+    const num = new module.TerraformVariable(stack, 'num', { type: 'number' }).numberValue;
+    const volume = userResource(stack, 'Volume');
     expect(
       () =>
         new BackupPolicy(stack, 'Policy', {

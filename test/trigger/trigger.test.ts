@@ -1,13 +1,13 @@
-import { resource } from '@cdktf/provider-null';
-import { DataResource, TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
+import { NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
 import { BackupPolicy, Retention, Schedule } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, Rerun, WhenBusy } from '../../src/trigger';
 import * as root from '../../src';
 import { WHEN_BUSY_CHOICES } from '../../src/core/contract';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
-import { localExecs, newStack, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson } from '../core/synth';
+import { FRAMEWORK_NAMES, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson, UserResource, under } from '../core/synth';
 
 function managedPolicy(stack: TerraformStack) {
   return new BackupPolicy(stack, 'Nightly', {
@@ -22,261 +22,283 @@ function trigger(stack: TerraformStack, options: BackupPolicyTriggerOptions = {}
   return new BackupPolicyTrigger(stack, 'Backup', { policy, ...options });
 }
 
-function run(stack: TerraformStack, kind = 'null_resource') {
-  const res = resourceNamed(synthJson(stack), kind, 'Backup_Run');
-  return { res, exec: localExecs(res)[0] };
-}
+describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
+  const { newStack, hook, module, userResource, userResourceType } = under(framework);
 
-describe('BackupPolicyTrigger: the run resource', () => {
-  test('defaults: create-time hook-trigger, no wait, 1800 s, fail, wait when busy, deploy phase', () => {
-    const stack = newStack();
-    trigger(stack);
-    const { res, exec } = run(stack);
-    expect(exec.command).toBe('hook-trigger');
-    expect(exec.when).toBeUndefined();
-    expect(exec.environment).toEqual({
-      VBS_HOOK_POLICY_ID: POLICY_ID,
-      VBS_HOOK_WAIT: 'false',
-      VBS_HOOK_TIMEOUT: '1800',
-      VBS_HOOK_FAILURE_MODE: 'fail',
-      VBS_HOOK_WHEN_BUSY: 'wait',
-      VBS_HOOK_PHASE: 'deploy',
-    });
-    expect(res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
-    expect(resourcesOf(synthJson(stack), 'null_resource')).not.toHaveProperty(['Backup_BeforeDestroy']);
-  });
-
-  test('waitForCompletion, timeoutSeconds and failureMode reach the environment, not the triggers', () => {
-    const stack = newStack();
-    trigger(stack, { waitForCompletion: true, timeoutSeconds: 600, failureMode: FailureMode.CONTINUE });
-    const { res, exec } = run(stack);
-    expect(exec.environment).toMatchObject({ VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600', VBS_HOOK_FAILURE_MODE: 'continue' });
-    expect(res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
-  });
-
-  test.each([
-    [WhenBusy.WAIT_THEN_RUN, 'wait'],
-    [WhenBusy.JOIN_RUNNING, 'join'],
-    [WhenBusy.FAIL, 'fail'],
-  ])('whenBusy %s reaches the environment as %s, not the triggers', (whenBusy, value) => {
-    const stack = newStack();
-    trigger(stack, { whenBusy, backupBeforeDestroy: true });
-    const { res, exec } = run(stack);
-    expect(exec.environment.VBS_HOOK_WHEN_BUSY).toBe(value);
-    expect(res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
-    const before = resourceNamed(synthJson(stack), 'null_resource', 'Backup_BeforeDestroy');
-    expect(localExecs(before)[0].environment.VBS_HOOK_WHEN_BUSY).toBe(value);
-  });
-
-  test('whenBusy: a value that is not a WhenBusy is refused, naming the trigger and the choices', () => {
-    const stack = newStack();
-    expect(() => trigger(stack, { whenBusy: 'queue' as WhenBusy })).toThrow(
-      /stack\/Backup: whenBusy "queue" is not a WhenBusy value; allowed: WhenBusy\.WAIT_THEN_RUN, WhenBusy\.JOIN_RUNNING or WhenBusy\.FAIL/,
-    );
-  });
-
-  test('WhenBusy is exported from the package root, its values are the hook contract', () => {
-    expect(root.WhenBusy).toBe(WhenBusy);
-    expect(Object.values(WhenBusy)).toEqual([...WHEN_BUSY_CHOICES]);
-  });
-
-  test('a managed policy is referenced by identity, and the trigger waits for it', () => {
-    const stack = newStack();
-    const policy = managedPolicy(stack);
-    new BackupPolicyTrigger(stack, 'Backup', { policy });
-    const { res, exec } = run(stack);
-    expect(exec.environment.VBS_HOOK_POLICY_IDENTITY).toBe(policy.identity);
-    expect(res.triggers.policy).toBe(`managed:${policy.identity}`);
-    expect(res.depends_on).toEqual([
-      `null_resource.${policy.resource.friendlyUniqueId}`,
-      `null_resource.${policy.volumesResource.friendlyUniqueId}`,
-    ]);
-  });
-
-  test('a policy by name', () => {
-    const stack = newStack();
-    const policy = BackupPolicy.fromPolicyName(stack, 'Existing', 'weekly');
-    new BackupPolicyTrigger(stack, 'Backup', { policy });
-    expect(run(stack).exec.environment.VBS_HOOK_POLICY_NAME).toBe('weekly');
-  });
-
-  test("policy.addTrigger makes a trigger under the policy, options passed through", () => {
-    const stack = newStack();
-    const policy = managedPolicy(stack);
-    const t = policy.addTrigger('Backup', { waitForCompletion: true });
-    expect(t.node.path).toBe('stack/Nightly/Backup');
-    expect(t.policy).toBe(policy);
-    const res = resourceNamed(synthJson(stack), 'null_resource', 'Nightly_Backup_Run');
-    expect(localExecs(res)[0].environment.VBS_HOOK_WAIT).toBe('true');
-  });
-
-  test("the trigger's connection wins field by field over the policy's, in triggers and environment", () => {
-    const stack = newStack();
-    const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID, { region: 'eu-de', projectId: PROJECT_ID });
-    new BackupPolicyTrigger(stack, 'Backup', { policy, connection: { endpoint: 'http://127.0.0.1:8787', region: 'cn-north-4' } });
-    const { res, exec } = run(stack);
-    expect(res.triggers).toEqual({
-      policy: `id:${POLICY_ID}`,
-      endpoint: 'http://127.0.0.1:8787',
-      region: 'cn-north-4',
-      project_id: PROJECT_ID,
-    });
-    expect(exec.environment).toMatchObject({
-      VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787',
-      VBS_HOOK_REGION: 'cn-north-4',
-      VBS_HOOK_PROJECT_ID: PROJECT_ID,
-    });
-  });
-
-  test('hookResource prop: terraform_data with triggers_replace', () => {
-    const stack = newStack();
-    trigger(stack, { hookResource: HookResource.TERRAFORM_DATA, backupBeforeDestroy: true });
-    const json = synthJson(stack);
-    expect(resourceNamed(json, 'terraform_data', 'Backup_Run').triggers_replace).toEqual({ policy: `id:${POLICY_ID}` });
-    const before = resourceNamed(json, 'terraform_data', 'Backup_BeforeDestroy');
-    expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe('${self.triggers_replace.policy_id}');
-    expect(json.provider).toBeUndefined();
-  });
-
-  test('the context key chooses terraform_data; a prop wins over it', () => {
-    const stack = newStack({ [HOOK_RESOURCE_CONTEXT_KEY]: 'terraform_data' });
-    const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
-    new BackupPolicyTrigger(stack, 'Backup', { policy });
-    new BackupPolicyTrigger(stack, 'Other', { policy, hookResource: HookResource.NULL_RESOURCE });
-    const json = synthJson(stack);
-    expect(resourceNamed(json, 'terraform_data', 'Backup_Run')).toBeDefined();
-    expect(resourceNamed(json, 'null_resource', 'Other_Run')).toBeDefined();
-  });
-});
-
-describe('rerun rules', () => {
-  test('once: only the policy identity', () => {
-    const stack = newStack();
-    trigger(stack, { rerun: Rerun.once() });
-    expect(run(stack).res.triggers).toEqual({ policy: `id:${POLICY_ID}` });
-  });
-
-  test('onChange: one rerun_<key> per value, tokens allowed', () => {
-    const stack = newStack();
-    const release = new DataResource(stack, 'Release', { input: { release: '1.4.2' } });
-    trigger(stack, { rerun: Rerun.onChange({ release: '1.4.2', image: release.id }) });
-    expect(run(stack).res.triggers).toEqual({
-      policy: `id:${POLICY_ID}`,
-      rerun_release: '1.4.2',
-      rerun_image: '${terraform_data.Release.id}',
-    });
-  });
-
-  test('everyApply: a timestamp() trigger', () => {
-    const stack = newStack();
-    trigger(stack, { rerun: Rerun.everyApply() });
-    expect(run(stack).res.triggers).toEqual({ policy: `id:${POLICY_ID}`, rerun_every_apply: '${timestamp()}' });
-  });
-});
-
-describe('backupBeforeDestroy', () => {
-  test('a destroy-time hook-trigger whose triggers exclude the rerun values and read back from self', () => {
-    const stack = newStack();
-    trigger(stack, {
-      backupBeforeDestroy: true,
-      rerun: Rerun.everyApply(),
-      waitForCompletion: true,
-      connection: { projectId: PROJECT_ID },
-    });
-    const before = resourceNamed(synthJson(stack), 'null_resource', 'Backup_BeforeDestroy');
-    expect(before.triggers).toEqual({ policy_id: POLICY_ID, project_id: PROJECT_ID });
-    const [exec] = localExecs(before);
-    expect(exec.command).toBe('hook-trigger');
-    expect(exec.when).toBe('destroy');
-    expect(exec.environment).toEqual({
-      VBS_HOOK_POLICY_ID: '${self.triggers.policy_id}',
-      VBS_HOOK_PROJECT_ID: '${self.triggers.project_id}',
-      VBS_HOOK_WAIT: 'true',
-      VBS_HOOK_TIMEOUT: '1800',
-      VBS_HOOK_FAILURE_MODE: 'fail',
-      VBS_HOOK_WHEN_BUSY: 'wait',
-      VBS_HOOK_PHASE: 'destroy',
-    });
-  });
-
-  test('for a managed policy it holds the identity', () => {
-    const stack = newStack();
-    const policy = managedPolicy(stack);
-    const t = new BackupPolicyTrigger(stack, 'Backup', { policy, backupBeforeDestroy: true });
-    expect(t.beforeDestroyResource).toBeDefined();
-    const before = resourceNamed(synthJson(stack), 'null_resource', 'Backup_BeforeDestroy');
-    expect(before.triggers).toEqual({ policy_identity: policy.identity });
-    expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_IDENTITY).toBe('${self.triggers.policy_identity}');
-  });
-});
-
-describe('ordering', () => {
-  class Database extends Construct {
-    public readonly server: resource.Resource;
-    public readonly migration: DataResource;
-    constructor(scope: Construct, id: string) {
-      super(scope, id);
-      this.server = new resource.Resource(this, 'Server');
-      this.migration = new DataResource(new Construct(this, 'Nested'), 'Migration', { input: { schema: 'v2' } });
-    }
+  function run(stack: TerraformStack, kind: string = hook.type) {
+    const res = resourceNamed(synthJson(stack), kind, 'Backup_Run');
+    return { res, exec: localExecs(res)[0] };
   }
 
-  test('executeAfter (prop): the trigger resources depend on every resource inside, nested ones included', () => {
-    const stack = newStack();
-    const db = new Database(stack, 'Db');
-    trigger(stack, { executeAfter: [db], backupBeforeDestroy: true });
-    const json = synthJson(stack);
-    for (const part of ['Backup_Run', 'Backup_BeforeDestroy']) {
-      expect(resourceNamed(json, 'null_resource', part).depends_on).toEqual([
-        `null_resource.${db.server.friendlyUniqueId}`,
-        `terraform_data.${db.migration.friendlyUniqueId}`,
+  describe('BackupPolicyTrigger: the run resource', () => {
+    test('defaults: create-time hook-trigger, no wait, 1800 s, fail, wait when busy, deploy phase', () => {
+      const stack = newStack();
+      trigger(stack);
+      const { res, exec } = run(stack);
+      expect(exec.command).toBe('hook-trigger');
+      expect(exec.when).toBeUndefined();
+      expect(exec.environment).toEqual({
+        VBS_HOOK_POLICY_ID: POLICY_ID,
+        VBS_HOOK_WAIT: 'false',
+        VBS_HOOK_TIMEOUT: '1800',
+        VBS_HOOK_FAILURE_MODE: 'fail',
+        VBS_HOOK_WHEN_BUSY: 'wait',
+        VBS_HOOK_PHASE: 'deploy',
+      });
+      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      expect(Object.keys(resourcesOf(synthJson(stack), hook.type)).filter((id) => id.includes('BeforeDestroy'))).toEqual([]);
+    });
+
+    test('waitForCompletion, timeoutSeconds and failureMode reach the environment, not the triggers', () => {
+      const stack = newStack();
+      trigger(stack, { waitForCompletion: true, timeoutSeconds: 600, failureMode: FailureMode.CONTINUE });
+      const { res, exec } = run(stack);
+      expect(exec.environment).toMatchObject({ VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600', VBS_HOOK_FAILURE_MODE: 'continue' });
+      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+    });
+
+    test.each([
+      [WhenBusy.WAIT_THEN_RUN, 'wait'],
+      [WhenBusy.JOIN_RUNNING, 'join'],
+      [WhenBusy.FAIL, 'fail'],
+    ])('whenBusy %s reaches the environment as %s, not the triggers', (whenBusy, value) => {
+      const stack = newStack();
+      trigger(stack, { whenBusy, backupBeforeDestroy: true });
+      const { res, exec } = run(stack);
+      expect(exec.environment.VBS_HOOK_WHEN_BUSY).toBe(value);
+      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
+      expect(localExecs(before)[0].environment.VBS_HOOK_WHEN_BUSY).toBe(value);
+    });
+
+    test('whenBusy: a value that is not a WhenBusy is refused, naming the trigger and the choices', () => {
+      const stack = newStack();
+      expect(() => trigger(stack, { whenBusy: 'queue' as WhenBusy })).toThrow(
+        /stack\/Backup: whenBusy "queue" is not a WhenBusy value; allowed: WhenBusy\.WAIT_THEN_RUN, WhenBusy\.JOIN_RUNNING or WhenBusy\.FAIL/,
+      );
+    });
+
+    test('a managed policy is referenced by identity, and the trigger waits for it', () => {
+      const stack = newStack();
+      const policy = managedPolicy(stack);
+      new BackupPolicyTrigger(stack, 'Backup', { policy });
+      const { res, exec } = run(stack);
+      expect(exec.environment.VBS_HOOK_POLICY_IDENTITY).toBe(policy.identity);
+      expect(res[hook.triggers].policy).toBe(`managed:${policy.identity}`);
+      expect(res.depends_on).toEqual([
+        `${hook.type}.${policy.resource.friendlyUniqueId}`,
+        `${hook.type}.${policy.volumesResource.friendlyUniqueId}`,
       ]);
+    });
+
+    test('a policy by name', () => {
+      const stack = newStack();
+      const policy = BackupPolicy.fromPolicyName(stack, 'Existing', 'weekly');
+      new BackupPolicyTrigger(stack, 'Backup', { policy });
+      expect(run(stack).exec.environment.VBS_HOOK_POLICY_NAME).toBe('weekly');
+    });
+
+    test("policy.addTrigger makes a trigger under the policy, options passed through", () => {
+      const stack = newStack();
+      const policy = managedPolicy(stack);
+      const t = policy.addTrigger('Backup', { waitForCompletion: true });
+      expect(t.node.path).toBe('stack/Nightly/Backup');
+      expect(t.policy).toBe(policy);
+      const res = resourceNamed(synthJson(stack), hook.type, 'Nightly_Backup_Run');
+      expect(localExecs(res)[0].environment.VBS_HOOK_WAIT).toBe('true');
+    });
+
+    test("the trigger's connection wins field by field over the policy's, in triggers and environment", () => {
+      const stack = newStack();
+      const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID, { region: 'eu-de', projectId: PROJECT_ID });
+      new BackupPolicyTrigger(stack, 'Backup', { policy, connection: { endpoint: 'http://127.0.0.1:8787', region: 'cn-north-4' } });
+      const { res, exec } = run(stack);
+      expect(res[hook.triggers]).toEqual({
+        policy: `id:${POLICY_ID}`,
+        endpoint: 'http://127.0.0.1:8787',
+        region: 'cn-north-4',
+        project_id: PROJECT_ID,
+      });
+      expect(exec.environment).toMatchObject({
+        VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787',
+        VBS_HOOK_REGION: 'cn-north-4',
+        VBS_HOOK_PROJECT_ID: PROJECT_ID,
+      });
+    });
+
+    test('hookResource prop: terraform_data with triggers_replace, and no provider', () => {
+      const stack = newStack();
+      trigger(stack, { hookResource: HookResource.TERRAFORM_DATA, backupBeforeDestroy: true });
+      const json = synthJson(stack);
+      expect(resourceNamed(json, 'terraform_data', 'Backup_Run').triggers_replace).toEqual({ policy: `id:${POLICY_ID}` });
+      const before = resourceNamed(json, 'terraform_data', 'Backup_BeforeDestroy');
+      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe('${self.triggers_replace.policy_id}');
+      expect(json.provider).toBeUndefined();
+    });
+
+    test('hookResource prop: null_resource with triggers, and the null provider', () => {
+      const stack = newStack();
+      trigger(stack, { hookResource: HookResource.NULL_RESOURCE, backupBeforeDestroy: true });
+      const json = synthJson(stack);
+      expect(resourceNamed(json, 'null_resource', 'Backup_Run').triggers).toEqual({ policy: `id:${POLICY_ID}` });
+      const before = resourceNamed(json, 'null_resource', 'Backup_BeforeDestroy');
+      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe('${self.triggers.policy_id}');
+      expect(json.provider).toEqual({ null: [{}] });
+      expect(json.terraform.required_providers.null).toEqual({ source: 'hashicorp/null', version: NULL_PROVIDER_VERSION });
+    });
+
+    test.each([
+      [HookResource.TERRAFORM_DATA, HookResource.NULL_RESOURCE],
+      [HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA],
+    ])('the context key chooses %s; a prop (%s) wins over it', (fromContext, fromProp) => {
+      const stack = newStack({ [HOOK_RESOURCE_CONTEXT_KEY]: fromContext });
+      const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+      new BackupPolicyTrigger(stack, 'Backup', { policy });
+      new BackupPolicyTrigger(stack, 'Other', { policy, hookResource: fromProp });
+      const json = synthJson(stack);
+      expect(resourceNamed(json, fromContext, 'Backup_Run')).toBeDefined();
+      expect(resourceNamed(json, fromProp, 'Other_Run')).toBeDefined();
+      expect(Object.keys(resourcesOf(json, fromContext))).toHaveLength(1);
+      expect(Object.keys(resourcesOf(json, fromProp))).toHaveLength(1);
+    });
+  });
+
+  describe('rerun rules', () => {
+    test('once: only the policy identity', () => {
+      const stack = newStack();
+      trigger(stack, { rerun: Rerun.once() });
+      expect(run(stack).res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+    });
+
+    test('onChange: one rerun_<key> per value, tokens allowed', () => {
+      const stack = newStack();
+      const release = new module.DataResource(stack, 'Release', { input: { release: '1.4.2' } });
+      trigger(stack, { rerun: Rerun.onChange({ release: '1.4.2', image: release.id }) });
+      expect(run(stack).res[hook.triggers]).toEqual({
+        policy: `id:${POLICY_ID}`,
+        rerun_release: '1.4.2',
+        rerun_image: '${terraform_data.Release.id}',
+      });
+    });
+
+    test('everyApply: a timestamp() trigger', () => {
+      const stack = newStack();
+      trigger(stack, { rerun: Rerun.everyApply() });
+      expect(run(stack).res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}`, rerun_every_apply: '${timestamp()}' });
+    });
+  });
+
+  describe('backupBeforeDestroy', () => {
+    test('a destroy-time hook-trigger whose triggers exclude the rerun values and read back from self', () => {
+      const stack = newStack();
+      trigger(stack, {
+        backupBeforeDestroy: true,
+        rerun: Rerun.everyApply(),
+        waitForCompletion: true,
+        connection: { projectId: PROJECT_ID },
+      });
+      const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
+      expect(before[hook.triggers]).toEqual({ policy_id: POLICY_ID, project_id: PROJECT_ID });
+      const [exec] = localExecs(before);
+      expect(exec.command).toBe('hook-trigger');
+      expect(exec.when).toBe('destroy');
+      expect(exec.environment).toEqual({
+        VBS_HOOK_POLICY_ID: hook.self('policy_id'),
+        VBS_HOOK_PROJECT_ID: hook.self('project_id'),
+        VBS_HOOK_WAIT: 'true',
+        VBS_HOOK_TIMEOUT: '1800',
+        VBS_HOOK_FAILURE_MODE: 'fail',
+        VBS_HOOK_WHEN_BUSY: 'wait',
+        VBS_HOOK_PHASE: 'destroy',
+      });
+    });
+
+    test('for a managed policy it holds the identity', () => {
+      const stack = newStack();
+      const policy = managedPolicy(stack);
+      const t = new BackupPolicyTrigger(stack, 'Backup', { policy, backupBeforeDestroy: true });
+      expect(t.beforeDestroyResource).toBeDefined();
+      const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
+      expect(before[hook.triggers]).toEqual({ policy_identity: policy.identity });
+      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_IDENTITY).toBe(hook.self('policy_identity'));
+    });
+  });
+
+  describe('ordering', () => {
+    class Database extends Construct {
+      public readonly server: UserResource;
+      public readonly migration: TerraformResource;
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        this.server = userResource(this, 'Server');
+        this.migration = new module.DataResource(new Construct(this, 'Nested'), 'Migration', { input: { schema: 'v2' } });
+      }
     }
-  });
 
-  test('executeBefore (prop): every resource inside depends on the trigger resources', () => {
-    const stack = newStack();
-    const db = new Database(stack, 'Db');
-    const t = trigger(stack, { executeBefore: [db], backupBeforeDestroy: true });
-    const json = synthJson(stack);
-    const expected = [
-      `null_resource.${t.runResource.friendlyUniqueId}`,
-      `null_resource.${t.beforeDestroyResource!.friendlyUniqueId}`,
-    ];
-    expect(resourceNamed(json, 'null_resource', 'Db_Server').depends_on).toEqual(expected);
-    expect(resourceNamed(json, 'terraform_data', 'Migration').depends_on).toEqual(expected);
-  });
+    test('executeAfter (prop): the trigger resources depend on every resource inside, nested ones included', () => {
+      const stack = newStack();
+      const db = new Database(stack, 'Db');
+      trigger(stack, { executeAfter: [db], backupBeforeDestroy: true });
+      const json = synthJson(stack);
+      for (const part of ['Backup_Run', 'Backup_BeforeDestroy']) {
+        expect(resourceNamed(json, hook.type, part).depends_on).toEqual([
+          `${userResourceType}.${db.server.friendlyUniqueId}`,
+          `terraform_data.${db.migration.friendlyUniqueId}`,
+        ]);
+      }
+    });
 
-  test('the methods add ordering after construction, once per pair', () => {
-    const stack = newStack();
-    const before = new resource.Resource(stack, 'Before');
-    const after = new resource.Resource(stack, 'After');
-    const t = trigger(stack);
-    t.executeAfter(before);
-    t.executeAfter(before);
-    t.executeBefore(after);
-    const json = synthJson(stack);
-    expect(run(stack).res.depends_on).toEqual(['null_resource.Before']);
-    expect(resourceNamed(json, 'null_resource', 'After').depends_on).toEqual([`null_resource.${t.runResource.friendlyUniqueId}`]);
-  });
+    test('executeBefore (prop): every resource inside depends on the trigger resources', () => {
+      const stack = newStack();
+      const db = new Database(stack, 'Db');
+      const t = trigger(stack, { executeBefore: [db], backupBeforeDestroy: true });
+      const json = synthJson(stack);
+      const expected = [
+        `${hook.type}.${t.runResource.friendlyUniqueId}`,
+        `${hook.type}.${t.beforeDestroyResource!.friendlyUniqueId}`,
+      ];
+      expect(resourceNamed(json, userResourceType, 'Db_Server').depends_on).toEqual(expected);
+      expect(resourceNamed(json, 'terraform_data', 'Migration').depends_on).toEqual(expected);
+    });
 
-  test("a construct holding the trigger itself never makes it depend on its own resources", () => {
-    const stack = newStack();
-    const t = trigger(stack);
-    const other = new resource.Resource(stack, 'Other');
-    t.executeAfter(stack);
-    expect(run(stack).res.depends_on).toEqual(['null_resource.Other']);
-    expect(other.dependsOn).toBeUndefined();
-  });
+    test('the methods add ordering after construction, once per pair', () => {
+      const stack = newStack();
+      const before = userResource(stack, 'Before');
+      const after = userResource(stack, 'After');
+      const t = trigger(stack);
+      t.executeAfter(before);
+      t.executeAfter(before);
+      t.executeBefore(after);
+      const json = synthJson(stack);
+      expect(run(stack).res.depends_on).toEqual([`${userResourceType}.Before`]);
+      expect(resourceNamed(json, userResourceType, 'After').depends_on).toEqual([`${hook.type}.${t.runResource.friendlyUniqueId}`]);
+    });
 
-  test('executeAfter on a scope holding the managed policy does not repeat its dependency', () => {
-    const stack = newStack();
-    const policy = managedPolicy(stack);
-    const t = new BackupPolicyTrigger(stack, 'Backup', { policy });
-    t.executeAfter(stack);
-    expect(run(stack).res.depends_on).toEqual([
-      `null_resource.${policy.resource.friendlyUniqueId}`,
-      `null_resource.${policy.volumesResource.friendlyUniqueId}`,
-    ]);
+    test("a construct holding the trigger itself never makes it depend on its own resources", () => {
+      const stack = newStack();
+      const t = trigger(stack);
+      const other = userResource(stack, 'Other');
+      t.executeAfter(stack);
+      expect(run(stack).res.depends_on).toEqual([`${userResourceType}.Other`]);
+      expect(other.dependsOn).toBeUndefined();
+    });
+
+    test('executeAfter on a scope holding the managed policy does not repeat its dependency', () => {
+      const stack = newStack();
+      const policy = managedPolicy(stack);
+      const t = new BackupPolicyTrigger(stack, 'Backup', { policy });
+      t.executeAfter(stack);
+      expect(run(stack).res.depends_on).toEqual([
+        `${hook.type}.${policy.resource.friendlyUniqueId}`,
+        `${hook.type}.${policy.volumesResource.friendlyUniqueId}`,
+      ]);
+    });
+  });
+});
+
+describe('WhenBusy', () => {
+  test('is exported from the package root, its values are the hook contract', () => {
+    expect(root.WhenBusy).toBe(WhenBusy);
+    expect(Object.values(WhenBusy)).toEqual([...WHEN_BUSY_CHOICES]);
   });
 });

@@ -1,14 +1,7 @@
-import { TerraformVariable } from 'cdktf';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger, Rerun } from '../../src/trigger';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
-import { newStack, POLICY_ID, resourceNamed, synthJson } from '../core/synth';
-
-function make(options: BackupPolicyTriggerOptions) {
-  const stack = newStack();
-  const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
-  return new BackupPolicyTrigger(stack, 'Backup', { policy, ...options });
-}
+import { FRAMEWORK_NAMES, POLICY_ID, resourceNamed, synthJson, under } from '../core/synth';
 
 /** One row per validation message. */
 const cases: [string, BackupPolicyTriggerOptions, string][] = [
@@ -34,7 +27,16 @@ const cases: [string, BackupPolicyTriggerOptions, string][] = [
   ],
 ];
 
-describe('BackupPolicyTrigger validation', () => {
+describe.each(FRAMEWORK_NAMES)('BackupPolicyTrigger validation under %s', (framework) => {
+  const { newStack, module, hook } = under(framework);
+
+  /** A trigger of an existing policy, in a fresh stack. */
+  function make(options: BackupPolicyTriggerOptions) {
+    const stack = newStack();
+    const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+    return new BackupPolicyTrigger(stack, 'Backup', { policy, ...options });
+  }
+
   test.each(cases)('%s', (_rule, options, message) => {
     expect(() => make(options)).toThrow(message);
   });
@@ -49,10 +51,10 @@ describe('BackupPolicyTrigger validation', () => {
 
   test('a token timeout is not checked and reaches the environment', () => {
     const stack = newStack();
-    const timeout = new TerraformVariable(stack, 'timeout', { type: 'number' }).numberValue;
+    const timeout = new module.TerraformVariable(stack, 'timeout', { type: 'number' }).numberValue;
     const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
     new BackupPolicyTrigger(stack, 'Backup', { policy, timeoutSeconds: timeout });
-    const run = resourceNamed(synthJson(stack), 'null_resource', 'Backup_Run');
+    const run = resourceNamed(synthJson(stack), hook.type, 'Backup_Run');
     expect(run.provisioner[0]['local-exec'].environment.VBS_HOOK_TIMEOUT).toBe('${var.timeout}');
   });
 });
