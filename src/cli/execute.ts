@@ -3,9 +3,10 @@
  * `hook-trigger`), and the command
  *   vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S] [--when-busy wait|join|fail] [--json]
  */
-import type { BusyEvent, BusyRun } from '../client/busy';
+import type { BusyEvent } from '../client/busy';
+import { BusyRun, describeUnfinishedRun } from '../client/busy-run';
 import type { WirePolicy } from '../client/wire';
-import { WHEN_BUSY_CHOICES } from '../core/contract';
+import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
 import {
   CONNECTION_OPTIONS, HELP_OPTION, OptionDef, UsageError, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption,
 } from './args';
@@ -15,9 +16,6 @@ import { resolvePolicy, policyWhere } from './lookup';
 import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
 import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
-
-/** What to do when a run of the policy is unfinished: `wait` (the default), `join` or `fail`. */
-export type WhenBusy = (typeof WHEN_BUSY_CHOICES)[number];
 
 /** How to run. */
 export interface RunOptions {
@@ -32,7 +30,7 @@ export interface RunOptions {
   /** Poll interval of the wait, ms. @default 2000 */
   readonly pollIntervalMs?: number;
   /** A run of the policy is unfinished (AutoBackup.0225): wait for it, join it, or fail. @default 'wait' */
-  readonly whenBusy?: WhenBusy;
+  readonly whenBusy?: WhenBusyChoice;
 }
 
 /** What a run did. */
@@ -108,13 +106,7 @@ export async function runPolicy(api: PolicyApi, policy: WirePolicy, o: RunOption
 
 /** `policy NAME (id ID) is busy: a run started at T is unfinished (2 jobs: vol-a RUNNING, vol-b WAITING)`. */
 export function describeBusyRun(label: string, run: BusyRun | undefined): string {
-  return `${label} is busy${run && run.jobs.length > 0 ? `: ${describeRunOnly(run)}` : ' (AutoBackup.0225)'}`;
-}
-
-function describeRunOnly(run: BusyRun): string {
-  const shown = run.jobs.slice(0, 5).map((j) => `${j.resourceId} ${j.status}`).join(', ');
-  const more = run.jobs.length > 5 ? `, ${run.jobs.length - 5} more` : '';
-  return `a run started at ${run.startedAt.toISOString()} is unfinished (${plural(run.jobs.length, 'job')}: ${shown}${more})`;
+  return `${label} is busy${run && run.jobs.length > 0 ? `: ${describeUnfinishedRun(run)}` : ' (AutoBackup.0225)'}`;
 }
 
 /** One progress line for a busy-policy event. */
@@ -123,7 +115,7 @@ export function busyLine(event: BusyEvent, label: string): string {
   switch (event.kind) {
     case 'busy':
       return event.another
-        ? `another run of ${label} began before ours: ${describeRunOnly(event.run)}; waiting for it too (waited ${waited} so far)`
+        ? `another run of ${label} began before ours: ${describeUnfinishedRun(event.run)}; waiting for it too (waited ${waited} so far)`
         : `${describeBusyRun(label, event.run)}; waiting for it to finish, then starting this run (when busy: wait)`;
     case 'waiting':
       return `still waiting for the run started at ${event.run.startedAt.toISOString()} (${plural(event.run.jobs.length, 'job')} unfinished; waited ${waited})`;
@@ -188,7 +180,7 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
   if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
     throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, COMMAND);
   }
-  const whenBusy = whenBusyText as WhenBusy;
+  const whenBusy = whenBusyText as WhenBusyChoice;
 
   const deadline = startDeadline(timeout, '--timeout');
   try {

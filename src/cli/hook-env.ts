@@ -4,7 +4,7 @@
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
 import { PROJECT_ID_PATTERN, UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
-import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES } from '../core/contract';
+import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
 import type { PolicySpec } from '../core/contract';
 import { UsageError } from './args';
 
@@ -41,7 +41,7 @@ export interface TriggerInputs {
   /** VBS_HOOK_PHASE. @default 'deploy' */
   readonly phase: 'deploy' | 'destroy';
   /** VBS_HOOK_WHEN_BUSY: a run of the policy is unfinished. @default 'wait' */
-  readonly whenBusy: (typeof WHEN_BUSY_CHOICES)[number];
+  readonly whenBusy: WhenBusyChoice;
   readonly connection: HookConnection;
 }
 

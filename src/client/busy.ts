@@ -15,6 +15,8 @@
  * out instead of polling and executing in step; throttled polls are retried by the client,
  * honouring `Retry-After`.
  */
+import type { WhenBusyChoice } from '../core/contract';
+import { BusyRun, describeUnfinishedRun } from './busy-run';
 import type { CallOptions } from './caller';
 import { VbsAbortError, VbsApiError, VbsTimeoutError } from './errors';
 import { Job, newestFirstQuery } from './jobs';
@@ -23,16 +25,7 @@ import { sleep } from './retry';
 /** Error code of an execute refused because a run of the policy is unfinished. */
 export const BUSY_CODE = 'AutoBackup.0225';
 
-/** What an execute does when a run of the policy is unfinished: `wait`, `join` or `fail`. */
-export type WhenBusyChoice = 'wait' | 'join' | 'fail';
-
-/** An unfinished run of a policy, as its jobs show it. */
-export interface BusyRun {
-  /** The earliest `created_at` among its unfinished jobs (server time). */
-  readonly startedAt: Date;
-  /** Its jobs still `WAITING` or `RUNNING`, newest first. */
-  readonly jobs: Job[];
-}
+export type { BusyRun, WhenBusyChoice };
 
 /** Reported while an execute deals with a busy policy (for progress lines). */
 export type BusyEvent =
@@ -145,10 +138,7 @@ export function isBusyError(e: unknown): e is VbsApiError {
 /** `policy P is busy: a run started at T is unfinished (2 jobs: vol-1 RUNNING, vol-2 WAITING)`. */
 export function describeRun(policyId: string, run: BusyRun | undefined): string {
   if (!run || run.jobs.length === 0) return `policy ${policyId} is busy: the API refused the execute with ${BUSY_CODE} (a run is unfinished) but lists no unfinished job`;
-  const shown = run.jobs.slice(0, 5).map((j) => `${j.resourceId} ${j.status}`).join(', ');
-  const more = run.jobs.length > 5 ? `, ${run.jobs.length - 5} more` : '';
-  return `policy ${policyId} is busy: a run started at ${run.startedAt.toISOString()} is unfinished ` +
-    `(${run.jobs.length} job${run.jobs.length === 1 ? '' : 's'}: ${shown}${more})`;
+  return `policy ${policyId} is busy: ${describeUnfinishedRun(run)}`;
 }
 
 /** The one-shot client calls a busy-aware execute is made of. */

@@ -68,6 +68,9 @@ export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
  */
 export const WHEN_BUSY_CHOICES = ['wait', 'join', 'fail'] as const;
 
+/** One of {@link WHEN_BUSY_CHOICES}. */
+export type WhenBusyChoice = (typeof WHEN_BUSY_CHOICES)[number];
+
 /**
  * The reserved tag that marks a managed policy (ADR 2): value `<identity>_<revision>`.
  * Users have the other 9 of the 10 tags VBS allows.

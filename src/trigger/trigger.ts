@@ -9,12 +9,12 @@ import {
   validateConnection,
   VbsConnection,
 } from '../core/connection';
-import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, triggerKeyFor } from '../core/contract';
+import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, triggerKeyFor, WHEN_BUSY_CHOICES } from '../core/contract';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { addDependency, createHookResource, HookTerraformResource, resourcesIn, selfTrigger } from '../core/hook-resource';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { FailureMode, Rerun } from './rerun';
-import { WHEN_BUSY_VALUES, WhenBusy } from './when-busy';
+import { WhenBusy } from './when-busy';
 
 /** Options of a trigger made with `policy.addTrigger(id, options)`. */
 export interface BackupPolicyTriggerOptions {
@@ -127,7 +127,7 @@ export class BackupPolicyTrigger extends Construct {
     const timeoutSeconds = props.timeoutSeconds ?? DEFAULT_TRIGGER_TIMEOUT_SECONDS;
     checkIntegerRange(this, 'timeoutSeconds', timeoutSeconds, 1, 86400);
     const whenBusy = props.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
-    if (!WHEN_BUSY_VALUES.includes(whenBusy)) {
+    if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusy)) {
       throw new VbsValidationError(this, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
     }
     const rerun = (props.rerun ?? Rerun.once())._triggers(this);

@@ -1,5 +1,3 @@
-import { WHEN_BUSY_CHOICES } from '../core/contract';
-
 /**
  * What a trigger does when a run of its policy is unfinished (VBS refuses a second run with
  * `AutoBackup.0225`): a scheduled run of a large volume, or another stack's trigger on the
@@ -20,6 +18,3 @@ export enum WhenBusy {
   /** The run fails as any API error does (per `failureMode`), naming the busy run. */
   FAIL = 'fail',
 }
-
-/** The values the hook accepts (`VBS_HOOK_WHEN_BUSY`), in the enum's order. */
-export const WHEN_BUSY_VALUES: readonly string[] = WHEN_BUSY_CHOICES;
