@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
-import { fw } from './framework';
+import { fw, stackFor } from './framework';
 
 /**
  * The hook executor (ADR 1): one bundled file, `lib/hook/vbs-backup-hook.js`, built by
@@ -55,7 +55,7 @@ const executorPaths = new WeakMap<IConstruct, string>();
  */
 export function hookExecutorPath(scope: IConstruct): string {
   const module = fw(scope);
-  const stack = module.TerraformStack.of(scope);
+  const stack = stackFor(scope);
   const cached = executorPaths.get(stack);
   if (cached !== undefined) {
     return cached;

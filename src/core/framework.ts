@@ -144,7 +144,8 @@ export function fw(scope: IConstruct): FrameworkModule {
   return frameworkOf(scope).module;
 }
 
-/** The stack `scope` is in, typed by its framework. */
+/** The stack `scope` is in (the one {@link frameworkOf} found it from), typed by its framework. */
 export function stackFor(scope: IConstruct): cdktf.TerraformStack {
-  return fw(scope).TerraformStack.of(scope);
+  frameworkOf(scope); // a clear error when `scope` is in no stack of either framework
+  return stackOf(scope) as cdktf.TerraformStack;
 }

@@ -99,8 +99,11 @@ class Runtime implements ControlTarget {
   private readonly sockets = new Set<Socket>();
   private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private stopped = false;
+  /** Status of an execute refused with AutoBackup.0225. */
+  private readonly busyStatus: number;
 
   constructor(private readonly options: EmulatorOptions, maxPolicies: number, private readonly jobMs: number, tokenTtlMs: number) {
+    this.busyStatus = options.busyStatus ?? 409;
     this.store = new Store(maxPolicies);
     this.auth = new Auth(options, tokenTtlMs);
     if (options.stateFile !== undefined) {
@@ -159,8 +162,7 @@ class Runtime implements ControlTarget {
       }
       const parsed = this.transportChecks(route, url.segments, url.query, body, headers['content-type']);
       const outcome: RunOutcome = fault?.jobStatus ? { final: fault.jobStatus, failReason: fault.failReason } : SUCCESS;
-      const busyStatus = this.options.busyStatus ?? 409;
-      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome, busyStatus }, route, url.query, parsed);
+      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome, busyStatus: this.busyStatus }, route, url.query, parsed);
       if (result.policyId !== undefined) entry.policyId = result.policyId;
       if (result.projectId !== undefined) entry.projectId = result.projectId;
       if (route.mutates) this.persist();
@@ -262,7 +264,7 @@ class Runtime implements ControlTarget {
       throw serviceError('EMULATOR.0001', `jobSeconds must be a number from 0 to 86400, got ${JSON.stringify(jobSeconds)}`, 400);
     }
     const now = Date.now();
-    const jobs = executePolicy(policy, now, jobSeconds === undefined ? this.jobMs : jobSeconds * 1000, SUCCESS, this.options.busyStatus ?? 409);
+    const jobs = executePolicy(policy, now, jobSeconds === undefined ? this.jobMs : jobSeconds * 1000, SUCCESS, this.busyStatus);
     this.persist();
     return jobs.map((j) => jobToWire(j, now));
   }

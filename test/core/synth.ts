@@ -3,11 +3,11 @@ import { provider as nullProvider, resource as nullResource } from '@cdktf/provi
 import * as cdktf from 'cdktf';
 import * as cdktn from 'cdktn';
 import { Construct, IConstruct } from 'constructs';
+import { FRAMEWORKS, FrameworkName } from '../../examples/support/frameworks';
+import { FRAMEWORK_NAMES } from '../../src/core/framework';
 
-/** The frameworks the library serves, by name (both are devDependencies). */
-export const FRAMEWORKS = { cdktf, cdktn } as const;
-export type FrameworkName = keyof typeof FRAMEWORKS;
-export const FRAMEWORK_NAMES = Object.keys(FRAMEWORKS) as FrameworkName[];
+export { FRAMEWORKS, FRAMEWORK_NAMES };
+export type { FrameworkName };
 
 /** A fresh app and stack of `framework`; `context` goes to the app like cdktf.json "context". */
 export function newStack(context?: Record<string, unknown>, framework: FrameworkName = 'cdktf'): cdktf.TerraformStack {
