@@ -198,6 +198,10 @@ test('the tarball holds lib (every module of src), the hook bundle, README, LICE
   const sources = listTs(path.join(ROOT, 'src')).map((f) => path.relative(path.join(ROOT, 'src'), f).replace(/\.ts$/, ''));
   const missing = sources.flatMap((m) => [`lib/${m}.js`, `lib/${m}.d.ts`]).filter((p) => !paths.includes(p));
   expect(missing).toEqual([]);
+  // and nothing else: no module left in lib/ from a source that is gone (the bundle aside)
+  const modules = new Set([...sources, 'hook/vbs-backup-hook']);
+  const stale = paths.filter((p) => p.startsWith('lib/') && !modules.has(p.slice('lib/'.length).replace(/(\.d\.ts|\.js)$/, '')));
+  expect(stale).toEqual([]);
   expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
   // and it stays small: a construct library, not a copy of its dependencies
   expect(packed.size).toBeLessThan(1024 * 1024);
