@@ -126,25 +126,21 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       });
     });
 
-    test('hookResource prop: terraform_data with triggers_replace, and no provider', () => {
+    test.each([
+      { kind: HookResource.TERRAFORM_DATA, triggers: 'triggers_replace', what: 'no provider', provider: undefined, required: undefined },
+      {
+        kind: HookResource.NULL_RESOURCE, triggers: 'triggers', what: 'the null provider',
+        provider: { null: [{}] }, required: { source: 'hashicorp/null', version: NULL_PROVIDER_VERSION },
+      },
+    ])('hookResource prop: $kind with $triggers, and $what', ({ kind, triggers, provider, required }) => {
       const stack = newStack();
-      trigger(stack, { hookResource: HookResource.TERRAFORM_DATA, backupBeforeDestroy: true });
+      trigger(stack, { hookResource: kind, backupBeforeDestroy: true });
       const json = synthJson(stack);
-      expect(resourceNamed(json, 'terraform_data', 'Backup_Run').triggers_replace).toEqual({ policy: `id:${POLICY_ID}` });
-      const before = resourceNamed(json, 'terraform_data', 'Backup_BeforeDestroy');
-      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe('${self.triggers_replace.policy_id}');
-      expect(json.provider).toBeUndefined();
-    });
-
-    test('hookResource prop: null_resource with triggers, and the null provider', () => {
-      const stack = newStack();
-      trigger(stack, { hookResource: HookResource.NULL_RESOURCE, backupBeforeDestroy: true });
-      const json = synthJson(stack);
-      expect(resourceNamed(json, 'null_resource', 'Backup_Run').triggers).toEqual({ policy: `id:${POLICY_ID}` });
-      const before = resourceNamed(json, 'null_resource', 'Backup_BeforeDestroy');
-      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe('${self.triggers.policy_id}');
-      expect(json.provider).toEqual({ null: [{}] });
-      expect(json.terraform.required_providers.null).toEqual({ source: 'hashicorp/null', version: NULL_PROVIDER_VERSION });
+      expect(resourceNamed(json, kind, 'Backup_Run')[triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      const before = resourceNamed(json, kind, 'Backup_BeforeDestroy');
+      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe(`\${self.${triggers}.policy_id}`);
+      expect(json.provider).toEqual(provider);
+      expect(json.terraform?.required_providers?.null).toEqual(required);
     });
 
     test.each([
