@@ -68,7 +68,7 @@ export const DEFAULT_POLICY_TIMEOUT_SECONDS = 600;
  */
 export const WHEN_BUSY_CHOICES = ['wait', 'join', 'fail'] as const;
 
-/** One of {@link WHEN_BUSY_CHOICES}. */
+/** What an execute does when a run of the policy is unfinished: `wait`, `join` or `fail`. */
 export type WhenBusyChoice = (typeof WHEN_BUSY_CHOICES)[number];
 
 /**
