@@ -5,8 +5,8 @@
 import { CallOptions, Caller, RetryInfo } from './caller';
 import { Credentials } from './credentials';
 import {
-  checkBaseUrl, checkPolicyId, Cloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost, resolveCloud, resolveEndpoint,
-  resolveProjectId, resolveRegion, tokenUrl,
+  checkBaseUrl, checkPolicyId, Cloud, deriveCloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost, resolveCloud,
+  resolveEndpoint, resolveProjectId, resolveRegion, tokenUrl,
 } from './endpoints';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList, tenantTagList } from './shape';
@@ -25,7 +25,7 @@ export interface VbsClientOptions {
   readonly projectId?: string;
   /** Base URL of VBS. @default - VBS_ENDPOINT, else derived from cloud and region */
   readonly endpoint?: string;
-  /** Host family used to derive URLs. @default - VBS_CLOUD, else 'huaweicloud' */
+  /** Host family used to derive URLs (VBS and IAM). @default - VBS_CLOUD, else the region's cloud (Huawei Cloud for a region not known to be another's) */
   readonly cloud?: Cloud;
   /** How to authenticate. @default Credentials.fromEnvironment(env) */
   readonly credentials?: Credentials;
@@ -357,13 +357,14 @@ export class VbsClient {
     return this.base(`/backuppolicy/${checkPolicyId(policyId, operation)}`);
   }
 
-  private resolveTokenUrl(credentials: Credentials, cloud: Cloud, env: Env): string {
+  private resolveTokenUrl(credentials: Credentials, cloud: Cloud | undefined, env: Env): string {
     if (credentials.authUrl) return tokenUrl(credentials.authUrl, 'Credentials.password authUrl');
     const fromVar = fromEnv(env, 'HW_AUTH_URL', 'OS_AUTH_URL');
     if (fromVar) return tokenUrl(fromVar.value, fromVar.name);
     // A loopback endpoint is the emulator, which also serves /v3/auth/tokens.
     if (isLoopbackHost(new URL(this.endpoint).hostname)) return tokenUrl(checkBaseUrl(new URL(this.endpoint).origin, 'endpoint'), 'endpoint');
-    return tokenUrl(iamUrlFor(cloud, this.region), `derived IAM URL for ${cloud}`);
+    const derived = deriveCloud({ region: this.region, cloud, env });
+    return tokenUrl(iamUrlFor(derived, this.region), `derived IAM URL for ${derived}`);
   }
 }
 

@@ -1,31 +1,37 @@
 /**
- * Where requests go: VBS and IAM base URLs per cloud, and the checks on every value that ends
- * up in a URL (project id, policy id, tag key, region).
+ * Where requests go: VBS, CBR and IAM base URLs per cloud and region, and the checks on every
+ * value that ends up in a URL (project id, policy id, tag key, region). The rules themselves are
+ * in rules.ts, shared with the constructs' synth-time validation.
  */
 import { VbsConfigError } from './errors';
-import { PROJECT_ID_PATTERN as PROJECT_ID, UUID_PATTERN as UUID } from './wire';
+import {
+  Cloud, CLOUDS, cloudOfRegion, cloudRefusal, endpointRefusal, iamUrl, isLoopbackHost, normalizeEndpoint, projectIdRefusal, Refusal,
+  regionRefusal, Service, serviceUrl,
+} from './rules';
+import { UUID_PATTERN as UUID } from './wire';
 
-/** The cloud whose host names are derived when no endpoint is given. */
-export type Cloud = 'huaweicloud' | 'otc' | 'flexibleengine';
-
-export const CLOUDS: readonly Cloud[] = ['huaweicloud', 'otc', 'flexibleengine'];
+export { CLOUDS, isLoopbackHost };
+export type { Cloud, Service };
 
 /** Environment as a plain map (`process.env` fits). */
 export type Env = Record<string, string | undefined>;
 
 /** Inputs of {@link resolveEndpoint}. */
 export interface EndpointOptions {
-  /** Base URL, e.g. `https://vbs.eu-de.otc.t-systems.com` or `http://127.0.0.1:8787`. @default - `VBS_ENDPOINT`, else derived */
+  /** Base URL, e.g. `https://vbs.eu-de.otc.t-systems.com` or `http://127.0.0.1:8787`. @default - `VBS_ENDPOINT` (`CBR_ENDPOINT` for CBR), else derived */
   readonly endpoint?: string;
   /** Region, e.g. `eu-de`. @default - `HW_REGION_NAME`, else `OS_REGION_NAME` */
   readonly region?: string;
-  /** Host family for derived URLs. @default - `VBS_CLOUD`, else 'huaweicloud' */
+  /** Host family for derived URLs. @default - `VBS_CLOUD`, else the region's cloud (Huawei Cloud for a region not known to be another's) */
   readonly cloud?: Cloud;
+  /** The service whose base URL is wanted. @default 'vbs' */
+  readonly service?: Service;
   /** Where to read variables. @default process.env */
   readonly env?: Env;
 }
 
-const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** The variable that overrides each service's base URL. */
+const ENDPOINT_VARIABLES: Readonly<Record<Service, string>> = { vbs: 'VBS_ENDPOINT', cbr: 'CBR_ENDPOINT' };
 
 /** First non-empty value among the named variables, with the name it came from. */
 export function fromEnv(env: Env, ...names: string[]): { name: string; value: string } | undefined {
@@ -36,70 +42,97 @@ export function fromEnv(env: Env, ...names: string[]): { name: string; value: st
   return undefined;
 }
 
-export function resolveCloud(cloud: Cloud | undefined, env: Env): Cloud {
-  if (cloud !== undefined) {
-    if (!CLOUDS.includes(cloud)) throw new VbsConfigError(`option cloud is "${cloud}"; allowed: ${CLOUDS.join(', ')}`);
-    return cloud;
-  }
-  const v = fromEnv(env, 'VBS_CLOUD');
-  if (!v) return 'huaweicloud';
-  if (!CLOUDS.includes(v.value as Cloud)) throw new VbsConfigError(`VBS_CLOUD is "${v.value}"; allowed: ${CLOUDS.join(', ')}`);
-  return v.value as Cloud;
+/** `<where> "<value>" <problem>; allowed: <rule>`, the shape of every input error. */
+export function refused(where: string, value: string, refusal: Refusal): VbsConfigError {
+  return new VbsConfigError(`${where} ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`);
+}
+
+/** The cloud set by the option, else by `VBS_CLOUD`, checked; undefined when neither is set. */
+export function resolveCloud(cloud: Cloud | undefined, env: Env): Cloud | undefined {
+  return cloudSource(cloud, env)?.value;
+}
+
+function cloudSource(cloud: Cloud | undefined, env: Env): Source<Cloud> {
+  const source = cloud !== undefined ? { name: 'option cloud', value: cloud as string } : fromEnv(env, 'VBS_CLOUD');
+  if (!source) return undefined;
+  const refusal = cloudRefusal(source.value);
+  if (refusal) throw refused(source.name, source.value, refusal);
+  return { name: source.name, value: source.value as Cloud };
 }
 
 /** Region from the option or the environment, checked to be a host-name label; undefined when none. */
 export function resolveRegion(region: string | undefined, env: Env): string | undefined {
+  return regionSource(region, env)?.value;
+}
+
+function regionSource(region: string | undefined, env: Env): Source<string> {
   const source = region !== undefined ? { name: 'option region', value: region } : fromEnv(env, 'HW_REGION_NAME', 'OS_REGION_NAME');
   if (!source) return undefined;
-  if (!REGION.test(source.value)) {
-    throw new VbsConfigError(`${source.name} is "${source.value}"; expected a region id of lower-case letters, digits and dashes, e.g. eu-de`);
-  }
-  return source.value;
+  const refusal = regionRefusal(source.value);
+  if (refusal) throw refused(source.name, source.value, refusal);
+  return source;
 }
 
 /**
- * VBS base URL (no trailing slash): the `endpoint` option, else `VBS_ENDPOINT`, else derived
- * from cloud and region. Throws VbsConfigError when nothing can be derived or the URL is unsafe.
+ * The cloud of derived URLs for a region (option or environment) and a set cloud (option or
+ * `VBS_CLOUD`): see `cloudOfRegion` in rules.ts. Throws when the set cloud does not serve the
+ * region, or the region is two clouds' and none is set. Undefined region: the set cloud, else
+ * Huawei Cloud.
+ */
+export function deriveCloud(o: { region?: string; cloud?: Cloud; env?: Env } = {}): Cloud {
+  const env = o.env ?? process.env;
+  return chooseCloud(regionSource(o.region, env), cloudSource(o.cloud, env));
+}
+
+type Source<T extends string> = { name: string; value: T } | undefined;
+
+function chooseCloud(region: Source<string>, cloud: Source<Cloud>): Cloud {
+  if (!region) return cloud?.value ?? 'huaweicloud';
+  const choice = cloudOfRegion(region.value, cloud?.value);
+  if (choice.refusal) {
+    throw choice.of === 'cloud' ? refused(cloud!.name, cloud!.value, choice.refusal) : refused(region.name, region.value, choice.refusal);
+  }
+  return choice.cloud;
+}
+
+/**
+ * Base URL (no trailing slash) of VBS, or of CBR with `service: 'cbr'`: the `endpoint` option,
+ * else `VBS_ENDPOINT` (`CBR_ENDPOINT`), else `https://<service>.<region>.<domain>` for the cloud
+ * of the region. Throws VbsConfigError when nothing can be derived, the URL is unsafe, or the
+ * region and the cloud set disagree (checked even when the URL is given, as at synth).
  */
 export function resolveEndpoint(o: EndpointOptions = {}): string {
   const env = o.env ?? process.env;
+  const service = o.service ?? 'vbs';
+  if (service !== 'vbs' && service !== 'cbr') throw new VbsConfigError(`option service is ${JSON.stringify(service)}; allowed: "vbs", "cbr"`);
+  const region = regionSource(o.region, env);
+  const cloud = cloudSource(o.cloud, env);
+  // A set cloud that contradicts the region is refused whether or not a URL is derived.
+  if (region && cloud) chooseCloud(region, cloud);
   if (o.endpoint !== undefined) return checkBaseUrl(o.endpoint, 'option endpoint');
-  const fromVar = fromEnv(env, 'VBS_ENDPOINT');
-  if (fromVar) return checkBaseUrl(fromVar.value, 'VBS_ENDPOINT');
-  const region = resolveRegion(o.region, env);
+  const variable = ENDPOINT_VARIABLES[service];
+  const fromVar = fromEnv(env, variable);
+  if (fromVar) return checkBaseUrl(fromVar.value, variable);
   if (!region) {
     throw new VbsConfigError(
-      'no VBS endpoint: set option endpoint or VBS_ENDPOINT, or a region (option region, HW_REGION_NAME or OS_REGION_NAME) to derive it',
+      `no ${service.toUpperCase()} endpoint: set option endpoint or ${variable}, or a region (option region, HW_REGION_NAME or OS_REGION_NAME) to derive it`,
     );
   }
-  return vbsUrlFor(resolveCloud(o.cloud, env), region);
+  return serviceUrl(service, chooseCloud(region, cloud), region.value);
 }
 
-/** `https://vbs.<region>.<cloud domain>`. */
+/** `https://vbs.<region>.<domain of the cloud in that region>`. */
 export function vbsUrlFor(cloud: Cloud, region: string): string {
-  switch (cloud) {
-    case 'otc':
-      return `https://vbs.${region}.otc.t-systems.com`;
-    case 'flexibleengine':
-      return `https://vbs.${region}.prod-cloud-ocb.orange-business.com`;
-    default:
-      return `https://vbs.${region}.myhuaweicloud.com`;
-  }
+  return serviceUrl('vbs', cloud, region);
 }
 
-/** Default IAM base URL of a cloud. */
+/** Default IAM base URL of a cloud (in a region, when given). */
 export function iamUrlFor(cloud: Cloud, region: string | undefined): string {
-  switch (cloud) {
-    case 'otc':
-      return `https://iam.${region ?? 'eu-de'}.otc.t-systems.com`;
-    case 'flexibleengine':
-      return `https://iam.${region ?? 'eu-west-0'}.prod-cloud-ocb.orange-business.com`;
-    default:
-      if (!region) {
-        throw new VbsConfigError('password login needs an IAM URL: set HW_AUTH_URL / OS_AUTH_URL (or authUrl), or a region to derive it');
-      }
-      return `https://iam.${region}.myhuaweicloud.com`;
+  const url = iamUrl(cloud, region);
+  if (url === undefined) {
+    throw new VbsConfigError('password login needs an IAM URL: set HW_AUTH_URL / OS_AUTH_URL (or authUrl), or a region to derive it');
   }
+  return url;
 }
 
 /**
@@ -114,34 +147,14 @@ export function tokenUrl(authUrl: string, where: string): string {
 }
 
 /**
- * Checks a base URL: https anywhere, http only on loopback hosts (127.0.0.0/8, localhost,
- * [::1]); no credentials, query or fragment. Returns it without a trailing slash.
+ * Checks a base URL by the endpoint rule of rules.ts: https anywhere, http only on loopback hosts
+ * (127.0.0.0/8, localhost, [::1]); no credentials, query or fragment. Returns it without a
+ * trailing slash.
  */
 export function checkBaseUrl(value: string, where: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new VbsConfigError(`${where} is "${value}", which is not a URL; expected e.g. https://vbs.eu-de.otc.t-systems.com`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new VbsConfigError(`${where} uses ${url.protocol}; only https:// (or http:// on a loopback host) is allowed`);
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new VbsConfigError(
-      `${where} is plain http on "${url.hostname}"; http:// is allowed only for loopback hosts (127.0.0.0/8, localhost, [::1]), use https://`,
-    );
-  }
-  if (url.username || url.password) throw new VbsConfigError(`${where} must not contain user info (user:password@); pass credentials separately`);
-  if (url.search || url.hash) throw new VbsConfigError(`${where} must not contain a query or fragment`);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m.slice(1).every((p) => Number(p) <= 255);
+  const refusal = endpointRefusal(value);
+  if (refusal) throw refused(where, value, refusal);
+  return normalizeEndpoint(value);
 }
 
 /** Resolves and checks the project id (32 hex): option, else HW_PROJECT_ID, else OS_PROJECT_ID. */
@@ -157,7 +170,8 @@ export function resolveProjectId(projectId: string | undefined, env: Env): strin
 }
 
 export function checkProjectId(value: string, where: string): string {
-  if (!PROJECT_ID.test(value)) throw new VbsConfigError(`${where} is "${value}"; a project id is 32 hexadecimal characters`);
+  const refusal = projectIdRefusal(value);
+  if (refusal) throw refused(where, value, refusal);
   return value.toLowerCase();
 }
 

@@ -15,7 +15,7 @@ export type { PasswordCredentialsOptions } from './credentials';
 export {
   CLOUDS, resolveEndpoint, checkBaseUrl, checkPolicyId, checkProjectId, isLoopbackHost, vbsUrlFor, iamUrlFor,
 } from './endpoints';
-export type { Cloud, Env, EndpointOptions } from './endpoints';
+export type { Cloud, Env, EndpointOptions, Service } from './endpoints';
 export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError, parseApiError } from './errors';
 export { parseApiTime } from './jobs';
 export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';

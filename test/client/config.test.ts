@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Credentials, resolveEndpoint, VbsClient, VbsConfigError } from '../../src/client';
-import { checkBaseUrl, iamUrlFor, tokenUrl } from '../../src/client/endpoints';
+import { checkBaseUrl, deriveCloud, iamUrlFor, tokenUrl } from '../../src/client/endpoints';
 import { PROJECT } from './http-server';
 
 describe('resolveEndpoint', () => {
@@ -14,7 +14,8 @@ describe('resolveEndpoint', () => {
 
   test('region and cloud come from the environment, HW_ before OS_', () => {
     expect(resolveEndpoint({ env: { HW_REGION_NAME: 'eu-de', OS_REGION_NAME: 'eu-nl', VBS_CLOUD: 'otc' } })).toBe('https://vbs.eu-de.otc.t-systems.com');
-    expect(resolveEndpoint({ env: { OS_REGION_NAME: 'eu-nl' } })).toBe('https://vbs.eu-nl.myhuaweicloud.com');
+    expect(resolveEndpoint({ env: { OS_REGION_NAME: 'cn-east-3' } })).toBe('https://vbs.cn-east-3.myhuaweicloud.com');
+    expect(resolveEndpoint({ env: { OS_REGION_NAME: 'eu-nl' } })).toBe('https://vbs.eu-nl.otc.t-systems.com');
   });
 
   test('option endpoint wins over VBS_ENDPOINT, which wins over derivation', () => {
@@ -28,16 +29,19 @@ describe('resolveEndpoint', () => {
   });
 
   test.each(['http://10.0.0.1', 'http://vbs.eu-de.otc.t-systems.com', 'http://128.0.0.1', 'http://127.0.0.1.evil.com'])('http refused on %s', (u) => {
-    expect(() => resolveEndpoint({ endpoint: u, env: {} })).toThrow(/option endpoint .*http:\/\/ is allowed only for loopback hosts/);
+    expect(() => resolveEndpoint({ endpoint: u, env: {} })).toThrow(/option endpoint ".*" is plain http on ".*", which is not a loopback host; allowed: an absolute https:\/\/ URL \(http:\/\/ only on a loopback host/);
   });
 
   test('other malformed endpoints are refused with the variable named', () => {
-    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'not a url' } })).toThrow(/VBS_ENDPOINT is "not a url", which is not a URL/);
-    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'ftp://x' } })).toThrow(/only https/);
-    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'https://u:p@x' } })).toThrow(/user info/);
+    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'not a url' } })).toThrow(/VBS_ENDPOINT "not a url" is not an http\(s\) URL; allowed: /);
+    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'ftp://x' } })).toThrow(/VBS_ENDPOINT "ftp:\/\/x" is not an http\(s\) URL/);
+    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'https://u:p@x' } })).toThrow(/VBS_ENDPOINT "https:\/\/u:p@x" contains user info/);
+    expect(() => resolveEndpoint({ env: { VBS_ENDPOINT: 'https://x/?a=1' } })).toThrow(/VBS_ENDPOINT "https:\/\/x\/\?a=1" has a query or fragment/);
     expect(() => resolveEndpoint({ env: {} })).toThrow(/set option endpoint or VBS_ENDPOINT, or a region/);
-    expect(() => resolveEndpoint({ env: { HW_REGION_NAME: 'eu-de.evil.com/x' } })).toThrow(VbsConfigError);
-    expect(() => resolveEndpoint({ env: { VBS_CLOUD: 'aws', HW_REGION_NAME: 'eu-de' } })).toThrow(/VBS_CLOUD is "aws"; allowed: huaweicloud, otc, flexibleengine/);
+    expect(() => resolveEndpoint({ env: { HW_REGION_NAME: 'eu-de.evil.com/x' } })).toThrow(/HW_REGION_NAME "eu-de.evil.com\/x" is not a region name/);
+    expect(() => resolveEndpoint({ env: { VBS_CLOUD: 'aws', HW_REGION_NAME: 'eu-de' } })).toThrow(
+      /VBS_CLOUD "aws" is not a cloud; allowed: "huaweicloud" \(Huawei Cloud\), "otc" \(Open Telekom Cloud\), "flexibleengine" \(Flexible Engine\)/,
+    );
   });
 
   test('IAM URLs', () => {
@@ -50,14 +54,57 @@ describe('resolveEndpoint', () => {
   });
 });
 
+describe('the cloud of derived URLs', () => {
+  test('CBR: service "cbr" reads CBR_ENDPOINT (never VBS_ENDPOINT) and derives cbr.<region>.<domain>', () => {
+    const env = { VBS_ENDPOINT: 'http://127.0.0.1:1', HW_REGION_NAME: 'eu-nl' };
+    expect(resolveEndpoint({ service: 'cbr', env })).toBe('https://cbr.eu-nl.otc.t-systems.com');
+    expect(resolveEndpoint({ service: 'cbr', env: { ...env, CBR_ENDPOINT: 'http://127.0.0.1:2/' } })).toBe('http://127.0.0.1:2');
+    expect(() => resolveEndpoint({ service: 'cbr', env: { CBR_ENDPOINT: 'http://cbr.example.com' } })).toThrow(/^CBR_ENDPOINT "http:\/\/cbr.example.com" is plain http/);
+    expect(() => resolveEndpoint({ service: 'cbr', env: {} })).toThrow(/no CBR endpoint: set option endpoint or CBR_ENDPOINT, or a region/);
+  });
+
+  test('a region of two clouds needs the cloud, and names both', () => {
+    const both = /HW_REGION_NAME "eu-west-0" is a region of 2 clouds, Flexible Engine and Huawei Cloud, and no cloud is set; allowed: set the cloud to "flexibleengine" \(Flexible Engine\) or "huaweicloud" \(Huawei Cloud\)/;
+    expect(() => resolveEndpoint({ env: { HW_REGION_NAME: 'eu-west-0' } })).toThrow(both);
+    expect(() => deriveCloud({ env: { HW_REGION_NAME: 'eu-west-0' } })).toThrow(both);
+    expect(resolveEndpoint({ env: { HW_REGION_NAME: 'eu-west-0', VBS_CLOUD: 'huaweicloud' } })).toBe('https://vbs.eu-west-0.myhuaweicloud.com');
+    expect(resolveEndpoint({ cloud: 'flexibleengine', env: { HW_REGION_NAME: 'eu-west-0', VBS_CLOUD: 'huaweicloud' } })).toBe(
+      'https://vbs.eu-west-0.prod-cloud-ocb.orange-business.com',
+    );
+    // Nothing derived, nothing to decide: an emulator run in that region needs no cloud.
+    expect(resolveEndpoint({ env: { HW_REGION_NAME: 'eu-west-0', VBS_ENDPOINT: 'http://127.0.0.1:8787' } })).toBe('http://127.0.0.1:8787');
+    expect(() => new VbsClient({ region: 'eu-west-0', projectId: PROJECT, credentials: Credentials.token('t'), env: {} })).toThrow(new RegExp(both.source.replace('HW_REGION_NAME', 'option region')));
+  });
+
+  test('a cloud that does not serve the region is refused, with the URL given or derived', () => {
+    const message = /VBS_CLOUD "huaweicloud" is not a cloud of region "eu-de"; allowed: "otc" \(Open Telekom Cloud\) for that region/;
+    expect(() => resolveEndpoint({ env: { HW_REGION_NAME: 'eu-de', VBS_CLOUD: 'huaweicloud' } })).toThrow(message);
+    expect(() => resolveEndpoint({ env: { HW_REGION_NAME: 'eu-de', VBS_CLOUD: 'huaweicloud', VBS_ENDPOINT: 'http://127.0.0.1:1' } })).toThrow(message);
+    expect(() => resolveEndpoint({ region: 'cn-north-4', cloud: 'otc', env: {} })).toThrow(/option cloud "otc" is not a cloud of region "cn-north-4"/);
+  });
+
+  test('a region not known to be another cloud\'s takes the cloud set, else Huawei Cloud', () => {
+    expect(resolveEndpoint({ region: 'xx-new-1', env: {} })).toBe('https://vbs.xx-new-1.myhuaweicloud.com');
+    expect(resolveEndpoint({ region: 'xx-new-1', cloud: 'otc', env: {} })).toBe('https://vbs.xx-new-1.otc.t-systems.com');
+    expect(deriveCloud({ env: {} })).toBe('huaweicloud');
+    expect(deriveCloud({ env: { VBS_CLOUD: 'otc' } })).toBe('otc');
+  });
+
+  test('IAM without a region: OTC and Flexible Engine have a home region, Huawei Cloud needs one', () => {
+    expect(iamUrlFor('otc', undefined)).toBe('https://iam.eu-de.otc.t-systems.com');
+    expect(iamUrlFor('flexibleengine', undefined)).toBe('https://iam.eu-west-0.prod-cloud-ocb.orange-business.com');
+    expect(() => iamUrlFor('huaweicloud', undefined)).toThrow(/password login needs an IAM URL/);
+  });
+});
+
 describe('VbsClient configuration', () => {
   const base = { endpoint: 'http://127.0.0.1:9', credentials: Credentials.token('t0ken') };
 
   test('project id must be 32 hex, from the option or HW_/OS_ variables', () => {
     expect(new VbsClient({ ...base, projectId: PROJECT.toUpperCase(), env: {} }).projectId).toBe(PROJECT);
     expect(new VbsClient({ ...base, env: { OS_PROJECT_ID: PROJECT } }).projectId).toBe(PROJECT);
-    expect(() => new VbsClient({ ...base, projectId: 'abc', env: {} })).toThrow(/option projectId is "abc"; a project id is 32 hexadecimal characters/);
-    expect(() => new VbsClient({ ...base, env: { HW_PROJECT_ID: '../x' } })).toThrow(/HW_PROJECT_ID is "..\/x"/);
+    expect(() => new VbsClient({ ...base, projectId: 'abc', env: {} })).toThrow(/option projectId "abc" is not a project id; allowed: 32 hex characters/);
+    expect(() => new VbsClient({ ...base, env: { HW_PROJECT_ID: '../x' } })).toThrow(/HW_PROJECT_ID "..\/x" is not a project id/);
     expect(() => new VbsClient({ ...base, env: {} })).toThrow(/no project id: set connection.projectId on the construct \(VbsClient option projectId, CLI --project-id\), or HW_PROJECT_ID or OS_PROJECT_ID/);
   });
 
