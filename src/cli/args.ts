@@ -4,6 +4,7 @@
  * and where to look (`--help`). Exit code 2 is reserved for these.
  */
 import { parseArgs } from 'node:util';
+import type { Cloud } from '../client/rules';
 
 /**
  * The client's own checks (id formats, endpoint rules), loaded when an option needs them:
@@ -193,6 +194,8 @@ export interface ConnectionArgs {
   readonly region?: string;
   /** --project-id. @default - HW_PROJECT_ID / OS_PROJECT_ID */
   readonly projectId?: string;
+  /** A construct's `connection.cloud` (hooks only). @default - VBS_CLOUD, else the region's cloud */
+  readonly cloud?: Cloud;
 }
 
 /** Reads and checks the common connection options. */

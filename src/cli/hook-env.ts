@@ -3,7 +3,8 @@
  * Every problem is a {@link UsageError} naming the variable, what it held and what is allowed:
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
-import { PROJECT_ID_PATTERN, UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
+import { Cloud, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../client/rules';
+import { UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
 import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
 import type { PolicySpec } from '../core/contract';
 import { UsageError } from './args';
@@ -21,6 +22,8 @@ export interface HookConnection {
   readonly region?: string;
   /** VBS_HOOK_PROJECT_ID. @default - HW_PROJECT_ID / OS_PROJECT_ID */
   readonly projectId?: string;
+  /** VBS_HOOK_CLOUD. @default - VBS_CLOUD, else the region's cloud */
+  readonly cloud?: Cloud;
 }
 
 /** How a hook names its policy: exactly one of id, name, or managed identity. */
@@ -79,13 +82,23 @@ export interface VolumeInputs {
   readonly connection: HookConnection;
 }
 
-/** Reads VBS_HOOK_ENDPOINT / VBS_HOOK_REGION / VBS_HOOK_PROJECT_ID (empty counts as unset). */
+/**
+ * Reads VBS_HOOK_ENDPOINT / VBS_HOOK_REGION / VBS_HOOK_PROJECT_ID / VBS_HOOK_CLOUD (empty counts
+ * as unset), each checked by the rule the constructs applied at synth (src/client/rules.ts).
+ */
 export function readHookConnection(command: string, env: Env): HookConnection {
-  const projectId = nonEmpty(env[HOOK_ENV.projectId]);
-  if (projectId !== undefined && !PROJECT_ID_PATTERN.test(projectId)) {
-    throw new UsageError(`${HOOK_ENV.projectId} must be 32 hex digits, got '${projectId}'`, command);
-  }
-  return { endpoint: nonEmpty(env[HOOK_ENV.endpoint]), region: nonEmpty(env[HOOK_ENV.region]), projectId };
+  const read = (name: string, rule: (value: string) => Refusal | undefined): string | undefined => {
+    const value = nonEmpty(env[name]);
+    const refusal = value === undefined ? undefined : rule(value);
+    if (refusal) throw new UsageError(`${name} ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`, command);
+    return value;
+  };
+  return {
+    endpoint: read(HOOK_ENV.endpoint, endpointRefusal),
+    region: read(HOOK_ENV.region, regionRefusal),
+    projectId: read(HOOK_ENV.projectId, (value) => projectIdRefusal(value)),
+    cloud: read(HOOK_ENV.cloud, cloudRefusal) as Cloud | undefined,
+  };
 }
 
 /** Reads the policy reference: exactly one of VBS_HOOK_POLICY_ID / _NAME / _IDENTITY. */

@@ -39,6 +39,7 @@ export function createClient(connection: ConnectionArgs, env: Record<string, str
     endpoint: connection.endpoint,
     region: connection.region,
     projectId: connection.projectId,
+    cloud: connection.cloud,
     env,
     // A one-shot process makes a handful of calls: node's own http costs less to load than
     // undici (docs/architecture.md ADR 8), and the calls go one after another over one socket.

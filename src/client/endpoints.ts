@@ -5,7 +5,7 @@
  */
 import { VbsConfigError } from './errors';
 import {
-  Cloud, CLOUDS, cloudOfRegion, cloudRefusal, endpointRefusal, iamUrl, isLoopbackHost, normalizeEndpoint, projectIdRefusal, Refusal,
+  Cloud, CLOUDS, cloudOfRegion, cloudRefusal, derivationRefusal, endpointRefusal, iamUrl, isLoopbackHost, normalizeEndpoint, projectIdRefusal, Refusal,
   regionRefusal, Service, serviceUrl,
 } from './rules';
 import { UUID_PATTERN as UUID } from './wire';
@@ -76,15 +76,22 @@ function regionSource(region: string | undefined, env: Env): Source<string> {
 /**
  * The cloud of derived URLs for a region (option or environment) and a set cloud (option or
  * `VBS_CLOUD`): see `cloudOfRegion` in rules.ts. Throws when the set cloud does not serve the
- * region, or the region is two clouds' and none is set. Undefined region: the set cloud, else
+ * region, the region is two clouds' and none is set, or no host names are derived for it. Undefined region: the set cloud, else
  * Huawei Cloud.
  */
 export function deriveCloud(o: { region?: string; cloud?: Cloud; env?: Env } = {}): Cloud {
   const env = o.env ?? process.env;
-  return chooseCloud(regionSource(o.region, env), cloudSource(o.cloud, env));
+  return derivingCloud(regionSource(o.region, env), cloudSource(o.cloud, env));
 }
 
 type Source<T extends string> = { name: string; value: T } | undefined;
+
+/** {@link chooseCloud}, for a region whose host names can be derived. */
+function derivingCloud(region: Source<string>, cloud: Source<Cloud>): Cloud {
+  const refusal = region && derivationRefusal(region.value);
+  if (refusal) throw refused(region.name, region.value, refusal);
+  return chooseCloud(region, cloud);
+}
 
 function chooseCloud(region: Source<string>, cloud: Source<Cloud>): Cloud {
   if (!region) return cloud?.value ?? 'huaweicloud';
@@ -118,7 +125,7 @@ export function resolveEndpoint(o: EndpointOptions = {}): string {
       `no ${service.toUpperCase()} endpoint: set option endpoint or ${variable}, or a region (option region, HW_REGION_NAME or OS_REGION_NAME) to derive it`,
     );
   }
-  return serviceUrl(service, chooseCloud(region, cloud), region.value);
+  return serviceUrl(service, derivingCloud(region, cloud), region.value);
 }
 
 /** `https://vbs.<region>.<domain of the cloud in that region>`. */

@@ -132,6 +132,23 @@ export const REGION_CLOUDS: Readonly<Record<string, readonly Cloud[]>> = {
   ),
 };
 
+/**
+ * Regions whose host names are not those of any pattern here, so nothing is derived for them:
+ * an endpoint (and for a password login an auth URL) must be given.
+ */
+export const REGIONS_WITHOUT_DERIVED_HOSTS: Readonly<Record<string, string>> = {
+  'eu-ch2': 'Open Telekom Cloud Swiss',
+};
+
+/** Refuses to derive host names for a region in {@link REGIONS_WITHOUT_DERIVED_HOSTS}. */
+export function derivationRefusal(region: string): Refusal | undefined {
+  if (!Object.prototype.hasOwnProperty.call(REGIONS_WITHOUT_DERIVED_HOSTS, region)) return undefined;
+  return {
+    problem: `is a region of ${REGIONS_WITHOUT_DERIVED_HOSTS[region]}, whose host names are not derived here`,
+    allowed: 'give the endpoint (connection.endpoint, the client\'s option endpoint, VBS_ENDPOINT or CBR_ENDPOINT), and HW_AUTH_URL for a password login',
+  };
+}
+
 /** The cloud of derived URLs, or why there is none. */
 export type CloudChoice = { readonly cloud: Cloud; readonly refusal?: undefined } | { readonly cloud?: undefined; readonly refusal: Refusal; readonly of: 'region' | 'cloud' };
 

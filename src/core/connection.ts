@@ -1,16 +1,26 @@
 import { IConstruct } from 'constructs';
-import { isLiteral, PROJECT_ID_PATTERN, VbsValidationError } from './validation';
+import type { Cloud } from '../client/rules';
+import { cloudOfRegion, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../client/rules';
+import { isLiteral, VbsValidationError } from './validation';
+
+export type { Cloud };
 
 /**
  * Where the hooks of a construct talk to VBS. Every field is optional: what is not set here
  * comes from the environment of the process that runs `terraform apply` (`VBS_ENDPOINT`,
- * `HW_REGION_NAME`/`OS_REGION_NAME`, `HW_PROJECT_ID`/`OS_PROJECT_ID`). Values set here win
- * over that environment. No secret goes here: credentials only ever come from the apply
- * environment.
+ * `VBS_CLOUD`, `HW_REGION_NAME`/`OS_REGION_NAME`, `HW_PROJECT_ID`/`OS_PROJECT_ID`). Values set
+ * here win over that environment. No secret goes here: credentials only ever come from the
+ * apply environment.
+ *
+ * Literal values are checked at synth by the same rules the client applies at apply
+ * (src/client/rules.ts), so a value synth accepts is never refused by the hook for its form.
  */
 export interface VbsConnection {
   /**
-   * Region, e.g. `eu-de` or `cn-north-4`; with the cloud it selects the VBS endpoint.
+   * Region, e.g. `eu-de` or `cn-north-4`; it selects the derived endpoints (VBS, IAM) and, for
+   * the regions of one cloud, the cloud (`eu-de` and `eu-nl` are Open Telekom Cloud's,
+   * `eu-west-101` is Huawei Cloud's on `myhuaweicloud.eu`). `eu-west-0` is Flexible Engine's
+   * and Huawei Cloud's: set `cloud` (or `VBS_CLOUD`) with it, or the hook fails naming both.
    *
    * @default - `HW_REGION_NAME` or `OS_REGION_NAME` where `terraform apply` runs
    */
@@ -27,9 +37,23 @@ export interface VbsConnection {
    * Base URL of the VBS API, `http://` or `https://`, e.g. `http://127.0.0.1:8787` for the
    * emulator.
    *
+   * Only `https://`, except on a loopback host (`127.0.0.0/8`, `localhost`, `[::1]`); no user
+   * info, query or fragment.
+   *
    * @default - `VBS_ENDPOINT` where `terraform apply` runs, else derived from the region
    */
   readonly endpoint?: string;
+
+  /**
+   * The cloud whose host names are derived (VBS and IAM): `huaweicloud`, `otc` or
+   * `flexibleengine`. Needed only where the region does not say it: `eu-west-0` (Flexible
+   * Engine or Huawei Cloud), or a region this library does not know. A cloud that does not
+   * serve a known region is refused.
+   *
+   * @default - `VBS_CLOUD` where `terraform apply` runs, else the region's cloud (Huawei Cloud
+   * for a region not known to be another's)
+   */
+  readonly cloud?: Cloud;
 }
 
 /** One field of a connection: its prop name, its hook variable and its key in the triggers. */
@@ -44,54 +68,37 @@ const CONNECTION_FIELDS: readonly ConnectionField[] = [
   { prop: 'endpoint', env: 'VBS_HOOK_ENDPOINT', trigger: 'endpoint' },
   { prop: 'region', env: 'VBS_HOOK_REGION', trigger: 'region' },
   { prop: 'projectId', env: 'VBS_HOOK_PROJECT_ID', trigger: 'project_id' },
+  { prop: 'cloud', env: 'VBS_HOOK_CLOUD', trigger: 'cloud' },
 ];
 
-const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** The rule of each field, from src/client/rules.ts (a stack writes project ids in lower case). */
+const FIELD_RULES: Readonly<Record<keyof VbsConnection, (value: string) => Refusal | undefined>> = {
+  region: regionRefusal,
+  projectId: (value) => projectIdRefusal(value, true),
+  endpoint: endpointRefusal,
+  cloud: cloudRefusal,
+};
 
 /**
  * Validates the literal fields of a connection; tokens pass. Throws a `VbsValidationError`
- * naming `scope`'s path.
+ * naming `scope`'s path and the prop (`connection.region`, ...). With `inherited` (a trigger's
+ * policy's connection), the region and cloud the hook will use, the two merged, must agree.
+ *
+ * A literal region of two clouds (`eu-west-0`) with no cloud set passes: `VBS_CLOUD` where
+ * `terraform apply` runs may name it, which synth cannot know; the hook refuses it if not.
  */
-export function validateConnection(scope: IConstruct, connection: VbsConnection | undefined): void {
-  if (!connection) {
-    return;
+export function validateConnection(scope: IConstruct, connection: VbsConnection | undefined, inherited?: VbsConnection): void {
+  for (const field of CONNECTION_FIELDS) {
+    const value = connection?.[field.prop];
+    if (value === undefined || !isLiteral(scope, value)) continue;
+    const refusal = FIELD_RULES[field.prop](value);
+    if (refusal) throw new VbsValidationError(scope, `connection.${field.prop}`, value, refusal.problem, refusal.allowed);
   }
-  const { region, projectId, endpoint } = connection;
-  if (region !== undefined && isLiteral(scope, region) && !REGION_PATTERN.test(region)) {
-    throw new VbsValidationError(
-      scope,
-      'connection.region',
-      region,
-      'is not a region name',
-      'lower-case letters, digits and "-", 1 to 63 characters, e.g. "eu-de"',
-    );
-  }
-  if (projectId !== undefined && isLiteral(scope, projectId) && !PROJECT_ID_PATTERN.test(projectId)) {
-    throw new VbsValidationError(
-      scope,
-      'connection.projectId',
-      projectId,
-      'is not a project id',
-      '32 lower-case hex characters, e.g. "e9993fc787d94b6c886cbaa340f9c0f4"',
-    );
-  }
-  if (endpoint !== undefined && isLiteral(scope, endpoint) && !isHttpUrl(endpoint)) {
-    throw new VbsValidationError(
-      scope,
-      'connection.endpoint',
-      endpoint,
-      'is not an http(s) URL',
-      'an absolute "http://" or "https://" URL, e.g. "https://vbs.eu-de.otc.t-systems.com"',
-    );
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
+  const { region, cloud } = mergeConnections(inherited, connection);
+  if (region === undefined || cloud === undefined || !isLiteral(scope, region) || !isLiteral(scope, cloud)) return;
+  const choice = cloudOfRegion(region, cloud);
+  if (choice.refusal && choice.of === 'cloud') {
+    throw new VbsValidationError(scope, 'connection.cloud', cloud, choice.refusal.problem, choice.refusal.allowed);
   }
 }
 
@@ -101,6 +108,7 @@ export function mergeConnections(base?: VbsConnection, override?: VbsConnection)
     region: override?.region ?? base?.region,
     projectId: override?.projectId ?? base?.projectId,
     endpoint: override?.endpoint ?? base?.endpoint,
+    cloud: override?.cloud ?? base?.cloud,
   };
 }
 
@@ -116,7 +124,7 @@ export function connectionEnvironment(connection: VbsConnection | undefined): Re
   return env;
 }
 
-/** The trigger entries for the fields that are set (`endpoint`, `region`, `project_id`). */
+/** The trigger entries for the fields that are set (`endpoint`, `region`, `project_id`, `cloud`). */
 export function connectionTriggers(connection: VbsConnection | undefined): Record<string, string> {
   const triggers: Record<string, string> = {};
   for (const field of CONNECTION_FIELDS) {

@@ -53,6 +53,7 @@ export const HOOK_ENV = {
   endpoint: 'VBS_HOOK_ENDPOINT',
   region: 'VBS_HOOK_REGION',
   projectId: 'VBS_HOOK_PROJECT_ID',
+  cloud: 'VBS_HOOK_CLOUD',
   whenBusy: 'VBS_HOOK_WHEN_BUSY',
 } as const;
 

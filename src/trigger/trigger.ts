@@ -123,7 +123,7 @@ export class BackupPolicyTrigger extends Construct {
   constructor(scope: Construct, id: string, props: BackupPolicyTriggerProps) {
     super(scope, id);
     this.policy = props.policy;
-    validateConnection(this, props.connection);
+    validateConnection(this, props.connection, props.policy.connection);
     const timeoutSeconds = props.timeoutSeconds ?? DEFAULT_TRIGGER_TIMEOUT_SECONDS;
     checkIntegerRange(this, 'timeoutSeconds', timeoutSeconds, 1, 86400);
     const whenBusy = props.whenBusy ?? WhenBusy.WAIT_THEN_RUN;

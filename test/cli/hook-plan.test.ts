@@ -84,7 +84,11 @@ describe('hook environment', () => {
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_FAILURE_MODE: 'ignore' })).toThrow(/VBS_HOOK_FAILURE_MODE must be one of fail, continue/);
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_WHEN_BUSY: 'queue' })).toThrow(/VBS_HOOK_WHEN_BUSY must be one of wait, join, fail, got 'queue'/);
     expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_PHASE: 'x' })).toThrow(/VBS_HOOK_PHASE must be one of deploy, destroy/);
-    expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_PROJECT_ID: 'p1' })).toThrow(/VBS_HOOK_PROJECT_ID must be 32 hex digits/);
+    expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_PROJECT_ID: 'p1' })).toThrow(/VBS_HOOK_PROJECT_ID "p1" is not a project id; allowed: 32 hex characters/);
+    expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_REGION: 'eu--de' })).toThrow(/VBS_HOOK_REGION "eu--de" is not a region name/);
+    expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_ENDPOINT: 'http://example.com' })).toThrow(/VBS_HOOK_ENDPOINT "http:\/\/example.com" is plain http/);
+    expect(() => readTriggerInputs('t', { ...base, VBS_HOOK_CLOUD: 'aws' })).toThrow(/VBS_HOOK_CLOUD "aws" is not a cloud/);
+    expect(readTriggerInputs('t', { ...base, VBS_HOOK_CLOUD: 'otc' }).connection).toEqual({ cloud: 'otc' });
   });
 
   test('policy hooks need identity and revision', () => {

@@ -22,15 +22,16 @@ describe.each(FRAMEWORK_NAMES)('VbsConnection validation under %s', (framework) 
     const stack = newStack();
     const variable = new module.TerraformVariable(stack, 'project', { type: 'string' });
     expect(() =>
-      validateConnection(stack, { region: variable.stringValue, projectId: variable.stringValue, endpoint: variable.stringValue }),
+      validateConnection(stack, { region: variable.stringValue, projectId: variable.stringValue, endpoint: variable.stringValue, cloud: variable.stringValue as never }),
     ).not.toThrow();
+    expect(() => validateConnection(stack, { region: variable.stringValue, cloud: 'otc' })).not.toThrow();
   });
 
   test.each<[string, VbsConnection, string]>([
     [
       'region',
       { region: 'EU DE' },
-      'stack: connection.region "EU DE" is not a region name; allowed: lower-case letters, digits and "-", 1 to 63 characters, e.g. "eu-de"',
+      'stack: connection.region "EU DE" is not a region name; allowed: lower-case letters and digits in words joined by single "-" (none at either end), 1 to 63 characters, e.g. "eu-de" or "cn-north-4"',
     ],
     [
       'project id',
@@ -40,7 +41,7 @@ describe.each(FRAMEWORK_NAMES)('VbsConnection validation under %s', (framework) 
     [
       'endpoint',
       { endpoint: 'ftp://127.0.0.1:8787' },
-      'stack: connection.endpoint "ftp://127.0.0.1:8787" is not an http(s) URL; allowed: an absolute "http://" or "https://" URL, e.g. "https://vbs.eu-de.otc.t-systems.com"',
+      'stack: connection.endpoint "ftp://127.0.0.1:8787" is not an http(s) URL; allowed: an absolute https:// URL (http:// only on a loopback host: 127.0.0.0/8, localhost, [::1]) with no user info, query or fragment, e.g. "https://vbs.eu-de.otc.t-systems.com" or "http://127.0.0.1:8787"',
     ],
   ])('rejects a bad %s', (_field, connection, message) => {
     expect(() => validateConnection(newStack(), connection)).toThrow(message);
@@ -58,6 +59,15 @@ describe('VbsConnection: merging and rendering', () => {
       projectId: PROJECT_ID,
       endpoint: 'http://127.0.0.1:1',
     });
+  });
+
+  test('the cloud is one more connection key: VBS_HOOK_CLOUD and trigger key cloud', () => {
+    const connection = { region: 'eu-west-0', cloud: 'flexibleengine' as const };
+    expect(connectionEnvironment(connection)).toEqual({ VBS_HOOK_REGION: 'eu-west-0', VBS_HOOK_CLOUD: 'flexibleengine' });
+    expect(connectionTriggers(connection)).toEqual({ region: 'eu-west-0', cloud: 'flexibleengine' });
+    expect(connectionEnvironmentFromSelf(connection, (key) => `<${key}>`)).toEqual({ VBS_HOOK_REGION: '<region>', VBS_HOOK_CLOUD: '<cloud>' });
+    expect(mergeConnections({ cloud: 'otc', region: 'eu-de' }, { region: 'eu-nl' })).toEqual({ cloud: 'otc', region: 'eu-nl' });
+    expect(mergeConnections({ cloud: 'otc' }, { cloud: 'huaweicloud' }).cloud).toBe('huaweicloud');
   });
 
   test('hook variables and trigger keys only for the fields set', () => {
