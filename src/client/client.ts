@@ -5,7 +5,7 @@
 import { CallOptions, Caller, RetryInfo } from './caller';
 import { Credentials } from './credentials';
 import {
-  checkBaseUrl, checkPolicyId, Cloud, deriveCloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost, resolveCloud,
+  checkBaseUrl, checkPolicyId, Cloud, deriveCloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost,
   resolveEndpoint, resolveProjectId, resolveRegion, tokenUrl,
 } from './endpoints';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
@@ -98,9 +98,10 @@ export class VbsClient {
 
   constructor(options: VbsClientOptions = {}) {
     const env = options.env ?? process.env;
-    const cloud = resolveCloud(options.cloud, env);
-    this.region = resolveRegion(options.region, env);
-    this.endpoint = resolveEndpoint({ endpoint: options.endpoint, region: this.region, cloud, env });
+    // Region and cloud go on as given, so an error names where each came from (option or variable).
+    const { region, cloud } = options;
+    this.region = resolveRegion(region, env);
+    this.endpoint = resolveEndpoint({ endpoint: options.endpoint, region, cloud, env });
     this.projectId = resolveProjectId(options.projectId, env);
     const credentials = options.credentials ?? Credentials.fromEnvironment(env);
     this.now = options.now ?? Date.now;
@@ -123,7 +124,7 @@ export class VbsClient {
       endpoint: this.endpoint,
       projectId: this.projectId,
       // Resolved on first login only, so token and AK/SK users never need an IAM URL.
-      tokenUrl: () => (iam ??= this.resolveTokenUrl(credentials, cloud, env)),
+      tokenUrl: () => (iam ??= this.resolveTokenUrl(credentials, { region, cloud, env })),
       credentials,
       http: this.http,
       schedule: retrySchedule(options.retry),
@@ -357,13 +358,14 @@ export class VbsClient {
     return this.base(`/backuppolicy/${checkPolicyId(policyId, operation)}`);
   }
 
-  private resolveTokenUrl(credentials: Credentials, cloud: Cloud | undefined, env: Env): string {
+  private resolveTokenUrl(credentials: Credentials, where: { region?: string; cloud?: Cloud; env: Env }): string {
+    const env = where.env;
     if (credentials.authUrl) return tokenUrl(credentials.authUrl, 'Credentials.password authUrl');
     const fromVar = fromEnv(env, 'HW_AUTH_URL', 'OS_AUTH_URL');
     if (fromVar) return tokenUrl(fromVar.value, fromVar.name);
     // A loopback endpoint is the emulator, which also serves /v3/auth/tokens.
     if (isLoopbackHost(new URL(this.endpoint).hostname)) return tokenUrl(checkBaseUrl(new URL(this.endpoint).origin, 'endpoint'), 'endpoint');
-    const derived = deriveCloud({ region: this.region, cloud, env });
+    const derived = deriveCloud(where);
     return tokenUrl(iamUrlFor(derived, this.region), `derived IAM URL for ${derived}`);
   }
 }

@@ -10,13 +10,9 @@ import { UUID_PATTERN } from '../client/wire';
  */
 
 // The UUID format is an API fact shared with the client and the executor (wire.ts imports nothing).
+// The connection's rules (region, cloud, endpoint, project id) are in src/client/rules.ts, used
+// by src/core/connection.ts at synth and by the client and the hook at apply.
 export { UUID_PATTERN };
-
-/**
- * A project id as written in a stack: 32 lower-case hex characters, as the API issues them
- * (the client and CLI also take upper case and lower it; a stack should say it as IAM does).
- */
-export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** VBS policy names: 1-64 letters, digits, `_` or `-`. */
 export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
