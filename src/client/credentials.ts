@@ -17,7 +17,11 @@ export interface PasswordCredentialsOptions {
   readonly password: string;
   /** Account (domain) name the user belongs to. */
   readonly domainName: string;
-  /** IAM base URL (`https://iam.x`, `…/v3` or `…/v3/auth/tokens`). @default - derived from the client's cloud and region; the VBS endpoint itself when that is a loopback emulator */
+  /**
+   * IAM base URL (`https://iam.x`, `…/v3` or `…/v3/auth/tokens`).
+   * @default - `HW_AUTH_URL` / `OS_AUTH_URL`, else the VBS endpoint itself when that is a loopback emulator, else derived
+   * from the region and its cloud (`iam.<region>.<domain>`; `iam.myhuaweicloud.eu` for `eu-west-101`)
+   */
   readonly authUrl?: string;
   /** Project the token is scoped to. @default - the client's project id */
   readonly projectId?: string;

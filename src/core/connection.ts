@@ -12,8 +12,8 @@ export type { Cloud };
  * here win over that environment. No secret goes here: credentials only ever come from the
  * apply environment.
  *
- * Literal values are checked at synth by the same rules the client applies at apply
- * (src/client/rules.ts), so a value synth accepts is never refused by the hook for its form.
+ * Literal values are checked at synth by the same rules the hook and the client apply (one
+ * definition each), so a value synth accepts is never refused by the hook for its form.
  */
 export interface VbsConnection {
   /**
@@ -34,11 +34,9 @@ export interface VbsConnection {
   readonly projectId?: string;
 
   /**
-   * Base URL of the VBS API, `http://` or `https://`, e.g. `http://127.0.0.1:8787` for the
-   * emulator.
-   *
-   * Only `https://`, except on a loopback host (`127.0.0.0/8`, `localhost`, `[::1]`); no user
-   * info, query or fragment.
+   * Base URL of the VBS API: `https://`, or `http://` on a loopback host only (`127.0.0.0/8`,
+   * `localhost`, `[::1]`), e.g. `http://127.0.0.1:8787` for the emulator; no user info, query
+   * or fragment.
    *
    * @default - `VBS_ENDPOINT` where `terraform apply` runs, else derived from the region
    */
