@@ -96,7 +96,8 @@ export function validateConnection(scope: IConstruct, connection: VbsConnection 
   if (region === undefined || cloud === undefined || !isLiteral(scope, region) || !isLiteral(scope, cloud)) return;
   const choice = cloudOfRegion(region, cloud);
   if (choice.refusal && choice.of === 'cloud') {
-    throw new VbsValidationError(scope, 'connection.cloud', cloud, choice.refusal.problem, choice.refusal.allowed);
+    const property = connection?.cloud !== undefined ? 'connection.cloud' : "the policy's connection.cloud";
+    throw new VbsValidationError(scope, property, cloud, choice.refusal.problem, choice.refusal.allowed);
   }
 }
 

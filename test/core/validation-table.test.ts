@@ -136,7 +136,7 @@ describe.each(FRAMEWORK_NAMES)('connection inputs under %s', (framework) => {
       const message = `connection.cloud "${cloud}" ${problem}`;
       expect(() => trigger({ region, cloud })).toThrow(`stack/Backup: ${message}`);
       // The pair the hook will use, made of the trigger's region and its policy's cloud.
-      expect(() => trigger({ region }, { cloud })).toThrow(`stack/Backup: ${message}`);
+      expect(() => trigger({ region }, { cloud })).toThrow(`stack/Backup: the policy's ${message}`);
       expect(() => createClient({ region, cloud }, APPLY_ENV)).toThrow(`option cloud "${cloud}" ${problem}`);
       expect(() => createClient({ region }, { ...APPLY_ENV, VBS_CLOUD: cloud })).toThrow(`VBS_CLOUD "${cloud}" ${problem}`);
     });
