@@ -5,8 +5,8 @@
  */
 import { VbsConfigError } from './errors';
 import {
-  Cloud, CLOUDS, cloudOfRegion, cloudRefusal, derivationRefusal, endpointRefusal, iamUrl, isLoopbackHost, normalizeEndpoint, projectIdRefusal, Refusal,
-  regionRefusal, Service, serviceUrl,
+  Cloud, CLOUDS, cloudOfRegion, cloudRefusal, derivationRefusal, endpointRefusal, iamUrl, isLoopbackHost, normalizeEndpoint,
+  projectIdRefusal, Refusal, regionRefusal, Service, serviceUrl,
 } from './rules';
 import { UUID_PATTERN as UUID } from './wire';
 
@@ -47,11 +47,10 @@ export function refused(where: string, value: string, refusal: Refusal): VbsConf
   return new VbsConfigError(`${where} ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`);
 }
 
-/** The cloud set by the option, else by `VBS_CLOUD`, checked; undefined when neither is set. */
-export function resolveCloud(cloud: Cloud | undefined, env: Env): Cloud | undefined {
-  return cloudSource(cloud, env)?.value;
-}
+/** A value and the name of where it came from (`option region`, `HW_REGION_NAME`, ...). */
+type Source<T extends string> = { name: string; value: T } | undefined;
 
+/** The cloud set by the option, else by `VBS_CLOUD`, checked. */
 function cloudSource(cloud: Cloud | undefined, env: Env): Source<Cloud> {
   const source = cloud !== undefined ? { name: 'option cloud', value: cloud as string } : fromEnv(env, 'VBS_CLOUD');
   if (!source) return undefined;
@@ -76,15 +75,13 @@ function regionSource(region: string | undefined, env: Env): Source<string> {
 /**
  * The cloud of derived URLs for a region (option or environment) and a set cloud (option or
  * `VBS_CLOUD`): see `cloudOfRegion` in rules.ts. Throws when the set cloud does not serve the
- * region, the region is two clouds' and none is set, or no host names are derived for it. Undefined region: the set cloud, else
- * Huawei Cloud.
+ * region, the region is two clouds' and none is set, or no host names are derived for it.
+ * Without a region: the set cloud, else Huawei Cloud.
  */
 export function deriveCloud(o: { region?: string; cloud?: Cloud; env?: Env } = {}): Cloud {
   const env = o.env ?? process.env;
   return derivingCloud(regionSource(o.region, env), cloudSource(o.cloud, env));
 }
-
-type Source<T extends string> = { name: string; value: T } | undefined;
 
 /** {@link chooseCloud}, for a region whose host names can be derived. */
 function derivingCloud(region: Source<string>, cloud: Source<Cloud>): Cloud {
@@ -93,6 +90,7 @@ function derivingCloud(region: Source<string>, cloud: Source<Cloud>): Cloud {
   return chooseCloud(region, cloud);
 }
 
+/** The cloud of `region` given the one set; throws naming the input at fault. */
 function chooseCloud(region: Source<string>, cloud: Source<Cloud>): Cloud {
   if (!region) return cloud?.value ?? 'huaweicloud';
   const choice = cloudOfRegion(region.value, cloud?.value);

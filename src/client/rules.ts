@@ -112,8 +112,8 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * The regions whose cloud is known, from the endpoint tables of the APIs (docs/architecture.md,
- * "Regions and clouds"). A region not listed is taken as Huawei Cloud's, the cloud with most
- * regions, unless a cloud is set. `eu-west-0` (Paris) is Flexible Engine's and also appeared in
+ * ADR 11). A region not listed is taken as Huawei Cloud's, the cloud with most regions, unless a
+ * cloud is set. `eu-west-0` (Paris) is Flexible Engine's and also appeared in
  * Huawei Cloud's own region lists, so it needs the cloud set.
  */
 export const REGION_CLOUDS: Readonly<Record<string, readonly Cloud[]>> = {
