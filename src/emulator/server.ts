@@ -180,12 +180,14 @@ class Runtime implements ControlTarget {
       entry.vaultId = route.vaultId;
       const reading = readBody(req);
       const body = reading instanceof Buffer ? reading : await reading;
+      // A checkpoint names its vault in the body: logged (refused ones included) and matched by faults.
+      if (route.operation === 'createCheckpoint') entry.vaultId = checkpointVault(body);
       const headers = flatHeaders(req);
       if (route.operation !== 'createToken') {
         this.auth.authenticate({ method, path: url.path, query: url.query, headers, body }, route.projectId as string, Date.now());
       }
       this.throttle.check(Date.now());
-      fault = this.faults.take(route.operation, route.policyId, () => route.vaultId ?? checkpointVault(body));
+      fault = this.faults.take(route.operation, route.policyId, () => entry.vaultId);
       if (fault?.delayMs) await this.wait(fault.delayMs);
       if (this.stopped) return;
       if (fault !== undefined) {
@@ -443,7 +445,7 @@ function isCbrPath(path: string): boolean {
 function checkpointVault(body: Buffer): string | undefined {
   try {
     const v = (JSON.parse(body.toString('utf8')) as { checkpoint?: { vault_id?: unknown } })?.checkpoint?.vault_id;
-    return typeof v === 'string' ? v : undefined;
+    return typeof v === 'string' && v.length <= 64 ? v.toLowerCase() : undefined;
   } catch {
     return undefined;
   }

@@ -66,7 +66,8 @@ describe('emulator: CBR checkpoints', () => {
     expect(cbrCode(await checkpoint(e, randomUUID()))).toEqual([404, 'BackupService.6105']);
     for (const bad of [{ checkpoint: {} }, { checkpoint: { vault_id: 'vault-1' } }, { checkpoint: { vault_id: id, parameters: { name: 'has space' } } },
       { checkpoint: { vault_id: id, parameters: { resources: ['vol-1'] } } }, { checkpoint: { vault_id: id, parameters: { incremental: 'yes' } } },
-      { checkpoint: { vault_id: id, parameters: { resource_details: [{ id: disks[0], type: 'OS::Disk' }] } } }, {}]) {
+      { checkpoint: { vault_id: id, parameters: { resource_details: [{ id: disks[0], type: 'OS::Disk' }] } } },
+      { checkpoint: { vault_id: id, parameters: { resources: [] } } }, {}]) {
       expect([JSON.stringify(bad), ...cbrCode(await call(e, 'POST', v3('/checkpoints'), { body: bad }))]).toEqual([JSON.stringify(bad), 400, 'BackupService.9900']);
     }
     expect(cbrCode(await call(e, 'GET', v3(`/checkpoints/${randomUUID()}`)))).toEqual([404, 'BackupService.6217']);
@@ -106,6 +107,8 @@ describe('emulator: CBR checkpoints', () => {
       expect(third.json.error_msg).toContain(`${disks[0]} (backup ${running.id} of checkpoint ${first.json.checkpoint.id})`);
       expect(third.json.error_msg).toContain(disks[1]);
       expect(e.checkpointCount(id)).toBe(2);
+      // Refused checkpoints are logged with their vault too.
+      expect(e.requests({ operation: 'createCheckpoint', vaultId: id }).map((r) => [r.status, r.checkpointId !== undefined])).toEqual([[200, true], [200, true], [400, false]]);
       // The vault shows who is busy.
       const vault = (await call(e, 'GET', v3(`/vaults/${id}`))).json.vault;
       expect(vault.resources.map((r: { protect_status: string }) => r.protect_status)).toEqual(['protecting', 'protecting']);
