@@ -86,6 +86,8 @@ describe('emulator: the documented CBR examples', () => {
       // B1, B2.
       const backups = await call(em, 'GET', v3(`/backups?checkpoint_id=${checkpointId}`));
       shape(doc.LIST_BACKUPS_RESPONSE, backups.json);
+      const queried = await call(em, 'GET', v3(`/backups?${doc.LIST_BACKUPS_QUERY}&checkpoint_id=${checkpointId}`));
+      expect([queried.status, queried.json.count]).toEqual([200, 1]);
       expect(backups.json.backups.map((b: { name: string; resource_id: string; extend_info: { auto_trigger: boolean } }) => [b.name, b.resource_id, b.extend_info.auto_trigger]))
         .toEqual([['backup_name', server, true]]);
       shape(doc.SHOW_BACKUP_RESPONSE, (await call(em, 'GET', v3(`/backups/${backups.json.backups[0].id}`))).json);

@@ -183,6 +183,9 @@ export const SHOW_TASK_RESPONSE = {
 export const ERROR_RESPONSE = { error_code: 'BackupService.9900', error_msg: 'Invalid vault_id provided.' };
 export const TASK_NOT_FOUND_RESPONSE = { error_code: 'BackupService.6500', error_msg: 'Operation log does not exist.' };
 
+/** B1 query examples: a repeated status, and the documented filter time. */
+export const LIST_BACKUPS_QUERY = 'status=available&status=error&start_time=2018-02-01T12:00:00Z';
+
 /** Status values the documentation lists. */
 export const CHECKPOINT_STATUSES = ['protecting', 'available', 'deleting', 'deleted', 'error-deleting', 'error'];
 export const BACKUP_STATUSES = ['available', 'protecting', 'deleting', 'restoring', 'error', 'waiting_protect', 'waiting_delete', 'waiting_restore'];

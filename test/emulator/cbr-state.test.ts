@@ -94,6 +94,14 @@ describe('emulator: CBR state, projects and auth', () => {
       const second = await start({ stateFile: file, vaults: [seed] });
       expect(second.vaults(PROJECT).map((v) => v.id)).toEqual([id]);
     });
+
+    test('a seed whose disk the state file holds in another vault is skipped, not an error', async () => {
+      const first = await start({ stateFile: file });
+      const { disks } = await createVault(first, 'mine');
+      await first.stop();
+      const second = await start({ stateFile: file, vaults: [{ name: 'demo', resourceIds: [disks[0]], projectId: PROJECT }] });
+      expect(second.vaults(PROJECT).map((v) => v.name)).toEqual(['mine']);
+    });
   });
 
   describe('seeded vaults', () => {
