@@ -10,6 +10,9 @@ export type Cloud = 'huaweicloud' | 'otc' | 'flexibleengine';
 
 export const CLOUDS: readonly Cloud[] = ['huaweicloud', 'otc', 'flexibleengine'];
 
+/** The API a base URL serves: VBS v2 or CBR v3. */
+export type Service = 'vbs' | 'cbr';
+
 /** Environment as a plain map (`process.env` fits). */
 export type Env = Record<string, string | undefined>;
 
@@ -23,6 +26,8 @@ export interface EndpointOptions {
   readonly cloud?: Cloud;
   /** Where to read variables. @default process.env */
   readonly env?: Env;
+  /** Which service's URL: `vbs` (`VBS_ENDPOINT`, `https://vbs.…`) or `cbr` (`CBR_ENDPOINT`, `https://cbr.…`). @default 'vbs' */
+  readonly service?: Service;
 }
 
 const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -58,21 +63,26 @@ export function resolveRegion(region: string | undefined, env: Env): string | un
 }
 
 /**
- * VBS base URL (no trailing slash): the `endpoint` option, else `VBS_ENDPOINT`, else derived
- * from cloud and region. Throws VbsConfigError when nothing can be derived or the URL is unsafe.
+ * Base URL of VBS (or CBR, with `service: 'cbr'`), no trailing slash: the `endpoint` option, else
+ * `VBS_ENDPOINT` (`CBR_ENDPOINT`), else derived from cloud and region. Throws VbsConfigError when
+ * nothing can be derived or the URL is unsafe.
  */
 export function resolveEndpoint(o: EndpointOptions = {}): string {
   const env = o.env ?? process.env;
+  const cbr = o.service === 'cbr';
+  const variable = cbr ? 'CBR_ENDPOINT' : 'VBS_ENDPOINT';
   if (o.endpoint !== undefined) return checkBaseUrl(o.endpoint, 'option endpoint');
-  const fromVar = fromEnv(env, 'VBS_ENDPOINT');
-  if (fromVar) return checkBaseUrl(fromVar.value, 'VBS_ENDPOINT');
+  const fromVar = fromEnv(env, variable);
+  if (fromVar) return checkBaseUrl(fromVar.value, variable);
   const region = resolveRegion(o.region, env);
   if (!region) {
     throw new VbsConfigError(
-      'no VBS endpoint: set option endpoint or VBS_ENDPOINT, or a region (option region, HW_REGION_NAME or OS_REGION_NAME) to derive it',
+      `no ${cbr ? 'CBR' : 'VBS'} endpoint: set option endpoint or ${variable}, or a region (option region, HW_REGION_NAME or OS_REGION_NAME) to derive it`,
     );
   }
-  return vbsUrlFor(resolveCloud(o.cloud, env), region);
+  const vbs = vbsUrlFor(resolveCloud(o.cloud, env), region);
+  // The same host family: only the service label differs (`https://cbr.<region>.<cloud domain>`).
+  return cbr ? vbs.replace('https://vbs.', 'https://cbr.') : vbs;
 }
 
 /** `https://vbs.<region>.<cloud domain>`. */
