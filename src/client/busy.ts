@@ -20,7 +20,7 @@ import { BusyRun, describeUnfinishedRun } from './busy-run';
 import type { CallOptions } from './caller';
 import { VbsAbortError, VbsApiError, VbsTimeoutError } from './errors';
 import { Job, newestFirstQuery } from './jobs';
-import { sleep } from './retry';
+import { pollPause, sleep } from './retry';
 
 /** Error code of an execute refused because a run of the policy is unfinished. */
 export const BUSY_CODE = 'AutoBackup.0225';
@@ -277,9 +277,7 @@ class BusyExecute {
 
   /** The pause before poll `n`: 1.5^n times the first, capped, with jitter in [50%, 100%]. */
   private pause(n: number): number {
-    const cap = Math.min(this.maxMs, this.initialMs * 1.5 ** Math.min(n, 40));
-    const r = Math.min(Math.max(this.ops.random(), 0), 1);
-    return Math.max(1, Math.floor(cap * (0.5 + 0.5 * r)));
+    return pollPause(n, this.initialMs, this.maxMs, this.ops.random);
   }
 
   private async sleep(ms: number, run: BusyRun | undefined): Promise<void> {
@@ -303,7 +301,7 @@ class BusyExecute {
   }
 }
 
-function positive(n: number, name: string): number {
+export function positive(n: number, name: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} is ${n}; expected a number of milliseconds > 0`);
   return n;
 }

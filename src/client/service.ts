@@ -4,7 +4,7 @@
  * retries, deadlines, the no-duplicate check, typed errors). A client adds only its operations,
  * the paths they use and the shapes of their answers.
  */
-import { CallOptions, Caller, RetryInfo } from './caller';
+import { Caller, RetryInfo } from './caller';
 import { Credentials } from './credentials';
 import {
   checkBaseUrl, Cloud, Env, fromEnv, iamUrlFor, isLoopbackHost, resolveCloud, resolveEndpoint, resolveProjectId, resolveRegion, Service, tokenUrl,
@@ -155,22 +155,7 @@ export class SharedClients<C extends Closable> {
   }
 }
 
-/** Paging of a list call: `limit`/`offset` pairs, or none. */
-export function pagingPairs(q: { readonly limit?: number; readonly offset?: number }, operation: string): [string, string][] {
-  const out: [string, string][] = [];
-  if (q.limit !== undefined) out.push(['limit', String(nonNegativeInt(q.limit, 'limit', operation, 1))]);
-  if (q.offset !== undefined) out.push(['offset', String(nonNegativeInt(q.offset, 'offset', operation, 0))]);
-  return out;
-}
-
-function nonNegativeInt(n: number, name: string, operation: string, min: number): number {
-  if (!Number.isInteger(n) || n < min) throw new VbsConfigError(`${operation}: ${name} is ${n}; expected an integer >= ${min}`);
-  return n;
-}
-
 function positive(n: number, name: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new VbsConfigError(`option ${name} is ${n}; expected a number of milliseconds > 0`);
   return n;
 }
-
-export type { CallOptions };
