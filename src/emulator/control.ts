@@ -2,10 +2,13 @@
  * Test controls (docs/architecture.md ADR 4): scripted faults, the request log, throttling,
  * and their HTTP form under `/__emulator/` for processes other than the test itself.
  */
-import type { OperationName, WireJob } from '../client/wire';
+import type { WireCbrCheckpoint } from '../client/cbr-wire';
+import { CBR_CODES, CBR_OPERATIONS } from '../client/cbr-wire';
+import type { WireJob } from '../client/wire';
 import { OPERATIONS } from '../client/wire';
-import { EmulatorHttpError, HandlerResult, gatewayError, serviceError } from './errors';
-import type { Fault, RecordedRequest } from './types';
+import { isCbrOperation } from './cbr-routes';
+import { EmulatorHttpError, HandlerResult, cbrError, gatewayError, serviceError } from './errors';
+import type { EmulatorOperation, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun } from './types';
 import { describe } from './validation';
 
 /**
@@ -31,9 +34,19 @@ export class FaultQueue {
     this.faults.push({ fault: validateFault(raw), remaining: (raw as Fault).times ?? 1 });
   }
 
-  /** Takes one use of the first fault for this operation (and policy), if any. */
-  take(operation: OperationName, policyId: string | undefined): Fault | undefined {
-    const i = this.faults.findIndex((f) => f.fault.operation === operation && (f.fault.policyId === undefined || f.fault.policyId === policyId));
+  /**
+   * Takes one use of the first fault for this operation (and policy, and vault), if any.
+   * `vaultId` is asked for only when a fault names a vault (for a checkpoint it is read from the body).
+   */
+  take(operation: EmulatorOperation, policyId: string | undefined, vaultId: () => string | undefined): Fault | undefined {
+    if (this.faults.length === 0) return undefined;
+    let vault: string | undefined | null = null;
+    const vaultMatches = (wanted: string): boolean => {
+      if (vault === null) vault = vaultId()?.toLowerCase();
+      return vault === wanted.toLowerCase();
+    };
+    const i = this.faults.findIndex((f) => f.fault.operation === operation && (f.fault.policyId === undefined || f.fault.policyId === policyId)
+      && (f.fault.vaultId === undefined || vaultMatches(f.fault.vaultId)));
     if (i < 0) return undefined;
     const pending = this.faults[i];
     pending.remaining -= 1;
@@ -49,7 +62,7 @@ export class FaultQueue {
 function validateFault(raw: unknown): Fault {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw controlError(`a fault must be a JSON object, got ${describe(raw)}`);
   const f = raw as Record<string, unknown>;
-  const names = Object.keys(OPERATIONS);
+  const names = [...Object.keys(OPERATIONS), ...Object.keys(CBR_OPERATIONS)];
   if (typeof f.operation !== 'string' || !names.includes(f.operation)) {
     throw controlError(`fault.operation must be one of ${names.join(', ')}, got ${describe(f.operation)}`);
   }
@@ -57,6 +70,8 @@ function validateFault(raw: unknown): Fault {
     if (!ok) throw controlError(`fault.${field} must be ${allowed}, got ${describe(f[field])}`);
   };
   check(f.policyId === undefined || typeof f.policyId === 'string', 'policyId', 'a string');
+  check(f.vaultId === undefined || typeof f.vaultId === 'string', 'vaultId', 'a string');
+  check(f.backupStatus === undefined || f.backupStatus === 'error', 'backupStatus', '"error"');
   check(f.times === undefined || (Number.isInteger(f.times) && (f.times as number) >= 1), 'times', 'an integer >= 1');
   check(f.status === undefined || (Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599), 'status', 'an HTTP status 100-599');
   check(f.delayMs === undefined || (Number.isInteger(f.delayMs) && (f.delayMs as number) >= 0 && (f.delayMs as number) <= 600_000), 'delayMs', 'an integer from 0 to 600000');
@@ -66,17 +81,21 @@ function validateFault(raw: unknown): Fault {
   check(f.afterProcessing === undefined || typeof f.afterProcessing === 'boolean', 'afterProcessing', 'true or false');
   if (f.afterProcessing === true && f.status === undefined) throw controlError('fault.afterProcessing needs a status to answer with');
   if (f.jobStatus !== undefined && f.operation !== 'executePolicy') throw controlError('fault.jobStatus only applies to operation executePolicy');
+  if (f.backupStatus !== undefined && f.operation !== 'createCheckpoint') throw controlError('fault.backupStatus only applies to operation createCheckpoint');
   return { ...(f as unknown as Fault) };
 }
 
 /** The response a fault with a `status` sends; the body defaults to an error in the fitting shape. */
-export function faultResponse(fault: Fault, operation: OperationName, requestId: string): HandlerResult {
+export function faultResponse(fault: Fault, operation: EmulatorOperation, requestId: string): HandlerResult {
   const status = fault.status ?? 500;
   if (fault.body !== undefined) return { status, body: fault.body };
   if (status < 400) return { status };
   const message = `Injected fault: HTTP ${status} for operation ${operation}`;
   if (status === 429) return { status, body: gatewayError(429, 'APIGW.0308', `The throttling threshold has been reached (${message})`).toBody(requestId) };
   if (status === 401 || status === 403) return { status, body: gatewayError(status, status === 401 ? 'APIGW.0301' : 'APIGW.0306', message).toBody(requestId) };
+  if (isCbrOperation(operation)) {
+    return { status, body: cbrError(status >= 500 ? CBR_CODES.unknown : CBR_CODES.invalidParameter, message, status).toBody(requestId) };
+  }
   return { status, body: serviceError('AutoBackup.0009', message, status).toBody(requestId) };
 }
 
@@ -125,11 +144,13 @@ export class RequestLog {
   private seq = 0;
   private executes = new Map<string, number>();
   private executeTotal = 0;
+  private checkpoints = new Map<string, number>();
+  private checkpointTotal = 0;
 
   record(entry: LogEntry): void {
     const e: StoredEntry = {
       seq: ++this.seq, time: entry.time, method: entry.method, path: entry.path, operation: entry.operation,
-      projectId: entry.projectId, policyId: entry.policyId, status: entry.status,
+      projectId: entry.projectId, policyId: entry.policyId, vaultId: entry.vaultId, checkpointId: entry.checkpointId, status: entry.status,
     };
     if (this.ring.length < MAX_LOG_ENTRIES) {
       this.ring.push(e);
@@ -140,21 +161,27 @@ export class RequestLog {
     if (e.operation === 'executePolicy' && e.status === 204) {
       this.executeTotal += 1;
       if (e.policyId !== undefined) this.executes.set(e.policyId, (this.executes.get(e.policyId) ?? 0) + 1);
+    } else if (e.operation === 'createCheckpoint' && e.status === 200) {
+      this.checkpointTotal += 1;
+      if (e.vaultId !== undefined) this.checkpoints.set(e.vaultId, (this.checkpoints.get(e.vaultId) ?? 0) + 1);
     }
   }
 
   /** Matching entries, oldest first, as fresh objects (absent ids are left out). */
-  list(filter: { operation?: string; policyId?: string } = {}): RecordedRequest[] {
+  list(filter: RequestFilter = {}): RecordedRequest[] {
     const out: RecordedRequest[] = [];
     const n = this.ring.length;
     for (let k = 0; k < n; k++) {
       const e = this.ring[(this.head + k) % n];
-      if ((filter.operation !== undefined && e.operation !== filter.operation) || (filter.policyId !== undefined && e.policyId !== filter.policyId)) continue;
+      if ((filter.operation !== undefined && e.operation !== filter.operation) || (filter.policyId !== undefined && e.policyId !== filter.policyId)
+        || (filter.vaultId !== undefined && e.vaultId !== filter.vaultId) || (filter.checkpointId !== undefined && e.checkpointId !== filter.checkpointId)) continue;
       const r: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
         seq: e.seq, time: new Date(e.time).toISOString(), method: e.method, path: e.path, operation: e.operation, status: e.status,
       };
       if (e.projectId !== undefined) r.projectId = e.projectId;
       if (e.policyId !== undefined) r.policyId = e.policyId;
+      if (e.vaultId !== undefined) r.vaultId = e.vaultId;
+      if (e.checkpointId !== undefined) r.checkpointId = e.checkpointId;
       out.push(r);
     }
     return out;
@@ -164,22 +191,29 @@ export class RequestLog {
     return policyId === undefined ? this.executeTotal : this.executes.get(policyId) ?? 0;
   }
 
+  checkpointCount(vaultId?: string): number {
+    return vaultId === undefined ? this.checkpointTotal : this.checkpoints.get(vaultId.toLowerCase()) ?? 0;
+  }
+
   clear(): void {
     this.ring = [];
     this.head = 0;
     this.seq = 0;
     this.executes = new Map();
     this.executeTotal = 0;
+    this.checkpoints = new Map();
+    this.checkpointTotal = 0;
   }
 }
 
 /** What the HTTP control surface acts on. */
 export interface ControlTarget {
-  requests(filter: { operation?: OperationName; policyId?: string }): RecordedRequest[];
+  requests(filter: RequestFilter): RecordedRequest[];
   addFault(fault: Fault): void;
   clearFaults(): void;
   setThrottle(perSecond: number): void;
   startScheduledRun(projectId: string, policyId: string, options?: { jobSeconds?: number }): WireJob[];
+  startVaultRun(run: ScheduledVaultRun): WireCbrCheckpoint;
   reset(): void;
   state(): unknown;
 }
@@ -187,13 +221,13 @@ export interface ControlTarget {
 /** The control calls, as `GET /__emulator/` lists them. */
 export const CONTROL_CALLS: ReadonlyArray<{ readonly method: string; readonly path: string; readonly description: string }> = [
   { method: 'GET', path: '/__emulator/', description: 'this list' },
-  { method: 'GET', path: '/__emulator/requests', description: 'the request log, oldest first; query operation=<name> and policyId=<id> filter it' },
-  { method: 'POST', path: '/__emulator/faults', description: 'queue a fault (JSON body: operation, policyId, times, status, body, delayMs, drop, jobStatus, failReason, afterProcessing)' },
+  { method: 'GET', path: '/__emulator/requests', description: 'the request log, oldest first; query operation=<name>, policyId=<id>, vaultId=<id> and checkpointId=<id> filter it' },
+  { method: 'POST', path: '/__emulator/faults', description: 'queue a fault (JSON body: operation, policyId, vaultId, times, status, body, delayMs, drop, jobStatus, backupStatus, failReason, afterProcessing)' },
   { method: 'DELETE', path: '/__emulator/faults', description: 'drop every queued fault' },
   { method: 'POST', path: '/__emulator/throttle', description: 'answer 429 APIGW.0308 over a rate (JSON body: perSecond; 0 turns it off)' },
-  { method: 'POST', path: '/__emulator/scheduled-run', description: 'start a run as the schedule would, refused with AutoBackup.0225 while a run is unfinished; not logged or counted as an execute (JSON body: projectId, policyId, jobSeconds)' },
-  { method: 'POST', path: '/__emulator/reset', description: 'back to the start: no policies but the default ones of the projects given at start, an empty request log, no faults, no throttle' },
-  { method: 'GET', path: '/__emulator/state', description: 'every project with its policies (volumes, tags and jobs included)' },
+  { method: 'POST', path: '/__emulator/scheduled-run', description: 'start a run as the schedule would, refused with AutoBackup.0225 while a run is unfinished; not logged or counted as an execute (JSON body: projectId, policyId, jobSeconds); or an automatic backup of a CBR vault (JSON body: projectId, vaultId, jobSeconds, backupStatus)' },
+  { method: 'POST', path: '/__emulator/reset', description: 'back to the start: no policies but the default ones of the projects given at start, no CBR data but the seeded vaults, an empty request log, no faults, no throttle' },
+  { method: 'GET', path: '/__emulator/state', description: 'every project with its policies (volumes, tags and jobs included), and the CBR vaults, policies, checkpoints, backups and tasks under "cbr"' },
 ];
 
 /** Handles `/__emulator/<name>`; `body` is the parsed JSON body (undefined when empty). */
@@ -205,7 +239,9 @@ export function handleControl(target: ControlTarget, method: string, name: strin
     case 'GET requests': {
       const operation = query.get('operation') ?? undefined;
       const policyId = query.get('policyId') ?? undefined;
-      return { status: 200, body: { requests: target.requests({ operation: operation as OperationName | undefined, policyId }) } };
+      const vaultId = query.get('vaultId') ?? undefined;
+      const checkpointId = query.get('checkpointId') ?? undefined;
+      return { status: 200, body: { requests: target.requests({ operation: operation as EmulatorOperation | undefined, policyId, vaultId, checkpointId }) } };
     }
     case 'POST faults':
       target.addFault(body as Fault);
@@ -220,8 +256,14 @@ export function handleControl(target: ControlTarget, method: string, name: strin
     }
     case 'POST scheduled-run': {
       const b = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+      if (typeof b.projectId === 'string' && typeof b.vaultId === 'string' && b.policyId === undefined) {
+        const checkpoint = target.startVaultRun({
+          projectId: b.projectId, vaultId: b.vaultId, jobSeconds: b.jobSeconds as number | undefined, backupStatus: b.backupStatus as 'error' | undefined,
+        });
+        return { status: 201, body: { checkpoint } };
+      }
       if (typeof b.projectId !== 'string' || typeof b.policyId !== 'string') {
-        throw controlError(`scheduled-run needs {"projectId": "...", "policyId": "...", "jobSeconds"?: n}, got ${describe(body)}`);
+        throw controlError(`scheduled-run needs {"projectId": "...", "policyId": "...", "jobSeconds"?: n} or {"projectId": "...", "vaultId": "...", "jobSeconds"?: n, "backupStatus"?: "error"}, got ${describe(body)}`);
       }
       const jobs = target.startScheduledRun(b.projectId, b.policyId, b.jobSeconds === undefined ? {} : { jobSeconds: b.jobSeconds as number });
       return { status: 201, body: { jobs } };

@@ -1,8 +1,10 @@
 /**
- * Error responses of the emulator in the two shapes the real cloud uses: the service shape
- * `{"error":{"code","message"}}` for `AutoBackup.*` and the API gateway shape
- * `{"error_code","error_msg","request_id"}` for `APIGW.*`.
+ * Error responses of the emulator in the shapes the real cloud uses: the VBS service shape
+ * `{"error":{"code","message"}}` for `AutoBackup.*`, CBR's `{"error_code","error_msg"}` for
+ * `BackupService.*`, and the API gateway shape `{"error_code","error_msg","request_id"}` for
+ * `APIGW.*` (both services).
  */
+import type { WireCbrError } from '../client/cbr-wire';
 import type { WireGatewayError, WireServiceError } from '../client/wire';
 
 /** A response the handlers produce: status, optional JSON body, optional headers. */
@@ -18,15 +20,16 @@ export class EmulatorHttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly shape: 'service' | 'gateway',
+    readonly shape: 'service' | 'gateway' | 'cbr',
   ) {
     super(message);
     this.name = 'EmulatorHttpError';
   }
 
   /** The JSON body for this error; gateway errors carry the request id. */
-  toBody(requestId: string): WireServiceError | WireGatewayError {
+  toBody(requestId: string): WireServiceError | WireGatewayError | WireCbrError {
     if (this.shape === 'gateway') return { error_code: this.code, error_msg: this.message, request_id: requestId };
+    if (this.shape === 'cbr') return { error_code: this.code, error_msg: this.message };
     return { error: { code: this.code, message: this.message } };
   }
 }
@@ -34,6 +37,11 @@ export class EmulatorHttpError extends Error {
 /** A service-level (`AutoBackup.*`) error; status 400 unless given. */
 export function serviceError(code: string, message: string, status = 400): EmulatorHttpError {
   return new EmulatorHttpError(status, code, message, 'service');
+}
+
+/** A CBR service error (`BackupService.*`, `{"error_code","error_msg"}`); status 400 unless given. */
+export function cbrError(code: string, message: string, status = 400): EmulatorHttpError {
+  return new EmulatorHttpError(status, code, message, 'cbr');
 }
 
 /** A gateway-level (`APIGW.*`) error. */

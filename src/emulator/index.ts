@@ -1,5 +1,5 @@
 /**
- * The embedded VBS emulator. Loaded lazily by the CLI's `emulator` command and imported by
+ * The embedded VBS and CBR emulator. Loaded lazily by the CLI's `emulator` command and imported by
  * tests; it never loads cdktf or constructs.
  *
  * @packageDocumentation
@@ -7,8 +7,8 @@
  */
 export { startEmulator } from './server';
 export type {
-  EmulatedPolicy, Emulator, EmulatorAccessKey, EmulatorCredentialsOptions, EmulatorOptions, EmulatorToken, EmulatorUser,
-  Fault, RecordedRequest,
+  EmulatedPolicy, Emulator, EmulatorAccessKey, EmulatorCredentialsOptions, EmulatorOperation, EmulatorOptions, EmulatorToken, EmulatorUser,
+  EmulatorVaultSeed, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun,
 } from './types';
 export { MAX_BODY_BYTES, MAX_URL_LENGTH } from './http-io';
 export { MAX_CLOCK_SKEW_MS } from './auth';

@@ -43,8 +43,11 @@
  *   AK/SK signature and any password login is accepted.
  * - Password login failures: 401 APIGW.0301; malformed login bodies: 400 IAM.0011.
  */
+import type { CbrOperationName } from '../client/cbr-wire';
 import type { OperationName } from '../client/wire';
 import type { Auth } from './auth';
+import type { CbrContext, CbrRoute } from './cbr-routes';
+import { CBR_MUTATING, handleCbr, matchCbrRoute } from './cbr-routes';
 import type { HandlerResult } from './errors';
 import { CODES, gatewayError } from './errors';
 import { RunOutcome, executePolicy, listJobs } from './jobs';
@@ -54,12 +57,16 @@ import { validateCreate, validateUpdate } from './validation';
 
 /** A matched API route. */
 export interface RouteMatch {
-  readonly operation: OperationName;
+  readonly operation: OperationName | CbrOperationName;
   readonly projectId?: string;
   readonly policyId?: string;
   readonly tagKey?: string;
   /** The operation changes state (the state file is written after it succeeds). */
   readonly mutates: boolean;
+  /** Set for a CBR v3 route (`/v3/{project_id}/...`, cbr-routes.ts). */
+  readonly cbr?: CbrRoute;
+  /** The vault id of a CBR vault route. */
+  readonly vaultId?: string;
 }
 
 const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -89,6 +96,14 @@ function match(operation: OperationName, projectId?: string, policyId?: string, 
 function find(method: string, s: readonly string[]): RouteMatch | undefined {
   const n = s.length;
   if (n === 3 && s[0] === 'v3' && s[1] === 'auth' && s[2] === 'tokens') return method === 'POST' ? match('createToken') : undefined;
+  if (s[0] === 'v3') {
+    const cbr = matchCbrRoute(method, s);
+    if (cbr === undefined) return undefined;
+    return {
+      operation: cbr.operation, projectId: cbr.projectId, mutates: CBR_MUTATING.has(cbr.operation), cbr,
+      vaultId: cbr.collection === 'vaults' ? cbr.objectId : undefined, policyId: cbr.collection === 'policies' ? cbr.objectId : undefined,
+    };
+  }
   if (n < 3 || s[0] !== 'v2' || !PROJECT_ID.test(s[1])) return undefined;
   const projectId = s[1];
   if (s[2] === 'backuppolicyresources') {
@@ -126,20 +141,25 @@ export interface ApiContext {
   readonly outcome: RunOutcome;
   /** Status of an execute refused with AutoBackup.0225 (409 or 400). */
   readonly busyStatus: number;
+  /** The CBR side (store, backup outcome, busy code, name filters). */
+  readonly cbr: Omit<CbrContext, 'now' | 'jobMs'>;
 }
 
 /** A handler's response plus ids learnt while handling it (for the request log). */
 export interface ApiResult extends HandlerResult {
   readonly policyId?: string;
   readonly projectId?: string;
+  readonly vaultId?: string;
+  readonly checkpointId?: string;
 }
 
 /** Runs an authenticated, validated-for-transport request; `query` holds the decoded query pairs in order. */
 export function handleApi(ctx: ApiContext, route: RouteMatch, query: ReadonlyArray<readonly [string, string]>, body: unknown): ApiResult {
+  if (route.cbr !== undefined) return handleCbr({ ...ctx.cbr, now: ctx.now, jobMs: ctx.jobMs }, route.cbr, query, body);
   const { store } = ctx;
   const projectId = route.projectId as string;
   const policy = () => store.policy(projectId, route.policyId as string);
-  switch (route.operation) {
+  switch (route.operation as OperationName) {
     case 'createToken': {
       const issued = ctx.auth.issueToken(body, ctx.now);
       return { status: 201, body: issued.body, headers: { 'X-Subject-Token': issued.token }, projectId: issued.projectId };

@@ -1,36 +1,45 @@
 /**
- * `startEmulator()`: the VBS v2 policy API on loopback (node:http only). Each request goes
+ * `startEmulator()`: the VBS v2 policy API and the CBR v3 API on loopback (node:http only),
+ * sharing auth, faults, the request log and the state file. Each request goes
  * through routing (404), the body limit (413), authentication (401/403), throttling (429),
  * scripted faults, transport validation (415/400) and finally the handler; mutations are
  * written to the state file before the response is sent.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import type { OperationName, WireJob } from '../client/wire';
+import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../client/cbr-wire';
+import { CBR_UUID_PATTERN } from '../client/cbr-wire';
+import type { WireJob } from '../client/wire';
 import { Auth } from './auth';
+import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
+import { ALL_BUSY_CODES, backupToWire, checkpointToWire, createCheckpoint } from './cbr-backups';
+import { CbrStore, vaultToWire } from './cbr-store';
 import { ControlTarget, FaultQueue, RequestLog, Throttle, faultResponse, handleControl } from './control';
-import { CODES, EmulatorHttpError, gatewayError, serviceError } from './errors';
+import { CODES, EmulatorHttpError, cbrError, gatewayError, serviceError } from './errors';
 import { flatHeaders, parseJsonBody, readBody, send, splitUrl } from './http-io';
 import { requestId as newRequestId } from './ids';
 import { BUSY_STATUSES, RunOutcome, executePolicy, jobToWire } from './jobs';
 import { RouteMatch, handleApi, matchRoute } from './routes';
 import { loadState, saveState } from './state-file';
 import { Store } from './store';
-import type { Emulator, EmulatorOptions, Fault, RecordedRequest } from './types';
+import type { Emulator, EmulatorOperation, EmulatorOptions, EmulatorVaultSeed, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun } from './types';
 import { assertNoAngleBrackets } from './validation';
 
 const CONTROL_PREFIX = '/__emulator/';
 /** How the jobs of a run end when no fault says otherwise. */
 const SUCCESS: RunOutcome = { final: 'EXECUTE_SUCCESS' };
+const BACKUP_SUCCESS: BackupOutcome = { final: 'available' };
 
 /** What the log learns about a request while it is handled. */
 interface Pending {
   readonly time: number;
   readonly method: string;
   readonly path: string;
-  operation: OperationName | 'unknown';
+  operation: EmulatorOperation | 'unknown';
   projectId?: string;
   policyId?: string;
+  vaultId?: string;
+  checkpointId?: string;
 }
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -51,6 +60,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const tokenTtlSeconds = options.tokenTtlSeconds ?? 86400;
   checkNumber(tokenTtlSeconds, 'tokenTtlSeconds', 1, 10 * 365 * 86400, false);
+  if (options.cbrAllBusy !== undefined && !ALL_BUSY_CODES.includes(options.cbrAllBusy)) {
+    throw new Error(`Emulator option cbrAllBusy must be one of ${ALL_BUSY_CODES.join(', ')}, got ${String(options.cbrAllBusy)}`);
+  }
+  if (options.cbrNameFilter !== undefined && options.cbrNameFilter !== 'substring' && options.cbrNameFilter !== 'exact') {
+    throw new Error(`Emulator option cbrNameFilter must be "substring" or "exact", got ${String(options.cbrNameFilter)}`);
+  }
+  checkSeeds(options.vaults ?? []);
 
   const runtime = new Runtime(options, maxPolicies, jobSeconds * 1000, tokenTtlSeconds * 1000);
   const server = createServer((req, res) => void runtime.onRequest(req, res));
@@ -68,6 +84,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   return runtime.facade(server, host, boundPort);
+}
+
+/** Seeded vaults: a name of 1-64 characters, 1-256 UUIDs, each resource in one vault of a project. */
+function checkSeeds(seeds: readonly EmulatorVaultSeed[]): void {
+  const owners = new Map<string, string>();
+  for (const [i, seed] of seeds.entries()) {
+    const at = `Emulator option vaults[${i}]`;
+    if (typeof seed?.name !== 'string' || seed.name.length < 1 || seed.name.length > 64) throw new Error(`${at}.name must be 1-64 characters, got ${JSON.stringify(seed?.name)}`);
+    if (!Array.isArray(seed.resourceIds) || seed.resourceIds.length < 1 || seed.resourceIds.length > 256) {
+      throw new Error(`${at}.resourceIds must list 1-256 disk ids (UUIDs), got ${JSON.stringify(seed.resourceIds)}`);
+    }
+    if (seed.projectId !== undefined && !/^[0-9a-f]{32}$/i.test(seed.projectId)) throw new Error(`${at}.projectId must be 32 hex digits, got ${JSON.stringify(seed.projectId)}`);
+    for (const id of seed.resourceIds) {
+      if (typeof id !== 'string' || !CBR_UUID_PATTERN.test(id)) throw new Error(`${at}: resource id ${JSON.stringify(id)} is not a UUID (8-4-4-4-12 hex digits)`);
+      const key = id.toLowerCase();
+      const other = owners.get(key);
+      if (other !== undefined) throw new Error(`${at}: resource ${id} is already in seeded vault "${other}"; a resource can be in one vault only`);
+      owners.set(key, seed.name);
+    }
+  }
 }
 
 function checkNumber(value: number, name: string, min: number, max: number, integer: boolean): void {
@@ -92,6 +128,7 @@ function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
 /** The emulator's live parts; `facade()` gives the public object. */
 class Runtime implements ControlTarget {
   private readonly store: Store;
+  private readonly cbr: CbrStore;
   private readonly auth: Auth;
   private readonly faults = new FaultQueue();
   private readonly throttle = new Throttle();
@@ -105,11 +142,14 @@ class Runtime implements ControlTarget {
   constructor(private readonly options: EmulatorOptions, maxPolicies: number, private readonly jobMs: number, tokenTtlMs: number) {
     this.busyStatus = options.busyStatus ?? 409;
     this.store = new Store(maxPolicies);
+    this.cbr = new CbrStore(options.vaults ?? []);
     this.auth = new Auth(options, tokenTtlMs);
     if (options.stateFile !== undefined) {
       const loaded = loadState(options.stateFile);
       if (loaded) {
         this.store.fromData(loaded.projects);
+        // State files written before CBR have no "cbr" key.
+        if (loaded.cbr !== undefined) this.cbr.fromData(loaded.cbr);
         this.auth.restoreIssued(loaded.issuedTokens);
       }
     }
@@ -137,6 +177,7 @@ class Runtime implements ControlTarget {
       entry.operation = route.operation;
       entry.projectId = route.projectId;
       entry.policyId = route.policyId;
+      entry.vaultId = route.vaultId;
       const reading = readBody(req);
       const body = reading instanceof Buffer ? reading : await reading;
       const headers = flatHeaders(req);
@@ -144,7 +185,7 @@ class Runtime implements ControlTarget {
         this.auth.authenticate({ method, path: url.path, query: url.query, headers, body }, route.projectId as string, Date.now());
       }
       this.throttle.check(Date.now());
-      fault = this.faults.take(route.operation, route.policyId);
+      fault = this.faults.take(route.operation, route.policyId, () => route.vaultId ?? checkpointVault(body));
       if (fault?.delayMs) await this.wait(fault.delayMs);
       if (this.stopped) return;
       if (fault !== undefined) {
@@ -162,9 +203,15 @@ class Runtime implements ControlTarget {
       }
       const parsed = this.transportChecks(route, url.segments, url.query, body, headers['content-type']);
       const outcome: RunOutcome = fault?.jobStatus ? { final: fault.jobStatus, failReason: fault.failReason } : SUCCESS;
-      const result = handleApi({ store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome, busyStatus: this.busyStatus }, route, url.query, parsed);
+      const backupOutcome: BackupOutcome = fault?.backupStatus ? { final: fault.backupStatus, failReason: fault.failReason } : BACKUP_SUCCESS;
+      const result = handleApi({
+        store: this.store, auth: this.auth, now: Date.now(), jobMs: this.jobMs, outcome, busyStatus: this.busyStatus,
+        cbr: { store: this.cbr, outcome: backupOutcome, allBusy: this.allBusy, nameFilter: this.nameFilter },
+      }, route, url.query, parsed);
       if (result.policyId !== undefined) entry.policyId = result.policyId;
       if (result.projectId !== undefined) entry.projectId = result.projectId;
+      if (result.vaultId !== undefined) entry.vaultId = result.vaultId;
+      if (result.checkpointId !== undefined) entry.checkpointId = result.checkpointId;
       if (route.mutates) this.persist();
       this.record(entry, result.status);
       if (fault?.drop === 'after') {
@@ -179,7 +226,7 @@ class Runtime implements ControlTarget {
       }
       send(res, result.status, result.body, result.headers);
     } catch (err) {
-      const error = toHttpError(err);
+      const error = toHttpError(err, isCbrPath(entry.path));
       this.record(entry, error.status);
       if (fault?.drop === 'after') {
         res.socket?.destroy();
@@ -190,12 +237,17 @@ class Runtime implements ControlTarget {
   }
 
   private record(entry: Pending, status: number): void {
-    this.log.record({ time: entry.time, method: entry.method, path: entry.path, operation: entry.operation, projectId: entry.projectId, policyId: entry.policyId, status });
+    this.log.record({
+      time: entry.time, method: entry.method, path: entry.path, operation: entry.operation, projectId: entry.projectId, policyId: entry.policyId,
+      vaultId: entry.vaultId, checkpointId: entry.checkpointId, status,
+    });
   }
 
   /** Content type, JSON and `<`/`>` checks that come after authentication. */
   private transportChecks(route: RouteMatch, segments: string[], query: [string, string][], body: Buffer, contentType?: string): unknown {
     const isLogin = route.operation === 'createToken';
+    // CBR has no rule against '<' and '>' in general (only in some descriptions).
+    if (route.cbr !== undefined) return parseJsonBody(body, contentType, true);
     if (!isLogin) {
       if (segments.some(hasAngleBracket)) assertNoAngleBrackets(segments, 'the request path');
       if (query.some((pair) => hasAngleBracket(pair[0]) || hasAngleBracket(pair[1]))) assertNoAngleBrackets(query.flat(), 'the query string');
@@ -211,7 +263,7 @@ class Runtime implements ControlTarget {
       const result = handleControl(this, req.method ?? 'GET', url.segments.slice(1).join('/'), new URLSearchParams(url.query), body);
       send(res, result.status, result.body);
     } catch (err) {
-      const error = toHttpError(err);
+      const error = toHttpError(err, false);
       send(res, error.status, error.toBody(requestId));
     }
   }
@@ -224,14 +276,23 @@ class Runtime implements ControlTarget {
   }
 
   private persist(): void {
-    if (this.options.stateFile !== undefined) saveState(this.options.stateFile, this.store.toData(), this.auth.issuedTokens(Date.now()));
+    if (this.options.stateFile !== undefined) saveState(this.options.stateFile, this.store.toData(), this.auth.issuedTokens(Date.now()), this.cbr.toData());
   }
 
   private seedProjects(): void {
     for (const projectId of this.options.projectIds ?? []) this.store.project(projectId);
+    this.cbr.seedAll();
   }
 
-  requests(filter: { operation?: OperationName; policyId?: string } = {}): RecordedRequest[] {
+  private get allBusy(): AllBusyCode {
+    return this.options.cbrAllBusy ?? '6125';
+  }
+
+  private get nameFilter(): NameFilter {
+    return this.options.cbrNameFilter ?? 'substring';
+  }
+
+  requests(filter: RequestFilter = {}): RecordedRequest[] {
     return this.log.list(filter);
   }
 
@@ -249,6 +310,7 @@ class Runtime implements ControlTarget {
 
   reset(): void {
     this.store.clear();
+    this.cbr.clear();
     this.seedProjects();
     this.log.clear();
     this.faults.clear();
@@ -269,6 +331,44 @@ class Runtime implements ControlTarget {
     return jobs.map((j) => jobToWire(j, now));
   }
 
+  startVaultRun(run: ScheduledVaultRun): WireCbrCheckpoint {
+    const b = run !== null && typeof run === 'object' ? run : ({} as ScheduledVaultRun);
+    if (typeof b.projectId !== 'string' || typeof b.vaultId !== 'string') {
+      throw serviceError('EMULATOR.0001', `a vault run needs {projectId, vaultId, jobSeconds?, backupStatus?}, got ${JSON.stringify(run)?.slice(0, 80)}`, 400);
+    }
+    const p = this.cbr.peekProject(b.projectId);
+    const vault = p?.vaults.get(b.vaultId.toLowerCase());
+    if (!p || !vault) throw cbrError('BackupService.6105', `Vault ${b.vaultId.slice(0, 64)} does not exist in project ${b.projectId.slice(0, 64)}`, 404);
+    const jobSeconds = b.jobSeconds;
+    if (jobSeconds !== undefined && (typeof jobSeconds !== 'number' || !Number.isFinite(jobSeconds) || jobSeconds < 0 || jobSeconds > 86400)) {
+      throw serviceError('EMULATOR.0001', `jobSeconds must be a number from 0 to 86400, got ${JSON.stringify(jobSeconds)}`, 400);
+    }
+    if (b.backupStatus !== undefined && b.backupStatus !== 'available' && b.backupStatus !== 'error') {
+      throw serviceError('EMULATOR.0001', `backupStatus must be "available" or "error", got ${JSON.stringify(b.backupStatus)}`, 400);
+    }
+    const now = Date.now();
+    const checkpoint = createCheckpoint(p, vault, { vaultId: vault.id, auto: true, incremental: true }, {
+      now, jobMs: jobSeconds === undefined ? this.jobMs : jobSeconds * 1000,
+      outcome: b.backupStatus === 'error' ? { final: 'error', failReason: 'Injected fault (scheduled run)' } : BACKUP_SUCCESS,
+      allBusy: this.allBusy,
+    });
+    this.persist();
+    return checkpointToWire(p, checkpoint, now);
+  }
+
+  vaults(projectId: string): WireCbrVault[] {
+    const p = this.cbr.peekProject(projectId);
+    const now = Date.now();
+    return p ? [...p.vaults.values()].map((v) => vaultToWire(p, v, now)) : [];
+  }
+
+  backups(projectId: string, vaultId?: string): WireCbrBackup[] {
+    const p = this.cbr.peekProject(projectId);
+    const now = Date.now();
+    if (!p) return [];
+    return [...p.backups.values()].filter((b) => vaultId === undefined || b.vaultId === vaultId.toLowerCase()).map((b) => backupToWire(p, b, now));
+  }
+
   jobs(projectId: string, policyId: string): WireJob[] {
     const now = Date.now();
     const policy = this.store.peekProject(projectId)?.policies.get(policyId);
@@ -280,7 +380,7 @@ class Runtime implements ControlTarget {
     for (const projectId of Object.keys(this.store.toData())) {
       projects[projectId] = { policies: this.store.snapshot(projectId).map((p) => ({ ...p, jobs: this.jobs(projectId, p.backup_policy_id) })) };
     }
-    return { projects };
+    return { projects, cbr: this.cbr.toData() };
   }
 
   facade(server: Server, host: string, port: number): Emulator {
@@ -302,13 +402,18 @@ class Runtime implements ControlTarget {
       url, host, port,
       requests: (filter) => this.requests(filter),
       executeCount: (policyId) => this.log.executeCount(policyId),
+      checkpointCount: (vaultId) => this.log.checkpointCount(vaultId),
       addFault: (fault) => this.addFault(fault),
       clearFaults: () => this.clearFaults(),
       setThrottle: (perSecond) => this.setThrottle(perSecond),
-      startScheduledRun: (projectId, policyId, options) => this.startScheduledRun(projectId, policyId, options),
+      startScheduledRun: ((target: string | ScheduledVaultRun, policyId?: string, options?: { jobSeconds?: number }) => (typeof target === 'string'
+        ? this.startScheduledRun(target, policyId as string, options)
+        : this.startVaultRun(target))) as Emulator['startScheduledRun'],
       reset: () => this.reset(),
       policies: (projectId) => this.store.snapshot(projectId),
       jobs: (projectId, policyId) => this.jobs(projectId, policyId),
+      vaults: (projectId) => this.vaults(projectId),
+      backups: (projectId, vaultId) => this.backups(projectId, vaultId),
       stop,
     };
   }
@@ -318,8 +423,28 @@ function hasAngleBracket(text: string): boolean {
   return text.includes('<') || text.includes('>');
 }
 
-/** Any thrown value as an HTTP error; unexpected ones are a 500 that names the problem. */
-function toHttpError(err: unknown): EmulatorHttpError {
-  if (err instanceof EmulatorHttpError) return err;
-  return serviceError(CODES.internal, `Emulator internal error: ${(err as Error)?.message ?? String(err)}`, 500);
+/**
+ * Any thrown value as an HTTP error; unexpected ones are a 500 that names the problem. On a CBR
+ * path, transport errors in the VBS service shape (415, body not JSON) take CBR's shape:
+ * `BackupService.9900`, or `9910` for a 5xx.
+ */
+function toHttpError(err: unknown, cbr: boolean): EmulatorHttpError {
+  const error = err instanceof EmulatorHttpError ? err : serviceError(CODES.internal, `Emulator internal error: ${(err as Error)?.message ?? String(err)}`, 500);
+  if (!cbr || error.shape !== 'service') return error;
+  return cbrError(error.status >= 500 ? 'BackupService.9910' : 'BackupService.9900', error.message, error.status);
+}
+
+/** A `/v3/{project_id}/...` path other than the token call. */
+function isCbrPath(path: string): boolean {
+  return path.startsWith('/v3/') && !path.startsWith('/v3/auth/');
+}
+
+/** `checkpoint.vault_id` of a raw checkpoint body, for faults that name a vault. */
+function checkpointVault(body: Buffer): string | undefined {
+  try {
+    const v = (JSON.parse(body.toString('utf8')) as { checkpoint?: { vault_id?: unknown } })?.checkpoint?.vault_id;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }

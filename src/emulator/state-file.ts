@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { IssuedToken } from './auth';
+import type { CbrStoreData } from './cbr-store';
 import type { StoreData, StoredJob } from './store';
 
 /** Marker of the file format. */
@@ -21,11 +22,13 @@ export interface StateData {
   readonly savedAt: string;
   readonly projects: StoreData;
   readonly issuedTokens: IssuedToken[];
+  /** CBR data per project; absent in files written before the emulator spoke CBR (they still load). */
+  readonly cbr?: CbrStoreData;
 }
 
 /** Writes the state: temp file beside the target, then rename over it. */
-export function saveState(path: string, projects: StoreData, issuedTokens: IssuedToken[]): void {
-  const data: StateData = { format: STATE_FORMAT, version: STATE_VERSION, savedAt: new Date().toISOString(), projects, issuedTokens };
+export function saveState(path: string, projects: StoreData, issuedTokens: IssuedToken[], cbr: CbrStoreData = {}): void {
+  const data: StateData = { format: STATE_FORMAT, version: STATE_VERSION, savedAt: new Date().toISOString(), projects, issuedTokens, cbr };
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
@@ -77,6 +80,10 @@ function checkState(data: unknown): string | undefined {
       if (problem) return `projects.${projectId}[${i}]: ${problem}`;
     }
   }
+  if (data.cbr !== undefined) {
+    const problem = checkCbr(data.cbr);
+    if (problem) return problem;
+  }
   if (!Array.isArray(data.issuedTokens)) return '"issuedTokens" must be an array';
   for (const [i, t] of data.issuedTokens.entries()) {
     if (!isObj(t) || !isStr(t.hash) || !/^[0-9a-f]{64}$/.test(t.hash) || !isStr(t.projectId) || !isNum(t.expiresAt)) {
@@ -106,3 +113,29 @@ function checkJob(j: unknown): j is StoredJob {
     && isStr(j.final) && isNum(j.created) && isNum(j.duration) && (j.fail_reason === undefined || isStr(j.fail_reason));
 }
 
+
+/** Shape checks of the `cbr` part: the arrays and, in each item, the fields the emulator indexes by. */
+function checkCbr(cbr: unknown): string | undefined {
+  if (!isObj(cbr)) return '"cbr" must be an object of project id to CBR data';
+  for (const [projectId, d] of Object.entries(cbr)) {
+    if (!isObj(d)) return `cbr.${projectId} must be an object {vaults, policies, checkpoints, backups, tasks}`;
+    for (const key of ['vaults', 'policies', 'checkpoints', 'backups', 'tasks']) {
+      const items = d[key];
+      if (!Array.isArray(items)) return `cbr.${projectId}.${key} must be an array`;
+      for (const [i, item] of items.entries()) {
+        if (!isObj(item) || !isStr(item.id)) return `cbr.${projectId}.${key}[${i}] must be an object with a string "id"`;
+        if (key === 'vaults' && (!isStr(item.name) || !isObj(item.billing) || !Array.isArray(item.resources)
+          || !item.resources.every((r) => isObj(r) && isStr(r.id) && isStr(r.type)))) {
+          return `cbr.${projectId}.vaults[${i}] must have a name, a billing object and resources [{id, type}]`;
+        }
+        if ((key === 'checkpoints' || key === 'backups' || key === 'tasks') && (!isNum(item.created) || !isNum(item.duration) || !isStr(item.final))) {
+          return `cbr.${projectId}.${key}[${i}] must have created and duration (numbers) and final (a string)`;
+        }
+        if (key === 'backups' && (!isStr(item.resourceId) || !isStr(item.vaultId) || !isStr(item.checkpointId))) {
+          return `cbr.${projectId}.backups[${i}] must have resourceId, vaultId and checkpointId (strings)`;
+        }
+      }
+    }
+  }
+  return undefined;
+}

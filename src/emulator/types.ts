@@ -3,7 +3,40 @@
  *
  * This file imports only wire types: it is part of the emulator, which the CLI loads lazily.
  */
+import type { CbrOperationName, WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../client/cbr-wire';
 import type { JobStatus, OperationName, WireJob, WirePolicy, WireTag } from '../client/wire';
+
+/** An operation of either API: a VBS name (`wire.ts`) or a CBR one (`cbr-wire.ts`). */
+export type EmulatorOperation = OperationName | CbrOperationName;
+
+/** A CBR disk vault made at start (`vbs-backup emulator --vault NAME=ID,...`). */
+export interface EmulatorVaultSeed {
+  /** Vault name (1-64 characters). Not made again when the project already has a vault of this name. */
+  readonly name: string;
+  /** Ids (UUIDs) of the disks (`OS::Cinder::Volume`) in the vault; each in one seeded vault only. */
+  readonly resourceIds: string[];
+  /**
+   * Project the vault is made in, at start.
+   * @default - every project, when it is first used
+   */
+  readonly projectId?: string;
+}
+
+/** An automatic (scheduled) backup of a CBR vault, as its policy would start it. */
+export interface ScheduledVaultRun {
+  readonly projectId: string;
+  readonly vaultId: string;
+  /**
+   * Overrides the emulator's job time for this run.
+   * @default - the emulator's jobSeconds
+   */
+  readonly jobSeconds?: number;
+  /**
+   * `error` makes the run's backups fail.
+   * @default 'available'
+   */
+  readonly backupStatus?: 'available' | 'error';
+}
 
 /** A token the emulator accepts, optionally bound to one project. */
 export interface EmulatorToken {
@@ -116,6 +149,22 @@ export interface EmulatorOptions extends EmulatorCredentialsOptions {
    * @default - none
    */
   readonly projectIds?: string[];
+  /**
+   * CBR disk vaults made at start (for demos).
+   * @default - none
+   */
+  readonly vaults?: EmulatorVaultSeed[];
+  /**
+   * The error of a CBR checkpoint whose resources are all being backed up: `BackupService.<code>`,
+   * HTTP 400 (500 for `0002`). The API documents four candidates, not which one.
+   * @default '6125'
+   */
+  readonly cbrAllBusy?: '0001' | '0002' | '6125' | '6203';
+  /**
+   * How CBR name filters (backup `name`, `resource_name`, vault `name`, `vault_name`) match.
+   * @default 'substring'
+   */
+  readonly cbrNameFilter?: 'substring' | 'exact';
 }
 
 /** One entry of the request log. */
@@ -129,24 +178,41 @@ export interface RecordedRequest {
   /** Path without query string, as received. */
   readonly path: string;
   /** Operation the route maps to, `unknown` when none matched. */
-  readonly operation: OperationName | 'unknown';
+  readonly operation: EmulatorOperation | 'unknown';
   /** Project id from the path (or the token scope for `createToken`), when there is one. */
   readonly projectId?: string;
-  /** Policy id from the path or the body, when there is one. */
+  /** Policy id from the path or the body (VBS policy, or CBR policy), when there is one. */
   readonly policyId?: string;
+  /** CBR vault id from the path or the body (or of the checkpoint, backup or task), when there is one. */
+  readonly vaultId?: string;
+  /** CBR checkpoint id made or read (or of the backup or task), when there is one. */
+  readonly checkpointId?: string;
   /** Status code processed; 0 when the connection was dropped before processing. */
   readonly status: number;
 }
 
+/** Filters of the request log. */
+export interface RequestFilter {
+  readonly operation?: EmulatorOperation;
+  readonly policyId?: string;
+  readonly vaultId?: string;
+  readonly checkpointId?: string;
+}
+
 /** A scripted fault, consumed by the next matching requests. */
 export interface Fault {
-  /** Operation the fault applies to. */
-  readonly operation: OperationName;
+  /** Operation the fault applies to (a VBS or a CBR operation name). */
+  readonly operation: EmulatorOperation;
   /**
    * Only requests on this policy id.
    * @default - any policy
    */
   readonly policyId?: string;
+  /**
+   * Only requests on this CBR vault (in the path, or `checkpoint.vault_id` of a checkpoint).
+   * @default - any vault
+   */
+  readonly vaultId?: string;
   /**
    * How many matching requests it affects before it is used up.
    * @default 1
@@ -186,7 +252,13 @@ export interface Fault {
    */
   readonly jobStatus?: Extract<JobStatus, 'EXECUTE_FAIL' | 'EXECUTE_TIMEOUT'>;
   /**
-   * `fail_reason` of jobs ended by `jobStatus`.
+   * For `createCheckpoint`: the checkpoint and its backups end `error` (tasks `failed`).
+   * @default - available
+   */
+  readonly backupStatus?: 'error';
+  /**
+   * `fail_reason` of jobs ended by `jobStatus` (VBS), or the task `error_info.message` of
+   * backups ended by `backupStatus` (CBR).
    * @default 'Injected fault'
    */
   readonly failReason?: string;
@@ -208,9 +280,11 @@ export interface Emulator {
    * 10,000 requests are kept (`seq` keeps counting, so the first entry's `seq` shows how many
    * were dropped); `executeCount()` counts every execute regardless.
    */
-  requests(filter?: { operation?: OperationName; policyId?: string }): RecordedRequest[];
+  requests(filter?: RequestFilter): RecordedRequest[];
   /** Number of executes answered 204 (including ones whose response was dropped after processing). */
   executeCount(policyId?: string): number;
+  /** Number of CBR checkpoints made by `createCheckpoint` answered 200 (including dropped answers); automatic runs are not counted. */
+  checkpointCount(vaultId?: string): number;
   /** Adds a scripted fault. Throws on an unknown operation or invalid values. */
   addFault(fault: Fault): void;
   /** Removes every pending fault. */
@@ -222,14 +296,25 @@ export interface Emulator {
    * Throws when the project or policy does not exist.
    */
   startScheduledRun(projectId: string, policyId: string, options?: { jobSeconds?: number }): WireJob[];
+  /**
+   * Starts an automatic backup of a CBR vault, as its policy would: a checkpoint of every
+   * resource (`autobk_` backups, `extend_info.auto_trigger` true), busy resources skipped and
+   * the `cbrAllBusy` error thrown when all are; not an API request (not logged, not counted by
+   * `checkpointCount()`). Throws when the vault does not exist.
+   */
+  startScheduledRun(run: ScheduledVaultRun): WireCbrCheckpoint;
   /** Limits API requests per second (429 `APIGW.0308` above it); 0 turns throttling off. */
   setThrottle(perSecond: number): void;
-  /** Clears policies, jobs, the request log, faults and throttling; keeps credentials. */
+  /** Clears policies, jobs, CBR data (seeded vaults are made again), the request log, faults and throttling; keeps credentials. */
   reset(): void;
   /** Snapshot of a project's policies, volumes and tags included. */
   policies(projectId: string): EmulatedPolicy[];
   /** Snapshot of a policy's jobs, oldest first, statuses as of now. */
   jobs(projectId: string, policyId: string): WireJob[];
+  /** Snapshot of a project's CBR vaults, oldest first. */
+  vaults(projectId: string): WireCbrVault[];
+  /** Snapshot of a project's CBR backups (of one vault, when given), oldest first, statuses as of now. */
+  backups(projectId: string, vaultId?: string): WireCbrBackup[];
   /** Closes the server and every open connection, and writes the state file. */
   stop(): Promise<void>;
 }
