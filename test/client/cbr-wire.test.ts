@@ -227,6 +227,20 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     });
   });
 
+  test('429 with Retry-After: waits as told, sends again, one checkpoint (the emulator sends no Retry-After)', async () => {
+    let posts = 0;
+    const retries: number[] = [];
+    const { client } = await fake((r, res) => {
+      if (!r.path.endsWith('/checkpoints')) return json(res, 404, DOC.taskNotFound);
+      if (posts++ === 0) return json(res, 429, { error_code: 'APIGW.0308', error_msg: 'throttled', request_id: 'r1' }, { 'retry-after': '1' });
+      return json(res, 200, DOC.createCheckpoint);
+    }, { onRetry: (i) => retries.push(i.delayMs) });
+    const t0 = Date.now();
+    const run = await client.backupVault(VAULT, { resourceIds: [RESOURCE] });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(990);
+    expect([posts, retries, run.attempts, run.checkpoints.length]).toEqual([2, [1000], 2, 1]);
+  });
+
   describe('busy is never retried blindly', () => {
     test('500 BackupService.0002 with whenBusy fail: one request, CbrBusyError naming the resource and its running backup', async () => {
       const running = { id: 'b1111111-0000-4000-8000-000000000000', name: 'autobk_1a2b', checkpoint_id: 'c1111111-0000-4000-8000-000000000000', vault_id: VAULT, resource_id: RESOURCE, resource_type: 'OS::Cinder::Volume', status: 'protecting', created_at: new Date().toISOString(), children: [] };
