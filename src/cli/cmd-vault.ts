@@ -40,7 +40,7 @@ export class VaultNotFoundError extends Error {
 export class BackupsFailedError extends Error {
   constructor(vault: WireCbrVault, failed: WireCbrBackup[], total: number) {
     super(`backup of ${vaultLabel(vault)} failed: ${plural(failed.length, 'backup')} of ${total} ended in error: ` +
-      failed.map((b) => `resource ${b.resource_id}${b.resource_name ? ` (${b.resource_name})` : ''} backup ${b.id}`).join('; '));
+      failed.map((b) => `resource ${b.resource_id}${b.resource_name && b.resource_name !== b.resource_id ? ` (${b.resource_name})` : ''} backup ${b.id}`).join('; '));
     this.name = 'BackupsFailedError';
   }
 }
@@ -112,7 +112,7 @@ function busyLine(event: CbrBusyEvent): string {
 }
 
 function progressLine(p: { resourceId: string; resourceName?: string; backupId: string; status: string }): string {
-  return `backup ${p.backupId} of resource ${p.resourceId}${p.resourceName ? ` (${p.resourceName})` : ''}: ${p.status}`;
+  return `backup ${p.backupId} of resource ${p.resourceId}${p.resourceName && p.resourceName !== p.resourceId ? ` (${p.resourceName})` : ''}: ${p.status}`;
 }
 
 /** A backup as JSON. */
