@@ -106,10 +106,10 @@ async function client(): Promise<void> {
 }
 
 /** `count` disk vaults of one volume each (made through the API, as a user would). */
-async function makeVaults(url: string, count: number): Promise<{ vaultId: string; resourceId: string }[]> {
+async function makeVaults(url: string, count: number, first = 0): Promise<{ vaultId: string; resourceId: string }[]> {
   const client = new CbrClient({ endpoint: url, projectId: PROJECT, region: 'eu-de', credentials: Credentials.token(TOKEN) });
   const out: { vaultId: string; resourceId: string }[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < first + count; i++) {
     const resourceId = VOLUME(1000 + i);
     const vault = await client.createVault({
       vault: {
@@ -133,10 +133,13 @@ async function cbrClient(): Promise<void> {
   try {
     const concurrency = 16;
     const total = 2000;
-    const vaults = await makeVaults(emu.url, concurrency);
+    let made = 0;
     const cbr = new CbrClient({ endpoint: emu.url, projectId: PROJECT, region: 'eu-de', credentials: Credentials.token(TOKEN), connections: concurrency });
     const agent = new Agent({ connections: concurrency });
     const run = async (call: (v: { vaultId: string; resourceId: string }, n: number) => Promise<void>): Promise<number> => {
+      // Fresh vaults for every run (not timed), so no run meets vaults filled by the runs before it.
+      const vaults = await makeVaults(emu.url, concurrency, made);
+      made += concurrency;
       let next = 0;
       const t0 = process.hrtime.bigint();
       await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
