@@ -1,6 +1,7 @@
 /**
  * `vbs-backup emulator [--host H] [--port N] [--state-file F] [--token T]... [--access-key AK
- * --secret-key SK] [--project-id P] [--job-seconds N]`: the emulator in the foreground.
+ * --secret-key SK] [--project-id P] [--job-seconds N] [--vault NAME=ID,...]...`: the emulator
+ * (VBS and CBR) in the foreground.
  *
  * The emulator module is required here, inside the command, and nowhere else: the hook bundle
  * marks `../emulator` external and must never need it. This file therefore lives directly in
@@ -26,6 +27,7 @@ const OPTIONS: Record<string, OptionDef> = {
   'secret-key': { type: 'string' },
   'project-id': { type: 'string' },
   'job-seconds': { type: 'string' },
+  vault: { type: 'string', multiple: true },
   ...HELP_OPTION,
 };
 
@@ -56,6 +58,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   if ((accessKey === undefined) !== (secretKey === undefined)) {
     throw new UsageError('--access-key and --secret-key go together: give both or neither', COMMAND);
   }
+  const vaults = stringList(values, 'vault').map(parseVault);
   for (const t of tokens) io.addSecret(t);
   if (secretKey) io.addSecret(secretKey);
 
@@ -71,6 +74,8 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
       accessKeys: accessKey && secretKey ? [{ accessKey, secretKey, projectId }] : undefined,
       projectIds: projectId ? [projectId] : undefined,
       jobSeconds: jobSecondsText === undefined ? undefined : Number(jobSecondsText),
+      // Seeded vaults go into the --project-id project, else into every project on its first use.
+      vaults: vaults.map((v) => ({ ...v, projectId })),
     });
   } catch (err) {
     io.err(`error: cannot start the emulator on ${host}:${port}: ${(err as Error).message}`);
@@ -81,6 +86,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   io.err(open
     ? 'open mode: any non-empty X-Auth-Token is accepted for any project'
     : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}${projectId ? ` for project ${projectId} only` : ' for any project'}`);
+  for (const v of vaults) io.err(`vault "${v.name}" seeded with ${v.resourceIds.length} disk(s)${projectId ? ` in project ${projectId}` : ' in every project'}`);
   io.err(`control surface at http://${emulator.host}:${emulator.port}/__emulator/ ; stop with Ctrl-C or SIGTERM`);
 
   const signal = await new Promise<string>((resolve) => {
@@ -103,4 +109,17 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   }
   io.err('stopped');
   return 0;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `--vault NAME=ID,ID`: a disk vault seeded at start. */
+function parseVault(text: string): { name: string; resourceIds: string[] } {
+  const eq = text.indexOf('=');
+  const name = eq < 0 ? '' : text.slice(0, eq);
+  const ids = eq < 0 ? [] : text.slice(eq + 1).split(',').map((s) => s.trim());
+  if (name.length < 1 || name.length > 64 || ids.length === 0 || ids.some((id) => !UUID.test(id))) {
+    throw new UsageError(`--vault must be NAME=DISK_ID[,DISK_ID...] (a name of 1-64 characters, disk ids as UUIDs), got '${text.slice(0, 120)}'`, COMMAND);
+  }
+  return { name, resourceIds: ids };
 }

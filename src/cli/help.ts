@@ -124,6 +124,7 @@ ${EXIT_HELP}`,
 
   emulator: `Usage: vbs-backup emulator [--host 127.0.0.1] [--port 8787] [--state-file F] [--token T]...
                           [--access-key AK --secret-key SK] [--project-id P] [--job-seconds N]
+                          [--vault NAME=DISK_ID,...]...
 
 Runs the VBS API emulator in the foreground until SIGINT or SIGTERM. The first line on stdout
 is "listening on http://HOST:PORT". Without --token or --access-key any non-empty X-Auth-Token
@@ -139,6 +140,8 @@ Options:
   --project-id P      the project (32 hex digits) that --token and --access-key act on;
                       another project's URL gets 403 APIGW.0302
   --job-seconds N     seconds a backup job takes from WAITING to EXECUTE_SUCCESS (default 2)
+  --vault NAME=IDS    seed a CBR disk vault NAME holding the disks IDS (comma-separated UUIDs),
+                      in the --project-id project, else in every project; repeat for several
   -h, --help          show this help
 
 ${EXIT_HELP}`,

@@ -5,7 +5,8 @@
  * - Errors: `{"error_code":"BackupService.NNNN","error_msg":"..."}`; bad input 400 9900; ids in
  *   a path that are unknown (UUID or not) are 404 with the object's code: vault 6105, policy
  *   6000, backup 6200, checkpoint 6217 [10, 17], task 6500. Unknown JSON keys are ignored [26].
- * - C1 without resources backs up the whole vault; an empty vault is 400 0001 [3]; resources and
+ * - C1 without resources backs up the whole vault; an empty vault is 400 0001, an empty
+ *   resources list 400 9900 [3]; resources and
  *   resource_details are united [4]; an id outside the vault is 400 6135 [5]; auto_trigger true
  *   makes the backups automatic (autobk_ name, extend_info.auto_trigger) [6]; every backup of
  *   a checkpoint carries the checkpoint's name (given, or manualbk_/autobk_ + 4 hex) [7].

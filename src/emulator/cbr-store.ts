@@ -220,11 +220,15 @@ export class CbrStore {
     for (const p of this.projects.values()) this.applySeeds(p);
   }
 
-  /** Creates each seed that applies to the project unless a vault of that name exists. */
+  /**
+   * Creates each seed that applies to the project unless a vault of that name exists, or one of
+   * its disks is already in another vault (a state file may have moved it): never an error.
+   */
   private applySeeds(p: CbrProject): void {
     for (const seed of this.seeds) {
       if (seed.projectId !== undefined && seed.projectId !== p.id) continue;
       if ([...p.vaults.values()].some((v) => v.name === seed.name)) continue;
+      if (seed.resourceIds.some((id) => p.owner.has(id.toLowerCase()))) continue;
       createVault(p, {
         name: seed.name,
         billing: {

@@ -320,6 +320,9 @@ export function validateCheckpoint(body: unknown): CheckpointInput {
       add(checkUuid(item.id, `${at}.id`));
     });
   }
+  if (ids === undefined && (Array.isArray(p.resources) || Array.isArray(p.resource_details))) {
+    throw invalid('checkpoint.parameters.resources and resource_details are empty: name at least one resource, or leave both out to back up the whole vault');
+  }
   optString(p, 'policy_id', 'checkpoint.parameters', 0, 64);
   optInt(p, 'retention_duration_days', 'checkpoint.parameters', 1, 99999, true);
   return {

@@ -171,6 +171,7 @@ class Runtime implements ControlTarget {
     const q = rawUrl.indexOf('?');
     const entry: Pending = { time: Date.now(), method, path: (q < 0 ? rawUrl : rawUrl.slice(0, q)).slice(0, 2048), operation: 'unknown' };
     let fault: Fault | undefined;
+    let rawBody: Buffer | undefined;
     try {
       const url = splitUrl(rawUrl);
       const route = matchRoute(method, url.segments);
@@ -180,21 +181,25 @@ class Runtime implements ControlTarget {
       entry.vaultId = route.vaultId;
       const reading = readBody(req);
       const body = reading instanceof Buffer ? reading : await reading;
+      rawBody = body;
       const headers = flatHeaders(req);
       if (route.operation !== 'createToken') {
         this.auth.authenticate({ method, path: url.path, query: url.query, headers, body }, route.projectId as string, Date.now());
       }
       this.throttle.check(Date.now());
-      fault = this.faults.take(route.operation, route.policyId, () => route.vaultId ?? checkpointVault(body));
+      // A checkpoint names its vault in its body: read only when a fault names a vault.
+      fault = this.faults.take(route.operation, route.policyId, () => entry.vaultId ?? this.bodyVault(entry, body));
       if (fault?.delayMs) await this.wait(fault.delayMs);
       if (this.stopped) return;
       if (fault !== undefined) {
         if (fault.drop === 'before') {
+          this.bodyVault(entry, body);
           this.record(entry, 0);
           res.socket?.destroy();
           return;
         }
         if (fault.status !== undefined && !fault.afterProcessing) {
+          this.bodyVault(entry, body);
           const injected = faultResponse(fault, route.operation, requestId);
           this.record(entry, injected.status);
           send(res, injected.status, injected.body);
@@ -227,6 +232,7 @@ class Runtime implements ControlTarget {
       send(res, result.status, result.body, result.headers);
     } catch (err) {
       const error = toHttpError(err, isCbrPath(entry.path));
+      if (rawBody !== undefined) this.bodyVault(entry, rawBody);
       this.record(entry, error.status);
       if (fault?.drop === 'after') {
         res.socket?.destroy();
@@ -234,6 +240,12 @@ class Runtime implements ControlTarget {
       }
       send(res, error.status, error.toBody(requestId));
     }
+  }
+
+  /** For a checkpoint not (yet) made: the vault its body names, kept in the log entry (refused checkpoints are logged with their vault). */
+  private bodyVault(entry: Pending, body: Buffer): string | undefined {
+    if (entry.operation === 'createCheckpoint' && entry.vaultId === undefined) entry.vaultId = checkpointVault(body);
+    return entry.vaultId;
   }
 
   private record(entry: Pending, status: number): void {
@@ -443,7 +455,7 @@ function isCbrPath(path: string): boolean {
 function checkpointVault(body: Buffer): string | undefined {
   try {
     const v = (JSON.parse(body.toString('utf8')) as { checkpoint?: { vault_id?: unknown } })?.checkpoint?.vault_id;
-    return typeof v === 'string' ? v : undefined;
+    return typeof v === 'string' && v.length <= 64 ? v.toLowerCase() : undefined;
   } catch {
     return undefined;
   }

@@ -103,4 +103,29 @@ describe('vbs-backup emulator', () => {
     expect(stderr).not.toContain(token);
     expect(stderr).not.toContain(secretKey);
   });
+  test('--vault NAME=ID,ID seeds a CBR disk vault in the --project-id project; a malformed --vault is a usage error (exit 2)', async () => {
+    const disks = ['94eba8b2-acc9-4d82-badc-127144cc5526', '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
+    let stderr = '';
+    let listening!: (url: string) => void;
+    const url = new Promise<string>((resolve) => { listening = resolve; });
+    const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
+    const signals = new EventEmitter();
+    const done = run(['--port', '0', '--project-id', PROJECT_ID, '--vault', `db=${disks.join(',')}`, '--vault', `web=${'5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d'}`], io, signals);
+    const base = await url;
+    try {
+      const r = await fetch(`${base}/v3/${PROJECT_ID}/vaults?name=db`, { headers: { 'X-Auth-Token': 'any' } });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { vaults: { name: string; billing: { object_type: string }; resources: { id: string; type: string }[] }[] };
+      expect(body.vaults.map((v) => [v.name, v.billing.object_type, v.resources.map((x) => [x.id, x.type])]))
+        .toEqual([['db', 'disk', disks.map((id) => [id, 'OS::Cinder::Volume'])]]);
+      expect(stderr).toContain('vault "db" seeded with 2 disk(s)');
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await done).toBe(0);
+    for (const bad of ['db', 'db=', '=94eba8b2-acc9-4d82-badc-127144cc5526', 'db=vol-1']) {
+      const r = await runCli(['emulator', '--port', '0', '--vault', bad], baseEnv());
+      expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--vault must be NAME=DISK_ID[,DISK_ID...]')]);
+    }
+  });
 });
