@@ -20,7 +20,7 @@
  * checkpoints later: every backup of the checkpoint carries the checkpoint's name (or starts
  * with it, for several resources or the disks of a server).
  */
-import { BusyPollOptions, DEFAULT_BUSY_TIMEOUT_MS, positive } from './busy';
+import { BusyPollOptions, DEFAULT_BUSY_TIMEOUT_MS, endedByBound, positive } from './busy';
 import type { CallOptions, CallResult, CallSpec } from './caller';
 import {
   CBR_BUSY_CODES, CBR_CODES, CBR_FINAL_BACKUP_STATUSES, CBR_NAME_PATTERN, CBR_RUNNING_BACKUP_STATUSES, CBR_UUID_PATTERN, CbrBackupListQuery,
@@ -414,9 +414,7 @@ class BackupVaultRun {
   }
 
   private timedOut(e: unknown, busy: CbrBusyResource[]): CbrBusyTimeoutError | undefined {
-    const reason = this.o.signal?.aborted ? (this.o.signal.reason as { name?: string } | undefined) : undefined;
-    const byDeadline = this.deadline !== undefined && this.ops.now() >= this.deadline - 5 && (e instanceof VbsTimeoutError || e instanceof VbsAbortError);
-    if (reason?.name !== 'TimeoutError' && !byDeadline) return undefined;
+    if (!endedByBound(e, this.o.signal, this.ops.now(), this.deadline)) return undefined;
     return new CbrBusyTimeoutError(this.vaultId, busy, this.waitedMs, e);
   }
 

@@ -104,6 +104,18 @@ describe('vbs-backup backup-vault', () => {
       expect(manual(em, vault.id)).toEqual({});
     });
 
+    test('the wait counts against --timeout: exit 1 naming the resources still being backed up', async () => {
+      const { em, vault, env } = await setup();
+      em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 60 });
+      const t0 = Date.now();
+      const r = await runCli(['backup-vault', '--vault-id', vault.id, '--timeout', '2'], env);
+      expect(r.code).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(r.stderr).toMatch(new RegExp(`^error: backupVault gave up waiting after \\d+\\.\\d s: vault ${vault.id}: 2 resources are being backed up: .* \\(bound: 2 s, --timeout\\)$`, 'm'));
+      expect(r.stderr).not.toMatch(NO_STACK);
+      expect(manual(em, vault.id)).toEqual({});
+    });
+
     test('fail: exit 1 naming the resources, their running backups and the choices; no backup, no stack trace', async () => {
       const { em, vault, env } = await setup();
       em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 30 });
