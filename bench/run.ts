@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- NAME...]`: the quality bars (README "Performance"), each as a ratio of two things
  * measured side by side (interleaved) in this one run, with medians. Names: cold-start, client,
- * synth, emulator, apply, busy-wait (not a ratio: the wait overhead for a busy policy). Nothing here asserts; the numbers go into the README and issue notes.
+ * cbr-client, synth, emulator, apply, busy-wait (not a ratio: the wait overhead for a busy policy). Nothing here asserts; the numbers go into the README and issue notes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { App, DataResource, LocalBackend, TerraformResource, TerraformStack } from 'cdktf';
 import { request, Agent } from 'undici';
 import { BackupPolicy, BackupPolicyTrigger, HookResource, Retention, Schedule } from 'cdktf-vbs-backup';
-import { Credentials, VbsClient } from 'cdktf-vbs-backup/client';
+import { CbrClient, Credentials, VbsClient } from 'cdktf-vbs-backup/client';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { Terraform } from '../examples/support/terraform';
 import { StackBuilder, synthStack } from '../examples/support/synth';
@@ -99,6 +99,73 @@ async function client(): Promise<void> {
     print(ratioLine('  same with the node-http transport (the CLI\'s) vs raw undici.request', n.a, n.b, fmt, 'informational'));
     await vbs.close();
     await vbsNode.close();
+    await agent.close();
+  } finally {
+    await emu.stop();
+  }
+}
+
+/** `count` disk vaults of one volume each (made through the API, as a user would). */
+async function makeVaults(url: string, count: number, first = 0): Promise<{ vaultId: string; resourceId: string }[]> {
+  const client = new CbrClient({ endpoint: url, projectId: PROJECT, region: 'eu-de', credentials: Credentials.token(TOKEN) });
+  const out: { vaultId: string; resourceId: string }[] = [];
+  for (let i = first; i < first + count; i++) {
+    const resourceId = VOLUME(1000 + i);
+    const vault = await client.createVault({
+      vault: {
+        name: `bench-vault-${i}`, resources: [{ id: resourceId, type: 'OS::Cinder::Volume' }],
+        billing: { consistent_level: 'crash_consistent', object_type: 'disk', protect_type: 'backup', size: 100 },
+      },
+    });
+    out.push({ vaultId: vault.id, resourceId });
+  }
+  await client.close();
+  return out;
+}
+
+/**
+ * CbrClient's "back up now" (`backupVault`: one named checkpoint per call, the no-duplicate and
+ * busy logic armed) vs raw undici.request sending the same `POST /v3/{project}/checkpoints`.
+ * Emulator job time 0: every backup is final at once, so no call meets a busy resource.
+ */
+async function cbrClient(): Promise<void> {
+  const emu = await emulatorProcess();
+  try {
+    const concurrency = 16;
+    const total = 2000;
+    let made = 0;
+    const cbr = new CbrClient({ endpoint: emu.url, projectId: PROJECT, region: 'eu-de', credentials: Credentials.token(TOKEN), connections: concurrency });
+    const agent = new Agent({ connections: concurrency });
+    const run = async (call: (v: { vaultId: string; resourceId: string }, n: number) => Promise<void>): Promise<number> => {
+      // Fresh vaults for every run (not timed), so no run meets vaults filled by the runs before it.
+      const vaults = await makeVaults(emu.url, concurrency, made);
+      made += concurrency;
+      let next = 0;
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
+        while (next < total) {
+          await call(vaults[w], next++);
+        }
+      }));
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const viaClient = () => run(async (v) => {
+      await cbr.backupVault(v.vaultId, { resourceIds: [v.resourceId], name: 'bench' });
+    });
+    const viaUndici = () => run(async (v, n) => {
+      const body = JSON.stringify({
+        checkpoint: { vault_id: v.vaultId, parameters: { name: `bench-raw-${n.toString(16).padStart(6, '0')}`, incremental: true, resources: [v.resourceId] } },
+      });
+      const r = await request(`${emu.url}/v3/${PROJECT}/checkpoints`, {
+        method: 'POST', dispatcher: agent, headers: { 'x-auth-token': TOKEN, 'content-type': 'application/json' }, body,
+      });
+      const text = await r.body.text();
+      if (r.statusCode !== 200) throw new Error(`checkpoint returned ${r.statusCode}: ${text}`);
+      JSON.parse(text);
+    });
+    const s = await interleave(7, viaClient, viaUndici);
+    print(ratioLine(`CBR client overhead (${total} checkpoints, concurrency ${concurrency}: CbrClient.backupVault vs raw undici.request POST /checkpoints)`, s.a, s.b, fmt, 'goal <= 1.1'));
+    await cbr.close();
     await agent.close();
   } finally {
     await emu.stop();
@@ -298,7 +365,7 @@ async function busyWait(): Promise<void> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, synth, emulator, apply, 'busy-wait': busyWait };
+const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, 'cbr-client': cbrClient, synth, emulator, apply, 'busy-wait': busyWait };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

@@ -11,6 +11,11 @@ const CONNECTION_HELP = `Connection (all optional):
 Credentials come only from the environment: HW_AUTH_TOKEN, or HW_ACCESS_KEY + HW_SECRET_KEY
 (+ HW_SECURITY_TOKEN), or HW_USER_NAME + HW_USER_PASSWORD + HW_DOMAIN_NAME (OS_ forms accepted).`;
 
+const CBR_CONNECTION_HELP = CONNECTION_HELP.replace(
+  'API base URL (default: VBS_ENDPOINT, else derived from region and VBS_CLOUD)',
+  'CBR base URL (default: CBR_ENDPOINT, else derived from region and VBS_CLOUD)',
+);
+
 const EXIT_HELP = `Exit status: 0 success, 1 API or runtime failure, 2 usage error.`;
 
 /** Help per command word. */
@@ -62,6 +67,61 @@ ${CONNECTION_HELP}
 
 ${EXIT_HELP}`,
 
+  'backup-vault': `Usage: vbs-backup backup-vault (--vault-id ID | --vault-name NAME) [--resource-id ID]... [--full]
+                              [--wait] [--timeout S] [--when-busy wait|join|fail] [--json]
+
+Backs up a CBR vault now: one checkpoint (restore point), a backup per resource. Each resource is
+backed up once per run, also when an answer is lost and the request is sent again.
+
+Options:
+  --vault-id ID       the vault's id (UUID)
+  --vault-name NAME   the vault's name (exactly one vault must have it)
+  --resource-id ID    back up only this resource of the vault; repeat for several
+                      (default: every resource of the vault)
+  --full              full backups instead of incremental ones
+  --wait              wait until every backup of this run is final; fails if any ends in error
+  --timeout S         bound on the whole command, in seconds (default 600)
+  --when-busy MODE    a resource is already being backed up (a scheduled backup, another run):
+                      wait (default) for that backup to end, then back the resource up;
+                      join: count that backup for the resource; fail: exit 1
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CBR_CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
+  'vault-backups': `Usage: vbs-backup vault-backups (--vault-id ID | --vault-name NAME) [--checkpoint-id ID]
+                               [--since ISO8601] [--wait] [--json]
+
+Lists the backups of a CBR vault, newest first.
+
+Options:
+  --vault-id ID       the vault's id (UUID)
+  --vault-name NAME   the vault's name (exactly one vault must have it)
+  --checkpoint-id ID  only the backups of this checkpoint
+  --since ISO8601     only backups created at or after this instant (default: the newest 50);
+                      a date-time without a zone is UTC
+  --wait              wait until every listed backup is final (at most 600 s)
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CBR_CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
+  vaults: `Usage: vbs-backup vaults [--json]
+
+Lists the CBR vaults of the project.
+
+Options:
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CBR_CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
   emulator: `Usage: vbs-backup emulator [--host 127.0.0.1] [--port 8787] [--state-file F] [--token T]...
                           [--access-key AK --secret-key SK] [--project-id P] [--job-seconds N]
                           [--vault NAME=DISK_ID,...]...
@@ -90,13 +150,17 @@ ${EXIT_HELP}`,
 /** Help of the program as a whole. */
 export const MAIN_HELP = `Usage: vbs-backup <command> [options]
 
-Runs and inspects Volume Backup Service (VBS) backup policies, and runs a local VBS emulator.
+Runs and inspects Volume Backup Service (VBS) backup policies and Cloud Backup and Recovery (CBR)
+vaults, and runs a local emulator of both APIs.
 
 Commands:
-  execute     run a backup policy now (optionally wait for its jobs)
-  jobs        list the backup jobs of a policy
-  policies    list the backup policies of the project
-  emulator    run the VBS API emulator on loopback
+  execute        run a backup policy now (optionally wait for its jobs)
+  jobs           list the backup jobs of a policy
+  policies       list the backup policies of the project
+  backup-vault   back up a CBR vault now (optionally wait for its backups)
+  vault-backups  list the backups of a CBR vault
+  vaults         list the CBR vaults of the project
+  emulator       run the VBS API emulator on loopback
 
 Options:
   -h, --help      show this help ('vbs-backup <command> --help' for a command)

@@ -20,7 +20,7 @@ import { BusyRun, describeUnfinishedRun } from './busy-run';
 import type { CallOptions } from './caller';
 import { VbsAbortError, VbsApiError, VbsTimeoutError } from './errors';
 import { Job, newestFirstQuery } from './jobs';
-import { sleep } from './retry';
+import { pollPause, sleep } from './retry';
 
 /** Error code of an execute refused because a run of the policy is unfinished. */
 export const BUSY_CODE = 'AutoBackup.0225';
@@ -277,9 +277,7 @@ class BusyExecute {
 
   /** The pause before poll `n`: 1.5^n times the first, capped, with jitter in [50%, 100%]. */
   private pause(n: number): number {
-    const cap = Math.min(this.maxMs, this.initialMs * 1.5 ** Math.min(n, 40));
-    const r = Math.min(Math.max(this.ops.random(), 0), 1);
-    return Math.max(1, Math.floor(cap * (0.5 + 0.5 * r)));
+    return pollPause(n, this.initialMs, this.maxMs, this.ops.random);
   }
 
   private async sleep(ms: number, run: BusyRun | undefined): Promise<void> {
@@ -290,10 +288,7 @@ class BusyExecute {
 
   /** A failure caused by the execute's own bound (its deadline, or a timeout signal) is a busy timeout. */
   private timedOut(e: unknown, run: BusyRun | undefined): VbsBusyTimeoutError | undefined {
-    const reason = this.o.signal?.aborted ? (this.o.signal.reason as { name?: string } | undefined) : undefined;
-    const bySignal = reason?.name === 'TimeoutError';
-    const byDeadline = this.ops.now() >= this.deadline - 5 && (e instanceof VbsTimeoutError || e instanceof VbsAbortError);
-    if (!bySignal && !byDeadline) return undefined;
+    if (!endedByBound(e, this.o.signal, this.ops.now(), this.deadline)) return undefined;
     return new VbsBusyTimeoutError(this.policyId, run, this.waitedMs, e);
   }
 
@@ -303,7 +298,19 @@ class BusyExecute {
   }
 }
 
-function positive(n: number, name: string): number {
+/**
+ * Whether a failure while waiting for something busy was caused by the wait's own bound: its
+ * deadline (a call cut short by it), or a timeout signal (`AbortSignal.timeout`, the CLI's).
+ * Such a failure is reported as a busy timeout naming what was still running.
+ */
+export function endedByBound(e: unknown, signal: AbortSignal | undefined, now: number, deadline: number | undefined): boolean {
+  const reason = signal?.aborted ? (signal.reason as { name?: string } | undefined) : undefined;
+  if (reason?.name === 'TimeoutError') return true;
+  return deadline !== undefined && now >= deadline - 5 && (e instanceof VbsTimeoutError || e instanceof VbsAbortError);
+}
+
+/** A positive number of milliseconds, or a RangeError naming the option. */
+export function positive(n: number, name: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} is ${n}; expected a number of milliseconds > 0`);
   return n;
 }

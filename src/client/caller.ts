@@ -53,6 +53,11 @@ export interface CallSpec {
    * Returning true ends the call as settled without sending again.
    */
   readonly checkBeforeResend?: (o: { signal: AbortSignal; timeoutMs: number }) => Promise<boolean>;
+  /**
+   * Error answers that end the call at once, even at a retryable status: a "resource busy"
+   * refusal (CBR's `BackupService.0002` comes with HTTP 500) is never retried blindly.
+   */
+  readonly stopOn?: (error: VbsApiError) => boolean;
 }
 
 export interface CallResult {
@@ -128,7 +133,7 @@ export class Caller {
             this.cfg.credentials.invalidateToken(tokenUsed);
             continue;
           }
-          if (!RETRYABLE_STATUSES.has(response.status)) throw error;
+          if (!RETRYABLE_STATUSES.has(response.status) || spec.stopOn?.(error as VbsApiError)) throw error;
           throttled = response.status === 429;
           if (!throttled) ambiguous = true;
           retryAfterMs = parseRetryAfter(headerString(response.headers, 'retry-after'), now());

@@ -2,85 +2,33 @@
  * VbsClient: every operation of the VBS v2 Backup Policies API (`OPERATIONS` in src/client/wire.ts), plus
  * find-by-name, a duplicate-free execute and a wait for the jobs a run started.
  */
-import { CallOptions, Caller, RetryInfo } from './caller';
-import { Credentials } from './credentials';
-import {
-  checkBaseUrl, checkPolicyId, Cloud, deriveCloud, encodeTagKey, Env, fromEnv, iamUrlFor, isLoopbackHost,
-  resolveEndpoint, resolveProjectId, resolveRegion, tokenUrl,
-} from './endpoints';
+import { CallOptions, Caller } from './caller';
+import { checkPolicyId, encodeTagKey } from './endpoints';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList, tenantTagList } from './shape';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
-import { retrySchedule, RetryOptions, sleep, throttledAttempts } from './retry';
+import { sleep } from './retry';
 import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from './wire';
 import { planTags, TagPlan } from './tags';
 import { BusyOps, executeWhenBusy, ExecuteOptions, ExecuteResult } from './busy';
-import { createTransport, Transport, TRANSPORTS, VbsTransport } from './transport';
+import { ClientOptions, ServiceCore, SharedClients } from './service';
 
 /** Options of a VbsClient. */
-export interface VbsClientOptions {
-  /** Region, e.g. `eu-de`. @default - HW_REGION_NAME, else OS_REGION_NAME */
-  readonly region?: string;
-  /** Project id (32 hex). @default - HW_PROJECT_ID, else OS_PROJECT_ID */
-  readonly projectId?: string;
+export interface VbsClientOptions extends ClientOptions {
   /** Base URL of VBS. @default - VBS_ENDPOINT, else derived from cloud and region */
   readonly endpoint?: string;
-  /** Host family used to derive URLs (VBS and IAM). @default - VBS_CLOUD, else the region's cloud (Huawei Cloud for a region not known to be another's) */
-  readonly cloud?: Cloud;
-  /** How to authenticate. @default Credentials.fromEnvironment(env) */
-  readonly credentials?: Credentials;
-  /** Where to read variables. @default process.env */
-  readonly env?: Env;
-  /** Bound of one HTTP attempt. @default 30000 */
-  readonly attemptTimeoutMs?: number;
-  /** Bound of a whole call, retries included, when the call gives no timeoutMs. @default 120000 */
-  readonly callTimeoutMs?: number;
-  /** Retry schedule. @default - 6 attempts (20 while throttled), 250 ms base, 8000 ms cap */
-  readonly retry?: RetryOptions;
-  /** Keep-alive connections per origin. @default 32 */
-  readonly connections?: number;
-  /**
-   * The HTTP stack: `undici` (keep-alive pools, for programs that make many calls) or
-   * `node-http` (node's own http/https, lighter to load, for one-shot processes such as the CLI).
-   * Everything else (signing, retries, errors, timeouts) is the same over both.
-   * @default 'undici'
-   */
-  readonly transport?: VbsTransport;
-  /** Random source of the back-off jitter, in [0, 1). @default Math.random */
-  readonly random?: () => number;
-  /** Clock in epoch milliseconds. @default Date.now */
-  readonly now?: () => number;
-  /** Called before every retry, e.g. to print progress. @default - nothing */
-  readonly onRetry?: (info: RetryInfo) => void;
-  /**
-   * How far behind the local clock the server's may be, for an execute's start time; the `Date`
-   * of the server's answers can only narrow it.
-   * @default 0 for a loopback endpoint (same clock), else 5000
-   */
-  readonly skewAllowanceMs?: number;
 }
 
 export type { ExecuteOptions, ExecuteResult };
 
 const JOB_PAGE = 100;
-const sharedClients = new Map<string, VbsClient>();
+const sharedClients = new SharedClients<VbsClient>('vbs');
 
 /** Client of the VBS v2 backup-policy API. */
 export class VbsClient {
   /** One client per (endpoint, project id, credentials); later options other than those are ignored. */
   public static shared(options: VbsClientOptions = {}): VbsClient {
-    const env = options.env ?? process.env;
-    const endpoint = resolveEndpoint({ ...options, env });
-    const projectId = resolveProjectId(options.projectId, env);
-    const credentials = options.credentials ?? Credentials.fromEnvironment(env);
-    const key = `${endpoint}|${projectId}|${credentials.identity}`;
-    let client = sharedClients.get(key);
-    if (!client) {
-      client = new VbsClient({ ...options, endpoint, projectId, credentials });
-      client.sharedKey = key;
-      sharedClients.set(key, client);
-    }
-    return client;
+    return sharedClients.get(options, (resolved) => new VbsClient(resolved));
   }
 
   /** Base URL requests go to, without a trailing slash. */
@@ -89,52 +37,21 @@ export class VbsClient {
   public readonly projectId: string;
   /** Region, when known. */
   public readonly region: string | undefined;
+  private readonly core: ServiceCore;
   private readonly caller: Caller;
-  private readonly http: Transport;
   private readonly now: () => number;
   private readonly skewMs: number;
   private readonly busyOps: BusyOps;
-  private sharedKey?: string;
 
   constructor(options: VbsClientOptions = {}) {
-    const env = options.env ?? process.env;
-    // Region and cloud go on as given, so an error names where each came from (option or variable).
-    const { region, cloud } = options;
-    this.region = resolveRegion(region, env);
-    this.endpoint = resolveEndpoint({ endpoint: options.endpoint, region, cloud, env });
-    this.projectId = resolveProjectId(options.projectId, env);
-    const credentials = options.credentials ?? Credentials.fromEnvironment(env);
-    this.now = options.now ?? Date.now;
-    // A loopback server runs on this machine's clock.
-    this.skewMs = options.skewAllowanceMs ?? (isLoopbackHost(new URL(this.endpoint).hostname) ? 0 : 5000);
-    const connections = options.connections ?? 32;
-    if (!Number.isInteger(connections) || connections < 1) throw new VbsConfigError(`option connections is ${connections}; expected an integer >= 1`);
-    const transport = options.transport ?? 'undici';
-    if (!TRANSPORTS.includes(transport)) throw new VbsConfigError(`option transport is ${JSON.stringify(transport)}; expected one of ${TRANSPORTS.map((t) => `'${t}'`).join(', ')}`);
-    this.http = createTransport(transport, { connections });
-    const random = options.random ?? Math.random;
+    this.core = new ServiceCore('vbs', options);
+    ({ endpoint: this.endpoint, projectId: this.projectId, region: this.region, caller: this.caller, now: this.now, skewMs: this.skewMs } = this.core);
     this.busyOps = {
       execute: (policyId, o) => this.executeOnce(policyId, o),
       listJobs: (policyId, q, o) => this.listJobs(policyId, q, o),
       now: this.now,
-      random,
+      random: this.core.random,
     };
-    let iam: string | undefined;
-    this.caller = new Caller({
-      endpoint: this.endpoint,
-      projectId: this.projectId,
-      // Resolved on first login only, so token and AK/SK users never need an IAM URL.
-      tokenUrl: () => (iam ??= this.resolveTokenUrl(credentials, { region, cloud, env })),
-      credentials,
-      http: this.http,
-      schedule: retrySchedule(options.retry),
-      attemptTimeoutMs: positive(options.attemptTimeoutMs ?? 30_000, 'attemptTimeoutMs'),
-      throttledAttempts: throttledAttempts(options.retry),
-      callTimeoutMs: positive(options.callTimeoutMs ?? 120_000, 'callTimeoutMs'),
-      random,
-      now: this.now,
-      onRetry: options.onRetry,
-    });
   }
 
   /** All policies of the project (op 2). */
@@ -346,8 +263,8 @@ export class VbsClient {
 
   /** Closes the keep-alive connections; a shared client is dropped from the cache. */
   public async close(): Promise<void> {
-    if (this.sharedKey && sharedClients.get(this.sharedKey) === this) sharedClients.delete(this.sharedKey);
-    await this.http.close();
+    sharedClients.drop(this);
+    await this.core.close();
   }
 
   private base(path: string): string {
@@ -357,20 +274,4 @@ export class VbsClient {
   private policy(policyId: string, operation: string): string {
     return this.base(`/backuppolicy/${checkPolicyId(policyId, operation)}`);
   }
-
-  private resolveTokenUrl(credentials: Credentials, where: { region?: string; cloud?: Cloud; env: Env }): string {
-    const env = where.env;
-    if (credentials.authUrl) return tokenUrl(credentials.authUrl, 'Credentials.password authUrl');
-    const fromVar = fromEnv(env, 'HW_AUTH_URL', 'OS_AUTH_URL');
-    if (fromVar) return tokenUrl(fromVar.value, fromVar.name);
-    // A loopback endpoint is the emulator, which also serves /v3/auth/tokens.
-    if (isLoopbackHost(new URL(this.endpoint).hostname)) return tokenUrl(checkBaseUrl(new URL(this.endpoint).origin, 'endpoint'), 'endpoint');
-    const derived = deriveCloud(where);
-    return tokenUrl(iamUrlFor(derived, this.region), `derived IAM URL for ${derived}`);
-  }
-}
-
-function positive(n: number, name: string): number {
-  if (!Number.isFinite(n) || n <= 0) throw new VbsConfigError(`option ${name} is ${n}; expected a number of milliseconds > 0`);
-  return n;
 }

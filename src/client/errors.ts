@@ -106,9 +106,10 @@ export function headerString(headers: Record<string, string | string[] | undefin
 }
 
 /**
- * Builds a VbsApiError from an error response. Understands the service shape
- * `{"error":{"code","message"}}`, the gateway shape `{"error_code","error_msg","request_id"}`
- * and a top-level `{"code","message"}`; anything else (HTML, empty, truncated JSON) becomes
+ * Builds a VbsApiError from an error response. Understands the service shapes
+ * `{"error":{"code","message"}}` (VBS) and `{"error_code","error_msg"}` (CBR), the gateway shape
+ * `{"error_code","error_msg","request_id"}`, a top-level `{"code","message"}` and one other
+ * wrapper around `{"code","message"}` (`{"unauthorized":{…}}`); anything else (HTML, empty, truncated JSON) becomes
  * code `HTTP_<status>` with a short excerpt of the body.
  */
 export function parseApiError(
@@ -162,6 +163,10 @@ function errorFields(body: unknown): { code: string; message: string; requestId?
     return { code: str(body.error.code)!, message: str(body.error.message) ?? '', requestId: requestId ?? str(body.error.request_id) };
   }
   if (str(body.code) && str(body.message) !== undefined) return { code: str(body.code)!, message: str(body.message)!, requestId };
+  // One wrapper of another name around {code, message}, e.g. {"unauthorized":{"code":"401",…}} (CBR on Huawei).
+  const keys = Object.keys(body);
+  const inner = keys.length === 1 ? body[keys[0]] : undefined;
+  if (isObject(inner) && str(inner.code) && str(inner.message) !== undefined) return { code: str(inner.code)!, message: str(inner.message)!, requestId };
   return undefined;
 }
 

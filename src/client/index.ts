@@ -7,6 +7,22 @@
  */
 export { VbsClient } from './client';
 export type { VbsClientOptions } from './client';
+export type { ClientOptions } from './service';
+export { CbrClient } from './cbr-client';
+export type { CbrClientOptions } from './cbr-client';
+export { CbrBusyError, CbrBusyTimeoutError } from './cbr-backup';
+export type {
+  BackupVaultOptions, BackupVaultResult, CbrBackupProgress, CbrBusyEvent, CbrBusyResource, CbrCheckpointRun, WaitForBackupsOptions,
+} from './cbr-backup';
+export type {
+  CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint,
+  WireCbrCheckpointCreateRequest, WireCbrOperationLog, WireCbrOperationLogList, WireCbrPolicy, WireCbrPolicyCreateRequest,
+  WireCbrPolicyUpdateRequest, WireCbrSkippedResource, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
+  WireCbrAddResourcesRequest, WireCbrResourceInput, WireCbrCheckpointResource, WireCbrVaultResource, WireCbrBilling, WireCbrBillingCreate,
+  WireCbrBackupExtendInfo, WireCbrOperationDefinition, WireCbrPolicyTrigger, WireCbrTag, WireCbrResourceExtraInfo, WireCbrBindRules,
+  WireCbrResourceDetail, CbrBackupStatus, CbrCheckpointStatus, CbrProtectStatus, CbrResourceType, CbrVaultStatus, CbrObjectType,
+  CbrProtectType, CbrConsistentLevel, CbrChargingMode, CbrPolicyOperationType, CbrTaskType, CbrTaskStatus,
+} from './cbr-wire';
 export { BUSY_CODE, VbsBusyError, VbsBusyTimeoutError, describeRun, isBusyError } from './busy';
 export type { BusyEvent, BusyPollOptions, BusyRun, ExecuteOptions, ExecuteResult, WhenBusyChoice } from './busy';
 export type { CallOptions, RetryInfo } from './caller';

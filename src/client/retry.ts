@@ -86,6 +86,17 @@ export function nextDelay(retry: number, s: RetrySchedule, random: () => number,
   return backoffDelay(retry, s, random);
 }
 
+/**
+ * The pause before poll number `n` (0-based) of something busy: 1.5^n times `initialMs`, capped
+ * at `maxMs`, with jitter in [50%, 100%], so clients waiting on one resource spread out instead of
+ * polling and sending in step.
+ */
+export function pollPause(n: number, initialMs: number, maxMs: number, random: () => number): number {
+  const cap = Math.min(maxMs, initialMs * 1.5 ** Math.min(n, 40));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.max(1, Math.floor(cap * (0.5 + 0.5 * r)));
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -2,8 +2,8 @@
 const UUID = 'af8a20b0-117d-4fc3-ae53-aa3968a4f870';
 
 export const formatArgsCheck: [string, string[], RegExp, string][] = [
-  ['no command', [], /a command is required: one of execute, jobs, policies, emulator/, "Run 'vbs-backup --help'"],
-  ['unknown command', ['backup'], /unknown command 'backup'; commands: execute, jobs, policies, emulator/, "Run 'vbs-backup --help'"],
+  ['no command', [], /a command is required: one of execute, jobs, policies, backup-vault, vault-backups, vaults, emulator/, "Run 'vbs-backup --help'"],
+  ['unknown command', ['backup'], /unknown command 'backup'; commands: execute, jobs, policies, backup-vault, vault-backups, vaults, emulator/, "Run 'vbs-backup --help'"],
   ['unknown top-level option', ['--wat'], /unknown option --wat; before a command only --help and --version/, "Run 'vbs-backup --help'"],
   ['help on an unknown topic', ['help', 'nope'], /no help for 'nope'/, "Run 'vbs-backup --help'"],
   ['execute without a policy', ['execute'], /a policy is required: give --policy-id ID or --policy-name NAME/, "Run 'vbs-backup execute --help'"],
@@ -25,4 +25,15 @@ export const formatArgsCheck: [string, string[], RegExp, string][] = [
   ['emulator with a bad port', ['emulator', '--port', '70000'], /--port must be a whole number from 0 to 65535, got '70000'/, "Run 'vbs-backup emulator --help'"],
   ['emulator with an access key alone', ['emulator', '--access-key', 'AK'], /--access-key and --secret-key go together/, "Run 'vbs-backup emulator --help'"],
   ['emulator with bad job seconds', ['emulator', '--job-seconds', '-1'], /--job-seconds/, "Run 'vbs-backup emulator --help'"],
+  ['backup-vault without a vault', ['backup-vault'], /a vault is required: give --vault-id ID or --vault-name NAME/, "Run 'vbs-backup backup-vault --help'"],
+  ['backup-vault with both id and name', ['backup-vault', '--vault-id', UUID, '--vault-name', 'v'], /either --vault-id or --vault-name, not both/, "Run 'vbs-backup backup-vault --help'"],
+  ['backup-vault with a bad vault id', ['backup-vault', '--vault-id', 'v1'], /--vault-id must be a UUID \(8-4-4-4-12 hex digits\), got 'v1'/, "Run 'vbs-backup backup-vault --help'"],
+  ['backup-vault with a bad resource id', ['backup-vault', '--vault-name', 'v', '--resource-id', UUID, '--resource-id', 'disk-1'], /--resource-id must be a UUID \(8-4-4-4-12 hex digits\), got 'disk-1'/, "Run 'vbs-backup backup-vault --help'"],
+  ['backup-vault with an unknown --when-busy', ['backup-vault', '--vault-name', 'v', '--when-busy', 'skip'], /--when-busy must be one of wait, join, fail, got 'skip'/, "Run 'vbs-backup backup-vault --help'"],
+  ['backup-vault with a bad timeout', ['backup-vault', '--vault-name', 'v', '--timeout', '0'], /--timeout must be a whole number from 1 to 86400, got '0'/, "Run 'vbs-backup backup-vault --help'"],
+  ['backup-vault with an unknown option', ['backup-vault', '--vault-name', 'v', '--policy-id', UUID], /unknown option --policy-id; allowed options: --vault-id, --vault-name, --resource-id, --full, --wait, --timeout, --when-busy, --json/, "Run 'vbs-backup backup-vault --help'"],
+  ['vault-backups without a vault', ['vault-backups', '--wait'], /a vault is required/, "Run 'vbs-backup vault-backups --help'"],
+  ['vault-backups with a bad --since', ['vault-backups', '--vault-name', 'v', '--since', 'today'], /--since must be an ISO 8601 date or date-time/, "Run 'vbs-backup vault-backups --help'"],
+  ['vault-backups with a bad checkpoint id', ['vault-backups', '--vault-name', 'v', '--checkpoint-id', 'cp'], /--checkpoint-id must be a UUID/, "Run 'vbs-backup vault-backups --help'"],
+  ['vaults with a positional', ['vaults', 'all'], /unexpected argument 'all'; this command takes only options/, "Run 'vbs-backup vaults --help'"],
 ];

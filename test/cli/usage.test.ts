@@ -12,7 +12,7 @@ describe('top level', () => {
   test('--help lists the public commands only', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['execute', 'jobs', 'policies', 'emulator']) expect(r.stdout).toContain(`  ${c} `);
+    for (const c of ['execute', 'jobs', 'policies', 'backup-vault', 'vault-backups', 'vaults', 'emulator']) expect(r.stdout).toContain(`  ${c} `);
     expect(r.stdout).not.toContain('hook-');
     expect(r.stderr).toBe('');
   });
@@ -29,7 +29,7 @@ describe('top level', () => {
     expect(r.stdout).toMatch(/^Usage: vbs-backup jobs/);
   });
 
-  test.each(['execute', 'jobs', 'policies', 'emulator'])('%s --help exits 0 with its usage', async (cmd) => {
+  test.each(['execute', 'jobs', 'policies', 'backup-vault', 'vault-backups', 'vaults', 'emulator'])('%s --help exits 0 with its usage', async (cmd) => {
     const r = await run([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: vbs-backup ${cmd}`));

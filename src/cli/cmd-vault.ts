@@ -1,0 +1,344 @@
+/**
+ * The CBR commands:
+ *   vbs-backup backup-vault  (--vault-id ID | --vault-name NAME) [--resource-id ID]... [--full] [--wait]
+ *                            [--timeout S] [--when-busy wait|join|fail] [--json]
+ *   vbs-backup vault-backups (--vault-id ID | --vault-name NAME) [--checkpoint-id ID] [--since ISO8601] [--wait] [--json]
+ *   vbs-backup vaults [--json]
+ */
+import type { BackupVaultResult, CbrBusyEvent } from '../client/cbr-backup';
+import type { WireCbrBackup, WireCbrVault } from '../client/cbr-wire';
+import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
+import {
+  CONNECTION_OPTIONS, ConnectionArgs, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, isoOption, parseCommandLine,
+  stringList, stringOption,
+} from './args';
+import { plural, table } from './format';
+import { COMMAND_HELP } from './help';
+import type { VaultApi } from './cbr-ports';
+import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline } from './runtime';
+
+/** Default bound of `backup-vault` and of `vault-backups --wait`, seconds. */
+export const DEFAULT_VAULT_TIMEOUT_SECONDS = 600;
+/** Bound of the list commands, seconds. */
+const LIST_TIMEOUT_SECONDS = 120;
+/** Backups listed without --since. */
+export const DEFAULT_BACKUP_COUNT = 50;
+/** Upper bound of backups listed with --since. */
+export const MAX_BACKUPS = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FINAL = ['available', 'error'];
+
+/** The vault a command names was not found (or the name is ambiguous): exit 1. */
+export class VaultNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VaultNotFoundError';
+  }
+}
+
+/** Backups of a waited run ended in `error`: exit 1 naming each resource. */
+export class BackupsFailedError extends Error {
+  constructor(vault: WireCbrVault, failed: WireCbrBackup[], total: number) {
+    super(`backup of ${vaultLabel(vault)} failed: ${plural(failed.length, 'backup')} of ${total} ended in error: ` +
+      failed.map((b) => `resource ${b.resource_id}${b.resource_name && b.resource_name !== b.resource_id ? ` (${b.resource_name})` : ''} backup ${b.id}`).join('; '));
+    this.name = 'BackupsFailedError';
+  }
+}
+
+/** `vault NAME (id ID)`. */
+export function vaultLabel(v: Pick<WireCbrVault, 'id' | 'name'>): string {
+  return `vault ${v.name} (id ${v.id})`;
+}
+
+type VaultSelector = { readonly vaultId: string } | { readonly vaultName: string };
+
+function checkUuid(command: string, option: string, value: string): string {
+  if (!UUID.test(value)) throw new UsageError(`${option} must be a UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
+  return value.toLowerCase();
+}
+
+function vaultSelector(command: string, values: ParsedValues): VaultSelector {
+  const id = stringOption(values, 'vault-id');
+  const name = stringOption(values, 'vault-name');
+  if (id !== undefined && name !== undefined) throw new UsageError('give either --vault-id or --vault-name, not both', command);
+  if (id !== undefined) return { vaultId: checkUuid(command, '--vault-id', id) };
+  if (name !== undefined) {
+    if (name.length === 0) throw new UsageError('--vault-name must not be empty', command);
+    return { vaultName: name };
+  }
+  throw new UsageError('a vault is required: give --vault-id ID or --vault-name NAME', command);
+}
+
+async function withCbr<T>(connection: ConnectionArgs, env: Record<string, string | undefined>, fn: (api: VaultApi) => Promise<T>): Promise<T> {
+  const { withCbrClient } = await import('./cbr-ports');
+  return withCbrClient(connection, env, fn);
+}
+
+/** Finds the vault by id (must exist) or by exact name (exactly one). */
+async function resolveVault(api: VaultApi, selector: VaultSelector, signal: AbortSignal): Promise<WireCbrVault> {
+  const where = `in project ${api.projectId} at ${api.endpoint}`;
+  if ('vaultId' in selector) {
+    try {
+      return await api.showVault(selector.vaultId, { signal });
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new VaultNotFoundError(`no vault with id ${selector.vaultId} ${where}`);
+      throw e;
+    }
+  }
+  try {
+    return await api.findVaultByName(selector.vaultName, { signal });
+  } catch (e) {
+    if ((e as { name?: string }).name === 'VbsConfigError') throw new VaultNotFoundError((e as Error).message.replace(/^findVaultByName: /, ''));
+    throw e;
+  }
+}
+
+function failure(err: unknown, deadline: Deadline): string {
+  const e = err as { name?: string; message?: string };
+  if (e.name === 'VaultNotFoundError' || e.name === 'BackupsFailedError') return e.message ?? String(err);
+  if (e.name === 'CbrBusyError') {
+    return `${e.message}. --when-busy fail does not wait; --when-busy wait (the default) waits for those backups, then backs the resources up; ` +
+      '--when-busy join counts the running backups';
+  }
+  if (e.name === 'CbrBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
+  return describeFailure(err, deadline);
+}
+
+function busyLine(event: CbrBusyEvent): string {
+  const waited = `${(event.waitedMs / 1000).toFixed(1)} s`;
+  if (event.kind === 'free') return `the running backups of ${plural(event.resourceIds.length, 'resource')} ended (waited ${waited}); backing them up now`;
+  const runs = event.running.map((b) => `${b.resource_id} backup ${b.id} ${b.status}`).join(', ');
+  return `${plural(event.resourceIds.length, 'resource')} already being backed up (${runs || event.resourceIds.join(', ')})`;
+}
+
+function progressLine(p: { resourceId: string; resourceName?: string; backupId: string; status: string }): string {
+  return `backup ${p.backupId} of resource ${p.resourceId}${p.resourceName && p.resourceName !== p.resourceId ? ` (${p.resourceName})` : ''}: ${p.status}`;
+}
+
+/** A backup as JSON. */
+function backupJson(b: WireCbrBackup): Record<string, unknown> {
+  return {
+    backupId: b.id, name: b.name, status: b.status, final: FINAL.includes(b.status), resourceId: b.resource_id, resourceName: b.resource_name,
+    resourceType: b.resource_type, checkpointId: b.checkpoint_id, createdAt: b.created_at,
+  };
+}
+
+function backupsTable(backups: WireCbrBackup[]): string[] {
+  return table(
+    ['BACKUP ID', 'RESOURCE', 'STATUS', 'CREATED', 'CHECKPOINT', 'NAME'],
+    backups.map((b) => [b.id, b.resource_id, b.status, b.created_at ?? '-', b.checkpoint_id ?? '-', b.name ?? '-']),
+  );
+}
+
+const BACKUP_OPTIONS: Record<string, OptionDef> = {
+  'vault-id': { type: 'string' },
+  'vault-name': { type: 'string' },
+  'resource-id': { type: 'string', multiple: true },
+  full: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'when-busy': { type: 'string' },
+  json: { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+/** Runs `vbs-backup backup-vault`; resolves to the exit code. */
+export async function runBackupVault(argv: string[], io: CliIo): Promise<number> {
+  const command = 'backup-vault';
+  const values = parseCommandLine(command, argv, BACKUP_OPTIONS);
+  if (values.help) {
+    io.out(COMMAND_HELP[command]);
+    return 0;
+  }
+  const selector = vaultSelector(command, values);
+  const resourceIds = stringList(values, 'resource-id').map((id) => checkUuid(command, '--resource-id', id));
+  const connection = connectionArgs(command, values);
+  const timeout = integerOption(command, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_VAULT_TIMEOUT_SECONDS;
+  const whenBusyText = stringOption(values, 'when-busy') ?? WHEN_BUSY_CHOICES[0];
+  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
+    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, command);
+  }
+  const whenBusy = whenBusyText as WhenBusyChoice;
+  const deadline = startDeadline(timeout, '--timeout');
+  try {
+    return await withCbr(connection, io.env, async (api) => {
+      const vault = await resolveVault(api, selector, deadline.signal);
+      const held = new Set(vault.resources.map((r) => r.id));
+      const foreign = resourceIds.filter((id) => !held.has(id));
+      if (foreign.length > 0) {
+        throw new VaultNotFoundError(
+          `${plural(foreign.length, 'resource')} not in ${vaultLabel(vault)}: ${foreign.join(', ')}; ` +
+            `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`,
+        );
+      }
+      const result = await api.backupVault(vault.id, {
+        resourceIds: resourceIds.length > 0 ? resourceIds : undefined,
+        incremental: values.full !== true,
+        whenBusy,
+        signal: deadline.signal,
+        timeoutMs: Math.max(1, deadline.at - Date.now()),
+        onBusy: (e) => io.err(busyLine(e)),
+      });
+      report(io, vault, result);
+      let backups: WireCbrBackup[] | undefined;
+      if (values.wait === true) {
+        const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
+        io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
+        backups = await api.waitForBackups(result, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
+      }
+      const failed = backups?.filter((b) => b.status === 'error') ?? [];
+      if (backups) io.err(failed.length === 0 ? `all ${plural(backups.length, 'backup')} available` : `${plural(failed.length, 'backup')} of ${backups.length} ended in error`);
+      if (values.json === true) {
+        io.out(jsonDocument({
+          vaultId: vault.id,
+          vaultName: vault.name,
+          projectId: api.projectId,
+          checkpoints: result.checkpoints.map((c) => ({ checkpointId: c.checkpointId, name: c.name, resourceIds: c.resourceIds ?? null, alreadyCreated: c.alreadyCreated })),
+          joined: result.joined.map(backupJson),
+          skipped: result.skipped,
+          attempts: result.attempts,
+          waitedSeconds: Math.round(result.waitedMs) / 1000,
+          startedAt: result.startedAt.toISOString(),
+          ...(backups ? { succeeded: failed.length === 0, backups: backups.map(backupJson) } : {}),
+        }));
+      } else if (backups) {
+        for (const line of backupsTable(backups)) io.out(line);
+      } else {
+        for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name} ${c.resourceIds?.length ?? '?'} resource(s)`);
+        for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name} joined backup ${b.id} of ${b.resource_id}`);
+      }
+      if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups!.length);
+      if (result.skipped.length > 0) {
+        throw new Error(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
+          result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
+      }
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: ${failure(err, deadline)}`);
+    return 1;
+  }
+}
+
+function report(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
+  for (const c of result.checkpoints) {
+    const n = c.resourceIds ? plural(c.resourceIds.length, 'resource') : 'its resources';
+    io.err(c.alreadyCreated
+      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier attempt: ${n}`
+      : `made checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)}: ${n}`);
+  }
+  for (const b of result.joined) io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}, ${b.status}): joining it (when busy: join)`);
+}
+
+const LIST_OPTIONS: Record<string, OptionDef> = {
+  'vault-id': { type: 'string' },
+  'vault-name': { type: 'string' },
+  'checkpoint-id': { type: 'string' },
+  since: { type: 'string' },
+  wait: { type: 'boolean' },
+  json: { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+/** Runs `vbs-backup vault-backups`; resolves to the exit code. */
+export async function runVaultBackups(argv: string[], io: CliIo): Promise<number> {
+  const command = 'vault-backups';
+  const values = parseCommandLine(command, argv, LIST_OPTIONS);
+  if (values.help) {
+    io.out(COMMAND_HELP[command]);
+    return 0;
+  }
+  const selector = vaultSelector(command, values);
+  const cpText = stringOption(values, 'checkpoint-id');
+  const checkpointId = cpText === undefined ? undefined : checkUuid(command, '--checkpoint-id', cpText);
+  const since = isoOption(command, '--since', stringOption(values, 'since'));
+  const connection = connectionArgs(command, values);
+  const wait = values.wait === true;
+  const deadline = startDeadline(wait ? DEFAULT_VAULT_TIMEOUT_SECONDS : LIST_TIMEOUT_SECONDS, `the vault-backups command bound${wait ? ' with --wait' : ''}`);
+  try {
+    return await withCbr(connection, io.env, async (api) => {
+      const vault = await resolveVault(api, selector, deadline.signal);
+      const seen = new Map<string, string>();
+      let backups: WireCbrBackup[];
+      for (;;) {
+        backups = await collectBackups(api, vault.id, checkpointId, since, deadline.signal);
+        if (!wait) break;
+        for (const b of backups) {
+          if (seen.get(b.id) !== b.status) io.err(progressLine({ resourceId: b.resource_id, resourceName: b.resource_name, backupId: b.id, status: b.status }));
+          seen.set(b.id, b.status);
+        }
+        if (backups.every((b) => FINAL.includes(b.status))) break;
+        await new Promise((resolve, reject) => {
+          const t = setTimeout(resolve, 2000);
+          deadline.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(deadline.signal.reason);
+          }, { once: true });
+        });
+      }
+      io.err(`${plural(backups.length, 'backup')} of ${vaultLabel(vault)} in project ${api.projectId}` +
+        (checkpointId ? ` from checkpoint ${checkpointId}` : '') + (since ? ` created since ${since.toISOString()}` : ''));
+      if (values.json === true) {
+        io.out(jsonDocument({
+          vaultId: vault.id, vaultName: vault.name, projectId: api.projectId,
+          ...(checkpointId ? { checkpointId } : {}), ...(since ? { since: since.toISOString() } : {}),
+          backups: backups.map(backupJson),
+        }));
+      } else {
+        for (const line of backupsTable(backups)) io.out(line);
+      }
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: ${failure(err, deadline)}`);
+    return 1;
+  }
+}
+
+/** Newest first: the newest DEFAULT_BACKUP_COUNT, or every backup since `since` (up to MAX_BACKUPS); top-level backups only. */
+async function collectBackups(api: VaultApi, vaultId: string, checkpointId: string | undefined, since: Date | undefined, signal: AbortSignal): Promise<WireCbrBackup[]> {
+  const q = { vault_id: vaultId, ...(checkpointId ? { checkpoint_id: checkpointId } : {}), sort: 'created_at:desc' };
+  if (!since) {
+    const page = await api.listBackups({ ...q, limit: checkpointId ? MAX_BACKUPS : DEFAULT_BACKUP_COUNT }, { signal });
+    return page.backups.filter((b) => !b.parent_id);
+  }
+  const page = await api.listBackups({ ...q, limit: MAX_BACKUPS }, { signal });
+  return page.backups.filter((b) => !b.parent_id && (Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(b.created_at) ? b.created_at : `${b.created_at}Z`) >= since.getTime()));
+}
+
+const VAULTS_OPTIONS: Record<string, OptionDef> = {
+  json: { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
+  ...HELP_OPTION,
+};
+
+/** Runs `vbs-backup vaults`; resolves to the exit code. */
+export async function runVaults(argv: string[], io: CliIo): Promise<number> {
+  const values = parseCommandLine('vaults', argv, VAULTS_OPTIONS);
+  if (values.help) {
+    io.out(COMMAND_HELP.vaults);
+    return 0;
+  }
+  const connection = connectionArgs('vaults', values);
+  const deadline = startDeadline(LIST_TIMEOUT_SECONDS, 'the vaults command bound');
+  try {
+    return await withCbr(connection, io.env, async (api) => {
+      const vaults = await api.listAllVaults({ signal: deadline.signal });
+      io.err(`${plural(vaults.length, 'vault')} in project ${api.projectId}`);
+      if (values.json === true) {
+        io.out(jsonDocument({ projectId: api.projectId, vaults }));
+      } else {
+        for (const line of table(
+          ['ID', 'NAME', 'TYPE', 'STATUS', 'SIZE GB', 'RESOURCES'],
+          vaults.map((v) => [v.id, v.name, v.billing?.object_type ?? '-', v.billing?.status ?? '-', String(v.billing?.size ?? '-'), String(v.resources.length)]),
+        )) io.out(line);
+      }
+      return 0;
+    });
+  } catch (err) {
+    io.err(`error: ${failure(err, deadline)}`);
+    return 1;
+  }
+}
