@@ -34,6 +34,8 @@ export const HOOK_COMMANDS = {
   volumeAttach: 'hook-volume-attach',
   /** Destroy of one instance of a managed policy's `Volumes` resource: disassociate that volume unless retained. */
   volumeDetach: 'hook-volume-detach',
+  /** Create of a vault trigger's run resource, or destroy of its before-destroy resource: back the vault up (CBR). */
+  vaultTrigger: 'hook-vault-trigger',
 } as const;
 
 /** Names of the hook's environment variables. */
@@ -55,7 +57,35 @@ export const HOOK_ENV = {
   projectId: 'VBS_HOOK_PROJECT_ID',
   cloud: 'VBS_HOOK_CLOUD',
   whenBusy: 'VBS_HOOK_WHEN_BUSY',
+  /** Vault reference of a vault trigger: exactly one of these two. */
+  vaultId: 'VBS_HOOK_VAULT_ID',
+  vaultName: 'VBS_HOOK_VAULT_NAME',
+  /** The vault's resources to back up, comma-separated; absent: every resource in the vault at apply time. */
+  resourceIds: 'VBS_HOOK_RESOURCE_IDS',
+  /** `false` for full backups; absent: incremental (the API's default). */
+  incremental: 'VBS_HOOK_INCREMENTAL',
+  /** Keep this trigger's newest N backups per resource after a successful run; absent: keep all. */
+  keepLast: 'VBS_HOOK_KEEP_LAST',
+  /** The vault trigger's identity: first 12 hex of sha256(construct path). In every checkpoint name it makes. */
+  triggerId: 'VBS_HOOK_TRIGGER_ID',
+  /** A readable label of the vault trigger (stack and id, sanitised, at most 19 of `[A-Za-z0-9_-]`). */
+  label: 'VBS_HOOK_LABEL',
+  /**
+   * The run key (8 hex), computed by Terraform: the same for a retry of the same run (the same
+   * replacing values and, under `Rerun.whenChanged`, the watched resources as they were),
+   * different whenever a rerun rule fired. A retried run joins its own earlier checkpoint.
+   */
+  run: 'VBS_HOOK_RUN',
 } as const;
+
+/**
+ * Name prefix of a vault trigger's checkpoints (at most 41 characters, the limit of
+ * `BackupVaultOptions.name`): `<label>-<trigger id>-<run>`. The executor finds its runs by
+ * `-<trigger id>-<run>-` in backup names and its older backups (`keepLast`) by `-<trigger id>-`.
+ */
+export function vaultCheckpointPrefix(label: string, triggerId: string, run: string): string {
+  return `${label}-${triggerId}-${run}`;
+}
 
 /** Default bound of a trigger hook, seconds (`BackupPolicyTriggerProps.timeoutSeconds`). */
 export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;
