@@ -2,10 +2,10 @@ import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { hookExecutorPath } from './executor';
 import { FrameworkModule, fw, stackFor } from './framework';
-import { HookResource } from './hook-kind';
-import { Addressable, DependencyReference, HookValue, LateMap, produceAll } from './late';
+import { HookResource, moveFromNullResource } from './hook-kind';
+import { Addressable, dependencyAddress, DependencyReference, HookValue, LateMap, produceAll } from './late';
 
-export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, resolveHookResource } from './hook-kind';
+export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY, resolveHookResource } from './hook-kind';
 export type { IHookResource } from './hook-kind';
 export { LateMap, LateString } from './late';
 export type { HookValue } from './late';
@@ -49,6 +49,14 @@ export interface HookResourceConfig {
    * @default - a single instance
    */
   readonly forEach?: Pick<LateMap, 'resolve' | 'creationStack' | 'toString'>;
+  /**
+   * `lifecycle { replace_triggered_by = [...] }`: the resource is replaced (so its create hooks
+   * run again) whenever one of these resources is updated or replaced. Each is named by the
+   * logical id it has at synth.
+   *
+   * @default - none
+   */
+  readonly replaceTriggeredBy?: readonly Addressable[];
 }
 
 /** The attribute holding the triggers: `triggers` (null_resource) or `triggers_replace` (terraform_data). */
@@ -86,7 +94,13 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
       super(scope as Construct, id, {
         terraformResourceType: hook.kind,
         terraformGeneratorMetadata: { providerName: hook.kind === HookResource.NULL_RESOURCE ? 'null' : 'terraform' },
-        lifecycle: hook.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
+        // With replace_triggered_by (written by this class) the framework's lifecycle must be an
+        // object: an undefined one would delete ours when the two are merged.
+        lifecycle: hook.createBeforeDestroy
+          ? { createBeforeDestroy: true }
+          : hook.replaceTriggeredBy !== undefined && hook.replaceTriggeredBy.length > 0
+            ? {}
+            : undefined,
         forEach:
           hook.forEach !== undefined
             ? module.TerraformIterator.fromMap(hook.forEach as unknown as Record<string, string>)
@@ -100,7 +114,11 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
 
     protected synthesizeAttributes(): Record<string, unknown> {
       const hook = this.hook;
+      const replaceTriggeredBy = hook.replaceTriggeredBy?.map(dependencyAddress) ?? [];
       return {
+        // JSON: bare addresses (a "${...}" string is refused there); merged with the
+        // framework's own lifecycle (create_before_destroy).
+        ...(replaceTriggeredBy.length > 0 ? { lifecycle: { replace_triggered_by: replaceTriggeredBy } } : {}),
         [triggersAttribute(hook.kind)]: produceAll(hook.triggers),
         provisioner: hook.commands.map((command) => ({
           'local-exec': {
@@ -118,7 +136,10 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
       // Typed values, so the HCL renderer writes every environment value as a quoted string
       // (untyped, it writes a JSON text such as the policy spec as an HCL object) and `when`
       // as a keyword.
+      const replaceTriggeredBy = hook.replaceTriggeredBy?.map((on) => `\${${dependencyAddress(on)}}`) ?? [];
       return {
+        // HCL: a bare string is refused, "${address}" (one interpolation) is the reference.
+        ...(replaceTriggeredBy.length > 0 ? { lifecycle: { replace_triggered_by: replaceTriggeredBy } } : {}),
         [triggersAttribute(hook.kind)]: { value: produceAll(hook.triggers), isBlock: false, type: 'map', storageClassType: 'stringMap' },
         provisioner: hook.commands.map((command) => ({
           'local-exec': {
@@ -158,7 +179,14 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
     ensureNullProvider(scope);
   }
   const Hook = hookResourceClass(module);
-  return new Hook(scope, id, { ...config, executor: hookExecutorPath(scope) });
+  const resource = new Hook(scope, id, { ...config, executor: hookExecutorPath(scope) });
+  if (config.kind === HookResource.TERRAFORM_DATA && moveFromNullResource(scope)) {
+    // The framework's public move API writes `moved { from = null_resource.<id>, to =
+    // terraform_data.<id> }` (JSON and HCL); Terraform >= 1.9 carries `triggers` over into
+    // `triggers_replace`, so identical triggers plan no replacement.
+    resource.moveFromId(`${HookResource.NULL_RESOURCE}.${resource.friendlyUniqueId}`);
+  }
+  return resource;
 }
 
 /**

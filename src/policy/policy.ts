@@ -107,8 +107,8 @@ export interface BackupPolicyProps {
   /**
    * The resource type that carries the hooks.
    *
-   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
-   *   under cdktf and `HookResource.TERRAFORM_DATA` under cdktn
+   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.TERRAFORM_DATA`
+   *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
 }

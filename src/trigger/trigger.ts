@@ -35,7 +35,9 @@ export interface BackupPolicyTriggerOptions {
   readonly executeBefore?: IConstruct[];
 
   /**
-   * When the policy is run again.
+   * When the policy is run again: `Rerun.once()`, `Rerun.onChange({...})`,
+   * `Rerun.whenChanged(...constructs)` (whenever a resource inside them is updated or
+   * replaced) or `Rerun.everyApply()`.
    *
    * @default Rerun.once()
    */
@@ -92,8 +94,8 @@ export interface BackupPolicyTriggerOptions {
   /**
    * The resource type that carries the hooks.
    *
-   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
-   *   under cdktf and `HookResource.TERRAFORM_DATA` under cdktn
+   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.TERRAFORM_DATA`
+   *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
 }
@@ -130,7 +132,8 @@ export class BackupPolicyTrigger extends Construct {
     if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusy)) {
       throw new VbsValidationError(this, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
     }
-    const rerun = (props.rerun ?? Rerun.once())._triggers(this);
+    const rule = props.rerun ?? Rerun.once();
+    const rerun = rule._triggers(this);
     const kind = resolveHookResource(this, props.hookResource);
     const connection = mergeConnections(props.policy.connection, props.connection);
 
@@ -141,8 +144,13 @@ export class BackupPolicyTrigger extends Construct {
       [HOOK_ENV.whenBusy]: whenBusy,
     };
 
+    // Replaced, so run again, when a watched resource changes; the before-destroy resource
+    // below never watches anything (ADR 3). None of the trigger's own resources can be inside a
+    // watched construct: one that contains the trigger is refused.
+    const watched = rule._watchedResources(this);
     const runResource = createHookResource(this, 'Run', {
       kind,
+      ...(watched.length > 0 ? { replaceTriggeredBy: watched } : {}),
       triggers: {
         policy: props.policy.policyIdentity,
         ...connectionTriggers(connection),
@@ -162,6 +170,9 @@ export class BackupPolicyTrigger extends Construct {
     });
     this.runResource = runResource;
     this.hookResources = [runResource];
+    for (const resource of watched) {
+      addDependency(runResource, resource);
+    }
 
     if (props.backupBeforeDestroy) {
       // Destroy-time provisioners may only reference `self`: the policy reference and the

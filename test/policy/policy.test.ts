@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { resource } from '@cdktf/provider-null';
+import * as cdktf from 'cdktf';
 import * as cdktn from 'cdktn';
-import { TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // the types of cdktf's jest matchers, loaded as cdktf's project template does
 import { HookResource } from '../../src/core';
 import { BackupPolicy, RemovalPolicy, Retention, Schedule, Weekday } from '../../src/policy';
@@ -19,7 +19,7 @@ function policy(stack: TerraformStack, props: Partial<BackupPolicyProps> = {}, i
 }
 
 /** The class a user's jest matcher names the hook resource by: a prebuilt provider's under cdktf, the built-in one under cdktn. */
-const HOOK_CLASS = { cdktf: resource.Resource, cdktn: cdktn.DataResource };
+const HOOK_CLASS = { cdktf: cdktf.DataResource, cdktn: cdktn.DataResource };
 
 describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
   const { newStack, hook, module, userResource } = under(framework);

@@ -220,6 +220,67 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     });
   });
 
+  describe('Rerun.whenChanged', () => {
+    class Migration extends Construct {
+      public readonly job: UserResource;
+      public readonly schema: TerraformResource;
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        this.job = userResource(this, 'Job');
+        this.schema = new module.DataResource(new Construct(this, 'Nested'), 'Schema', { input: { schemaVersion: 'v2' } });
+        // a data source inside is read, never updated: not watched
+        new module.TerraformDataSource(this, 'Lookup', { terraformResourceType: 'terraform_remote_state' });
+      }
+    }
+
+    test('the run resource is replaced when any resource inside changes (nested included), and runs after them; nothing else rides on it', () => {
+      const stack = newStack();
+      const migration = new Migration(stack, 'Migration');
+      const t = trigger(stack, { rerun: Rerun.whenChanged(migration), backupBeforeDestroy: true });
+      const json = synthJson(stack);
+      const watched = [`${userResourceType}.${migration.job.friendlyUniqueId}`, `terraform_data.${migration.schema.friendlyUniqueId}`];
+      const { res } = run(stack);
+      expect(res.lifecycle).toEqual({ replace_triggered_by: watched });
+      expect(res.depends_on).toEqual(watched);
+      // no rerun value in the triggers: only a change of the watched resources replaces it
+      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      // ADR 3: a re-run never fires the run-before-destroy
+      const before = resourceNamed(json, hook.type, 'Backup_BeforeDestroy');
+      expect(before.lifecycle).toBeUndefined();
+      expect(before.depends_on).toBeUndefined();
+      expect(t.beforeDestroyResource).toBeDefined();
+    });
+
+    test('several constructs, a resource given directly, and each resource once', () => {
+      const stack = newStack();
+      const a = userResource(stack, 'A');
+      const migration = new Migration(stack, 'Migration');
+      trigger(stack, { rerun: Rerun.whenChanged(a, migration, a) });
+      expect(run(stack).res.lifecycle.replace_triggered_by).toEqual([
+        `${userResourceType}.A`,
+        `${userResourceType}.${migration.job.friendlyUniqueId}`,
+        `terraform_data.${migration.schema.friendlyUniqueId}`,
+      ]);
+    });
+
+    test('watching a managed policy: its hook resources are resources like any other', () => {
+      const stack = newStack();
+      const policy = managedPolicy(stack);
+      new BackupPolicyTrigger(stack, 'Backup', { policy, rerun: Rerun.whenChanged(policy) });
+      expect(run(stack).res.lifecycle.replace_triggered_by).toEqual([
+        `${hook.type}.${policy.resource.friendlyUniqueId}`,
+        `${hook.type}.${policy.volumesResource.friendlyUniqueId}`,
+      ]);
+    });
+
+    test.each([HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA])('%s: the same lifecycle', (kind) => {
+      const stack = newStack();
+      const migration = new Migration(stack, 'Migration');
+      trigger(stack, { rerun: Rerun.whenChanged(migration), hookResource: kind });
+      expect(resourceNamed(synthJson(stack), kind, 'Backup_Run').lifecycle.replace_triggered_by).toHaveLength(2);
+    });
+  });
+
   describe('ordering', () => {
     class Database extends Construct {
       public readonly server: UserResource;
