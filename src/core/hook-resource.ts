@@ -64,6 +64,11 @@ export function triggersAttribute(kind: HookResource): string {
   return kind === HookResource.TERRAFORM_DATA ? 'triggers_replace' : 'triggers';
 }
 
+/** Whether the hook resource has a `replace_triggered_by` list to write. */
+function watches(hook: HookResourceConfig): hook is HookResourceConfig & { readonly replaceTriggeredBy: readonly Addressable[] } {
+  return hook.replaceTriggeredBy !== undefined && hook.replaceTriggeredBy.length > 0;
+}
+
 /** A hook resource as the library sees it: a framework `TerraformResource` with its hook definition. */
 export type HookTerraformResource = cdktf.TerraformResource & {
   readonly hook: HookResourceConfig & { readonly executor: string };
@@ -94,13 +99,9 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
       super(scope as Construct, id, {
         terraformResourceType: hook.kind,
         terraformGeneratorMetadata: { providerName: hook.kind === HookResource.NULL_RESOURCE ? 'null' : 'terraform' },
-        // With replace_triggered_by (written by this class) the framework's lifecycle must be an
-        // object: an undefined one would delete ours when the two are merged.
-        lifecycle: hook.createBeforeDestroy
-          ? { createBeforeDestroy: true }
-          : hook.replaceTriggeredBy !== undefined && hook.replaceTriggeredBy.length > 0
-            ? {}
-            : undefined,
+        // With replace_triggered_by this class writes the whole lifecycle block; the framework's
+        // must then be an empty object (an undefined one would delete ours when they are merged).
+        lifecycle: watches(hook) ? {} : hook.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
         forEach:
           hook.forEach !== undefined
             ? module.TerraformIterator.fromMap(hook.forEach as unknown as Record<string, string>)
@@ -114,11 +115,16 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
 
     protected synthesizeAttributes(): Record<string, unknown> {
       const hook = this.hook;
-      const replaceTriggeredBy = hook.replaceTriggeredBy?.map(dependencyAddress) ?? [];
       return {
-        // JSON: bare addresses (a "${...}" string is refused there); merged with the
-        // framework's own lifecycle (create_before_destroy).
-        ...(replaceTriggeredBy.length > 0 ? { lifecycle: { replace_triggered_by: replaceTriggeredBy } } : {}),
+        // JSON: bare addresses (a "${...}" string is refused there).
+        ...(watches(hook)
+          ? {
+              lifecycle: {
+                ...(hook.createBeforeDestroy ? { create_before_destroy: true } : {}),
+                replace_triggered_by: hook.replaceTriggeredBy.map(dependencyAddress),
+              },
+            }
+          : {}),
         [triggersAttribute(hook.kind)]: produceAll(hook.triggers),
         provisioner: hook.commands.map((command) => ({
           'local-exec': {
@@ -136,10 +142,29 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
       // Typed values, so the HCL renderer writes every environment value as a quoted string
       // (untyped, it writes a JSON text such as the policy spec as an HCL object) and `when`
       // as a keyword.
-      const replaceTriggeredBy = hook.replaceTriggeredBy?.map((on) => `\${${dependencyAddress(on)}}`) ?? [];
       return {
-        // HCL: a bare string is refused, "${address}" (one interpolation) is the reference.
-        ...(replaceTriggeredBy.length > 0 ? { lifecycle: { replace_triggered_by: replaceTriggeredBy } } : {}),
+        // HCL: bare references, a list written as an expression (a quoted "${address}" passes
+        // `terraform validate` and is refused by `terraform plan`).
+        ...(watches(hook)
+          ? {
+              lifecycle: {
+                isBlock: true,
+                type: 'simple',
+                storageClassType: 'object',
+                value: {
+                  ...(hook.createBeforeDestroy
+                    ? { create_before_destroy: { value: true, isBlock: false, type: 'simple', storageClassType: 'boolean' } }
+                    : {}),
+                  replace_triggered_by: {
+                    value: `[${hook.replaceTriggeredBy.map(dependencyAddress).join(', ')}]`,
+                    isBlock: false,
+                    type: 'simple',
+                    storageClassType: 'reference',
+                  },
+                },
+              },
+            }
+          : {}),
         [triggersAttribute(hook.kind)]: { value: produceAll(hook.triggers), isBlock: false, type: 'map', storageClassType: 'stringMap' },
         provisioner: hook.commands.map((command) => ({
           'local-exec': {

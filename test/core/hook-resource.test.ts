@@ -148,7 +148,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       createHookResource(stack, 'Run', { kind, triggers: {}, commands: [], replaceTriggeredBy: [watched] });
       watched.overrideLogicalId('migration');
       expect(resourceNamed(synthJson(stack), kind, 'Run').lifecycle).toEqual({ replace_triggered_by: ['terraform_data.migration'] });
-      expect(synthHcl(stack)).toMatch(/lifecycle \{\s*replace_triggered_by = \[\s*"\$\{terraform_data\.migration\}",\s*\]\s*\}/);
+      expect(synthHcl(stack)).toMatch(/lifecycle \{\s*replace_triggered_by = \[terraform_data\.migration\]\s*\}/);
     });
 
     test('with create_before_destroy: both in one lifecycle', () => {
@@ -159,6 +159,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
         create_before_destroy: true,
         replace_triggered_by: ['terraform_data.Migration'],
       });
+      expect(synthHcl(stack)).toMatch(/lifecycle \{\s*create_before_destroy = true\s*replace_triggered_by = \[terraform_data\.Migration\]\s*\}/);
     });
   });
 
