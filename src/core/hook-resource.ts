@@ -22,8 +22,12 @@ export type { HookValue } from './late';
 export interface HookCommand {
   /** The hook command word, e.g. `hook-trigger` (one argv word, no shell). */
   readonly command: string;
-  /** Every input of the hook; never a secret. A {@link LateString} is computed at synth. */
-  readonly environment: Record<string, HookValue>;
+  /**
+   * Every input of the hook; never a secret. A map (a {@link LateString} in it is computed at
+   * synth), or one Terraform expression that evaluates to the map, such as
+   * {@link environmentFromSelf}'s, so the inputs the triggers hold are written once.
+   */
+  readonly environment: Record<string, HookValue> | string;
   /** `destroy` for a destroy-time provisioner, which may only reference `self`. */
   readonly when?: 'destroy';
 }
@@ -130,7 +134,7 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
           'local-exec': {
             interpreter: ['node', hook.executor],
             command: command.command,
-            environment: produceAll(command.environment),
+            environment: renderEnvironment(command.environment),
             ...(command.when ? { when: command.when } : {}),
           },
         })),
@@ -174,7 +178,10 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
             value: {
               interpreter: { value: ['node', hook.executor], isBlock: false, type: 'list', storageClassType: 'stringList' },
               command: { value: command.command, isBlock: false, type: 'simple', storageClassType: 'string' },
-              environment: { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
+              environment:
+                typeof command.environment === 'string'
+                  ? { value: command.environment, isBlock: false, type: 'simple', storageClassType: 'string' }
+                  : { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
               ...(command.when ? { when: { value: command.when, isBlock: false, type: 'simple', storageClassType: 'reference' } } : {}),
             },
           },
@@ -212,6 +219,46 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
     resource.moveFromId(`${HookResource.NULL_RESOURCE}.${resource.friendlyUniqueId}`);
   }
   return resource;
+}
+
+function renderEnvironment(environment: Record<string, HookValue> | string): Record<string, string> | string {
+  return typeof environment === 'string' ? environment : produceAll(environment);
+}
+
+/** What may follow `=` in {@link environmentFromSelf}'s literal entries: words, numbers, never user text. */
+const LITERAL_WORD = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Whether `value` can be a literal entry of {@link environmentFromSelf}: a plain word known at
+ * synth (a number token, encoded as a huge double such as `-8.1e+298`, is not one).
+ */
+export function isLiteralWord(scope: IConstruct, value: string): boolean {
+  return LITERAL_WORD.test(value) && !fw(scope).Token.isUnresolved(value);
+}
+
+/**
+ * A provisioner `environment` that is the resource's own triggers (`${self.triggers_replace}`,
+ * `${self.triggers}` for `null_resource`), so each input the triggers hold is written once,
+ * with entries merged on top that must not replace the resource when they change:
+ * `literals` (words such as `true`, `600`, `destroy`, quoted here: never user text, so never
+ * a quoting problem) and `expressions` (Terraform expressions, e.g. over `self.id`). The trigger
+ * keys are the hook variable names, so the map is the hook's environment as it is.
+ *
+ * @throws Error when a literal is not a plain word (a bug of the caller, not of the user)
+ */
+export function environmentFromSelf(kind: HookResource, literals: Record<string, string> = {}, expressions: Record<string, string> = {}): string {
+  const entries: string[] = [];
+  for (const [name, value] of Object.entries(literals)) {
+    if (!LITERAL_WORD.test(value)) {
+      throw new Error(`cdktf-vbs-backup: ${name} "${value}" cannot be written into an expression`);
+    }
+    entries.push(`${name} = "${value}"`);
+  }
+  for (const [name, expression] of Object.entries(expressions)) {
+    entries.push(`${name} = ${expression}`);
+  }
+  const self = `self.${triggersAttribute(kind)}`;
+  return entries.length === 0 ? `\${${self}}` : `\${merge(${self}, {${entries.join(', ')}})}`;
 }
 
 /**

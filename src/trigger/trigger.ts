@@ -1,17 +1,11 @@
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { IBackupPolicy } from '../policy/policy';
-import {
-  connectionEnvironment,
-  connectionEnvironmentFromSelf,
-  connectionTriggers,
-  mergeConnections,
-  validateConnection,
-  VbsConnection,
-} from '../core/connection';
-import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, triggerKeyFor, WHEN_BUSY_CHOICES } from '../core/contract';
+import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
+import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../core/contract';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
-import { addDependency, createHookResource, HookTerraformResource, resourcesIn, selfTrigger } from '../core/hook-resource';
+import { addDependency, HookTerraformResource, resourcesIn } from '../core/hook-resource';
+import { createTriggerHooks } from './hooks';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { FailureMode, Rerun } from './rerun';
 import { WhenBusy } from './when-busy';
@@ -137,71 +131,30 @@ export class BackupPolicyTrigger extends Construct {
     const kind = resolveHookResource(this, props.hookResource);
     const connection = mergeConnections(props.policy.connection, props.connection);
 
-    const settings = {
-      [HOOK_ENV.wait]: props.waitForCompletion ? 'true' : 'false',
-      [HOOK_ENV.timeout]: String(timeoutSeconds),
-      [HOOK_ENV.failureMode]: props.failureMode ?? FailureMode.FAIL,
-      [HOOK_ENV.whenBusy]: whenBusy,
+    // Only what differs from the executor's defaults (src/cli/hook-env.ts): less to write per hook.
+    const failureMode = props.failureMode ?? FailureMode.FAIL;
+    const settings: Record<string, string> = {
+      ...(props.waitForCompletion ? { [HOOK_ENV.wait]: 'true' } : {}),
+      ...(timeoutSeconds !== DEFAULT_TRIGGER_TIMEOUT_SECONDS ? { [HOOK_ENV.timeout]: String(timeoutSeconds) } : {}),
+      ...(failureMode !== FailureMode.FAIL ? { [HOOK_ENV.failureMode]: failureMode } : {}),
+      ...(whenBusy !== WhenBusy.WAIT_THEN_RUN ? { [HOOK_ENV.whenBusy]: whenBusy } : {}),
     };
 
     // Replaced, so run again, when a watched resource changes; the before-destroy resource
-    // below never watches anything (ADR 3). None of the trigger's own resources can be inside a
+    // never watches anything (ADR 3). None of the trigger's own resources can be inside a
     // watched construct: one that contains the trigger is refused.
-    const watched = rule._watchedResources(this);
-    const runResource = createHookResource(this, 'Run', {
+    const hooks = createTriggerHooks(this, {
       kind,
-      ...(watched.length > 0 ? { replaceTriggeredBy: watched } : {}),
-      triggers: {
-        policy: props.policy.policyIdentity,
-        ...connectionTriggers(connection),
-        ...rerun,
-      },
-      commands: [
-        {
-          command: HOOK_COMMANDS.trigger,
-          environment: {
-            ...props.policy.policyReference,
-            ...connectionEnvironment(connection),
-            ...settings,
-            [HOOK_ENV.phase]: 'deploy',
-          },
-        },
-      ],
+      command: HOOK_COMMANDS.trigger,
+      target: { ...props.policy.policyReference, ...connectionEnvironment(connection) },
+      rerun,
+      watched: rule._watchedResources(this),
+      settings,
+      backupBeforeDestroy: props.backupBeforeDestroy ?? false,
     });
-    this.runResource = runResource;
-    this.hookResources = [runResource];
-    for (const resource of watched) {
-      addDependency(runResource, resource);
-    }
-
-    if (props.backupBeforeDestroy) {
-      // Destroy-time provisioners may only reference `self`: the policy reference and the
-      // connection travel in the triggers and are read back from there.
-      const referenceTriggers: Record<string, string> = {};
-      const referenceFromSelf: Record<string, string> = {};
-      for (const [envName, value] of Object.entries(props.policy.policyReference)) {
-        referenceTriggers[triggerKeyFor(envName)] = value;
-        referenceFromSelf[envName] = selfTrigger(kind, triggerKeyFor(envName));
-      }
-      const beforeDestroyResource = createHookResource(this, 'BeforeDestroy', {
-        kind,
-        triggers: { ...referenceTriggers, ...connectionTriggers(connection) },
-        commands: [
-          {
-            command: HOOK_COMMANDS.trigger,
-            when: 'destroy',
-            environment: {
-              ...referenceFromSelf,
-              ...connectionEnvironmentFromSelf(connection, (key) => selfTrigger(kind, key)),
-              ...settings,
-              [HOOK_ENV.phase]: 'destroy',
-            },
-          },
-        ],
-      });
-      this.beforeDestroyResource = beforeDestroyResource;
-      this.hookResources.push(beforeDestroyResource);
-    }
+    this.runResource = hooks.run;
+    this.beforeDestroyResource = hooks.beforeDestroy;
+    this.hookResources = hooks.beforeDestroy ? [hooks.run, hooks.beforeDestroy] : [hooks.run];
 
     // The policy must exist before it runs, and outlive the run-before-destroy.
     this.executeAfter(...props.policy.hookResources, ...(props.executeAfter ?? []));

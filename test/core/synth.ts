@@ -149,6 +149,26 @@ export function resourceNamed(json: any, type: string, part: string): any {
   return matches[0][1];
 }
 
+/**
+ * The environment a local-exec block gives its hook, as Terraform evaluates it: a map as is, or
+ * the resource's own triggers (`${self.triggers_replace}`) with the entries of a
+ * `${merge(self.triggers_replace, {NAME = "word", NAME = expression})}` on top (a literal word
+ * unquoted, an expression as its text). `self.id` and `each.*` stay as the text Terraform sees.
+ */
+export function hookEnvironment(resource: any, exec: any): Record<string, string> {
+  const env = exec.environment;
+  if (typeof env !== 'string') return env;
+  const whole = /^\$\{self\.(triggers|triggers_replace)\}$/.exec(env);
+  if (whole) return { ...resource[whole[1]] };
+  const merged = /^\$\{merge\(self\.(triggers|triggers_replace), \{(.*)\}\)\}$/.exec(env);
+  if (!merged) throw new Error(`unexpected environment expression: ${env}`);
+  const extra: Record<string, string> = {};
+  for (const m of merged[2].matchAll(/([A-Z][A-Z_]*) = (?:"([A-Za-z0-9_.-]*)"|(.+?))(?=, [A-Z][A-Z_]* = |$)/g)) {
+    extra[m[1]] = m[2] ?? m[3];
+  }
+  return { ...resource[merged[1]], ...extra };
+}
+
 /** The local-exec blocks of a synthesized resource. */
 export function localExecs(resource: any): any[] {
   return (resource.provisioner ?? []).map((p: any) => p['local-exec']);
