@@ -5,6 +5,7 @@ import { TerraformStack } from 'cdktf';
 import {
   addDependency,
   createHookResource,
+  environmentFromSelf,
   HOOK_RESOURCE_CONTEXT_KEY,
   HookResource,
   MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY,
@@ -137,6 +138,34 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const stack = newStack({ [MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY]: 'yes' });
       expect(() => hook(stack, 'Hook', HookResource.TERRAFORM_DATA)).toThrow(
         'stack: context "cdktf-vbs-backup:moveFromNullResource" "yes" is not a boolean; allowed: true (write moved blocks from null_resource) or false (set it in cdktf.json "context")',
+      );
+    });
+  });
+
+  describe('environmentFromSelf: each input once', () => {
+    test.each([
+      [HookResource.TERRAFORM_DATA, 'triggers_replace'],
+      [HookResource.NULL_RESOURCE, 'triggers'],
+    ])('%s: the triggers themselves, or merged with literal words and expressions; JSON and HCL', (kind, triggers) => {
+      expect(environmentFromSelf(kind)).toBe(`\${self.${triggers}}`);
+      expect(environmentFromSelf(kind, { VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600' }, { VBS_HOOK_REVISION: 'substr(self.id, 0, 4)' })).toBe(
+        `\${merge(self.${triggers}, {VBS_HOOK_WAIT = "true", VBS_HOOK_TIMEOUT = "600", VBS_HOOK_REVISION = substr(self.id, 0, 4)})}`,
+      );
+      const stack = newStack();
+      createHookResource(stack, 'Hook', {
+        kind,
+        triggers: { VBS_HOOK_POLICY_NAME: 'nightly' },
+        commands: [{ command: 'hook-trigger', when: 'destroy', environment: environmentFromSelf(kind, { VBS_HOOK_PHASE: 'destroy' }) }],
+      });
+      const res = resourceNamed(synthJson(stack), kind, 'Hook');
+      expect(res[triggers]).toEqual({ VBS_HOOK_POLICY_NAME: 'nightly' });
+      expect(localExecs(res)[0].environment).toBe(`\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy"})}`);
+      expect(synthHcl(stack)).toContain(`environment = "\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy"})}"`);
+    });
+
+    test('a literal that is not a plain word never goes into an expression', () => {
+      expect(() => environmentFromSelf(HookResource.TERRAFORM_DATA, { VBS_HOOK_WAIT: 'a"b' })).toThrow(
+        'cdktf-vbs-backup: VBS_HOOK_WAIT "a\"b" cannot be written into an expression',
       );
     });
   });
