@@ -35,14 +35,17 @@ describe('one package, two frameworks (docs/architecture.md)', () => {
     expect(json.provider).toBeUndefined();
   });
 
-  test('under cdktf the default stays null_resource, with the null provider the library adds', () => {
+  test('under cdktf the default is terraform_data too: no provider, the same addresses as under cdktn', () => {
     const stack = newStack(undefined, 'cdktf');
     everyHookKind(stack, 'cdktf');
     const json = synthJson(stack);
-    expect(Object.keys(resourcesOf(json, 'null_resource'))).toHaveLength(5);
-    expect(json.provider).toEqual({ null: [{}] });
-    expect(json.terraform.required_providers).toEqual({ null: { source: 'hashicorp/null', version: NULL_PROVIDER_VERSION } });
-    expect(stack.node.tryFindChild(NULL_PROVIDER_ID)).toBeDefined();
+    const cdktnStack = newStack(undefined, 'cdktn');
+    everyHookKind(cdktnStack, 'cdktn');
+    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toHaveLength(5);
+    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toEqual(Object.keys(resourcesOf(synthJson(cdktnStack), 'terraform_data')));
+    expect(resourcesOf(json, 'null_resource')).toEqual({});
+    expect(json.provider).toBeUndefined();
+    expect(stack.node.tryFindChild(NULL_PROVIDER_ID)).toBeUndefined();
   });
 
   test('cdktn with the context key set to null_resource gets the same provider, made through cdktn', () => {
