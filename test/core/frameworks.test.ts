@@ -30,7 +30,7 @@ describe('one package, two frameworks (docs/architecture.md)', () => {
     const stack = newStack(undefined, 'cdktn');
     everyHookKind(stack, 'cdktn');
     const json = synthJson(stack);
-    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toHaveLength(5);
+    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toHaveLength(8);
     expect(resourcesOf(json, 'null_resource')).toEqual({});
     expect(json.provider).toBeUndefined();
   });
@@ -41,7 +41,7 @@ describe('one package, two frameworks (docs/architecture.md)', () => {
     const json = synthJson(stack);
     const cdktnStack = newStack(undefined, 'cdktn');
     everyHookKind(cdktnStack, 'cdktn');
-    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toHaveLength(5);
+    expect(Object.keys(resourcesOf(json, 'terraform_data'))).toHaveLength(8);
     expect(Object.keys(resourcesOf(json, 'terraform_data'))).toEqual(Object.keys(resourcesOf(synthJson(cdktnStack), 'terraform_data')));
     expect(resourcesOf(json, 'null_resource')).toEqual({});
     expect(json.provider).toBeUndefined();
