@@ -106,7 +106,7 @@ describe('one package, two frameworks (docs/architecture.md)', () => {
     }
     const stack = new ForeignStack(new Construct(undefined as unknown as Construct, ''), 'other');
     expect(() => frameworkOf(stack)).toThrow(
-      /other: this TerraformStack is not from the cdktf or cdktn that cdktf-vbs-backup loads .*npm ls cdktf cdktn constructs/,
+      /other: this TerraformStack is not from a cdktf or cdktn that cdktf-vbs-backup can find \(tried cdktf at .*\).*npm ls cdktf cdktn constructs/,
     );
   });
 });
