@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { Credentials, resolveEndpoint, VbsClient, VbsConfigError } from '../../src/client';
+import { Credentials, VbsClient, VbsConfigError } from '../../src/client';
+import { resolveEndpoint } from '../../src/client/endpoints';
 import { checkBaseUrl, iamUrlFor, tokenUrl } from '../../src/client/endpoints';
 import { PROJECT } from './http-server';
 
