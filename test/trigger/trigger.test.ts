@@ -23,7 +23,7 @@ function trigger(stack: TerraformStack, options: BackupPolicyTriggerOptions = {}
 }
 
 describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
-  const { newStack, hook, module, userResource, userResourceType } = under(framework);
+  const { newStack, hook, userResource, userResourceType } = under(framework);
 
   function run(stack: TerraformStack, kind: string = hook.type) {
     const res = resourceNamed(synthJson(stack), kind, 'Backup_Run');
@@ -168,12 +168,12 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
     test('onChange: one rerun_<key> per value, tokens allowed', () => {
       const stack = newStack();
-      const release = new module.DataResource(stack, 'Release', { input: { release: '1.4.2' } });
+      const release = userResource(stack, 'Release');
       trigger(stack, { rerun: Rerun.onChange({ release: '1.4.2', image: release.id }) });
       expect(run(stack).res[hook.triggers]).toEqual({
         policy: `id:${POLICY_ID}`,
         rerun_release: '1.4.2',
-        rerun_image: '${terraform_data.Release.id}',
+        rerun_image: `\${${userResourceType}.Release.id}`,
       });
     });
 
@@ -227,7 +227,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       constructor(scope: Construct, id: string) {
         super(scope, id);
         this.server = userResource(this, 'Server');
-        this.migration = new module.DataResource(new Construct(this, 'Nested'), 'Migration', { input: { schema: 'v2' } });
+        this.migration = userResource(new Construct(this, 'Nested'), 'Migration');
       }
     }
 
@@ -239,7 +239,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       for (const part of ['Backup_Run', 'Backup_BeforeDestroy']) {
         expect(resourceNamed(json, hook.type, part).depends_on).toEqual([
           `${userResourceType}.${db.server.friendlyUniqueId}`,
-          `terraform_data.${db.migration.friendlyUniqueId}`,
+          `${userResourceType}.${db.migration.friendlyUniqueId}`,
         ]);
       }
     });
@@ -254,7 +254,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
         `${hook.type}.${t.beforeDestroyResource!.friendlyUniqueId}`,
       ];
       expect(resourceNamed(json, userResourceType, 'Db_Server').depends_on).toEqual(expected);
-      expect(resourceNamed(json, 'terraform_data', 'Migration').depends_on).toEqual(expected);
+      expect(resourceNamed(json, userResourceType, 'Migration').depends_on).toEqual(expected);
     });
 
     test('the methods add ordering after construction, once per pair', () => {
