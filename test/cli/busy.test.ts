@@ -122,7 +122,8 @@ describe('hook-trigger VBS_HOOK_WHEN_BUSY', () => {
 
   test('unset: waits (the default)', async () => {
     const { em, id } = await setup();
-    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1 });
+    // long enough that the hook process is up before the run ends, even on a loaded machine
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 3 });
     const r = await hook(em, { VBS_HOOK_POLICY_ID: id });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(BUSY_LINE);
