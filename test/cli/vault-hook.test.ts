@@ -224,6 +224,26 @@ describe('a retried run joins its own checkpoint', () => {
     expect(em.checkpointCount(vault.id)).toBe(1);
   });
 
+  test('a resource added to the vault since the first attempt: the retry joins and backs up only that one', async () => {
+    const { em, api, vault, hook } = await setup();
+    expect((await hook()).code).toBe(0);
+    await api.addVaultResources(vault.id, [{ id: OTHER, type: 'OS::Cinder::Volume' }]);
+    const retry = await hook({ VBS_HOOK_WAIT: 'true' });
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toMatch(/joining it, no new backup\n1 resource of this run not in that checkpoint: backing it up now\n/);
+    expect(em.checkpointCount(vault.id)).toBe(2);
+    expect(count(em, vault.id, `-${TRIGGER}-${RUN}-`)).toEqual({ [A]: 1, [B]: 1, [OTHER]: 1 });
+  });
+
+  test('an answer lost after the checkpoint was made: backupVault finds it, one checkpoint', async () => {
+    const { em, vault, hook } = await setup();
+    em.addFault({ operation: 'createCheckpoint', drop: 'after' });
+    const r = await hook();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^checkpoint [0-9a-f-]{36} \(\S+\) of vault nightly-db \(id \S+\) was already made by an earlier request: /m);
+    expect(em.checkpointCount(vault.id)).toBe(1);
+  });
+
   test('a failed run\'s retry makes a new checkpoint, and a retry after that joins the good one', async () => {
     const { em, vault, hook } = await setup();
     em.addFault({ operation: 'createCheckpoint', backupStatus: 'error' });
