@@ -86,7 +86,12 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
       }
       for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name}`);
       for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name ?? '-'} joined`);
-      if (inputs.keepLast !== undefined) await keepLast(api, vault, inputs, inputs.keepLast, made, deadline, io);
+      if (inputs.keepLast !== undefined) {
+        // The run succeeded: pruning that fails is a warning, never a failed backup.
+        await keepLast(api, vault, inputs, inputs.keepLast, made, deadline, io).catch((err: unknown) => {
+          io.err(`WARNING: keep last ${inputs.keepLast}: the older backups of this trigger were not pruned: ${describeFailure(err, deadline)}`);
+        });
+      }
       return 0;
     });
   } catch (err) {
