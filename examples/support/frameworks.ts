@@ -19,10 +19,16 @@ export interface Flavour {
   readonly framework?: FrameworkName;
   /** @default 'json' */
   readonly output?: Output;
+  /**
+   * The app's context, as `cdktf.json` "context" gives it.
+   *
+   * @default TERRAFORM_DATA_CONTEXT
+   */
+  readonly context?: Record<string, unknown>;
 }
 
 /** Every combination, for suites that run once per framework and output. */
-export const FLAVOURS: readonly Required<Flavour>[] = [
+export const FLAVOURS: readonly Required<Omit<Flavour, 'context'>>[] = [
   { framework: 'cdktf', output: 'json' },
   { framework: 'cdktf', output: 'hcl' },
   { framework: 'cdktn', output: 'json' },

@@ -1,5 +1,4 @@
 import { IConstruct } from 'constructs';
-import { frameworkOf } from './framework';
 import { VbsValidationError } from './validation';
 
 /**
@@ -14,18 +13,28 @@ import { VbsValidationError } from './validation';
 export enum HookResource {
   /**
    * `null_resource` of the hashicorp/null provider, which the library adds to the stack once
-   * (or reuses yours). The default under cdktf.
+   * (or reuses yours): for Terraform < 1.4, or by choice.
    */
   NULL_RESOURCE = 'null_resource',
   /**
    * Terraform's built-in `terraform_data` (Terraform >= 1.4, OpenTofu >= 1.6): no provider to
-   * download. The default under cdktn.
+   * download. The default under cdktf and cdktn alike, so moving an app from one framework to
+   * the other changes no resource address.
    */
   TERRAFORM_DATA = 'terraform_data',
 }
 
 /** Context key choosing the hook resource for a whole app (`cdktf.json` "context"). */
 export const HOOK_RESOURCE_CONTEXT_KEY = 'cdktf-vbs-backup:hookResource';
+
+/**
+ * Context key (`true`) that writes a Terraform `moved` block from `null_resource.<id>` to
+ * `terraform_data.<id>` for every `terraform_data` hook resource in its scope, so a stack whose
+ * hooks were `null_resource`s (the default under cdktf before 0.1.0) keeps them, with no
+ * replacement and no hook run (Terraform >= 1.9). Set it in `cdktf.json` "context" for an app,
+ * or with `stack.node.setContext()` for one stack, before the constructs are made.
+ */
+export const MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY = 'cdktf-vbs-backup:moveFromNullResource';
 
 /**
  * A hook resource the library made: a `TerraformResource` of the app's framework (cdktf or
@@ -46,8 +55,8 @@ const HOOK_RESOURCE_VALUES: readonly string[] = [HookResource.NULL_RESOURCE, Hoo
 const ALLOWED = HOOK_RESOURCE_VALUES.map((v) => JSON.stringify(v)).join(' or ');
 
 /**
- * The hook resource for a construct: its prop if given, else the context key, else the
- * framework's default (`null_resource` under cdktf, `terraform_data` under cdktn).
+ * The hook resource for a construct: its prop if given, else the context key, else
+ * `terraform_data` (under both frameworks).
  *
  * @throws VbsValidationError when the prop or the context value is not one of the allowed values
  */
@@ -60,7 +69,7 @@ export function resolveHookResource(scope: IConstruct, prop: HookResource | unde
   }
   const fromContext: unknown = scope.node.tryGetContext(HOOK_RESOURCE_CONTEXT_KEY);
   if (fromContext === undefined || fromContext === null) {
-    return frameworkOf(scope).name === 'cdktn' ? HookResource.TERRAFORM_DATA : HookResource.NULL_RESOURCE;
+    return HookResource.TERRAFORM_DATA;
   }
   if (typeof fromContext !== 'string' || !HOOK_RESOURCE_VALUES.includes(fromContext)) {
     throw new VbsValidationError(
@@ -72,4 +81,27 @@ export function resolveHookResource(scope: IConstruct, prop: HookResource | unde
     );
   }
   return fromContext as HookResource;
+}
+
+/**
+ * Whether `scope`'s hook resources of type `terraform_data` carry a `moved` block from
+ * `null_resource` (the {@link MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY} context value).
+ *
+ * @throws VbsValidationError when the context value is neither a boolean nor "true"/"false"
+ */
+export function moveFromNullResource(scope: IConstruct): boolean {
+  const value: unknown = scope.node.tryGetContext(MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY);
+  if (value === undefined || value === null || value === false || value === 'false') {
+    return false;
+  }
+  if (value === true || value === 'true') {
+    return true;
+  }
+  throw new VbsValidationError(
+    scope,
+    `context "${MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY}"`,
+    value,
+    'is not a boolean',
+    'true (write moved blocks from null_resource) or false (set it in cdktf.json "context")',
+  );
 }

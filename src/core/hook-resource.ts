@@ -2,10 +2,10 @@ import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { hookExecutorPath } from './executor';
 import { FrameworkModule, fw, stackFor } from './framework';
-import { HookResource } from './hook-kind';
-import { Addressable, DependencyReference, HookValue, LateMap, produceAll } from './late';
+import { HookResource, moveFromNullResource } from './hook-kind';
+import { Addressable, dependencyAddress, DependencyReference, HookValue, LateMap, produceAll } from './late';
 
-export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, resolveHookResource } from './hook-kind';
+export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY, resolveHookResource } from './hook-kind';
 export type { IHookResource } from './hook-kind';
 export { LateMap, LateString } from './late';
 export type { HookValue } from './late';
@@ -22,8 +22,12 @@ export type { HookValue } from './late';
 export interface HookCommand {
   /** The hook command word, e.g. `hook-trigger` (one argv word, no shell). */
   readonly command: string;
-  /** Every input of the hook; never a secret. A {@link LateString} is computed at synth. */
-  readonly environment: Record<string, HookValue>;
+  /**
+   * Every input of the hook; never a secret. A map (a {@link LateString} in it is computed at
+   * synth), or one Terraform expression that evaluates to the map, such as
+   * {@link environmentFromSelf}'s, so the inputs the triggers hold are written once.
+   */
+  readonly environment: Record<string, HookValue> | string;
   /** `destroy` for a destroy-time provisioner, which may only reference `self`. */
   readonly when?: 'destroy';
 }
@@ -49,11 +53,24 @@ export interface HookResourceConfig {
    * @default - a single instance
    */
   readonly forEach?: Pick<LateMap, 'resolve' | 'creationStack' | 'toString'>;
+  /**
+   * `lifecycle { replace_triggered_by = [...] }`: the resource is replaced (so its create hooks
+   * run again) whenever one of these resources is updated or replaced. Each is named by the
+   * logical id it has at synth.
+   *
+   * @default - none
+   */
+  readonly replaceTriggeredBy?: readonly Addressable[];
 }
 
 /** The attribute holding the triggers: `triggers` (null_resource) or `triggers_replace` (terraform_data). */
 export function triggersAttribute(kind: HookResource): string {
   return kind === HookResource.TERRAFORM_DATA ? 'triggers_replace' : 'triggers';
+}
+
+/** Whether the hook resource has a `replace_triggered_by` list to write. */
+function watches(hook: HookResourceConfig): hook is HookResourceConfig & { readonly replaceTriggeredBy: readonly Addressable[] } {
+  return hook.replaceTriggeredBy !== undefined && hook.replaceTriggeredBy.length > 0;
 }
 
 /** A hook resource as the library sees it: a framework `TerraformResource` with its hook definition. */
@@ -86,7 +103,9 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
       super(scope as Construct, id, {
         terraformResourceType: hook.kind,
         terraformGeneratorMetadata: { providerName: hook.kind === HookResource.NULL_RESOURCE ? 'null' : 'terraform' },
-        lifecycle: hook.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
+        // With replace_triggered_by this class writes the whole lifecycle block; the framework's
+        // must then be an empty object (an undefined one would delete ours when they are merged).
+        lifecycle: watches(hook) ? {} : hook.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
         forEach:
           hook.forEach !== undefined
             ? module.TerraformIterator.fromMap(hook.forEach as unknown as Record<string, string>)
@@ -101,12 +120,21 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
     protected synthesizeAttributes(): Record<string, unknown> {
       const hook = this.hook;
       return {
+        // JSON: bare addresses (a "${...}" string is refused there).
+        ...(watches(hook)
+          ? {
+              lifecycle: {
+                ...(hook.createBeforeDestroy ? { create_before_destroy: true } : {}),
+                replace_triggered_by: hook.replaceTriggeredBy.map(dependencyAddress),
+              },
+            }
+          : {}),
         [triggersAttribute(hook.kind)]: produceAll(hook.triggers),
         provisioner: hook.commands.map((command) => ({
           'local-exec': {
             interpreter: ['node', hook.executor],
             command: command.command,
-            environment: produceAll(command.environment),
+            environment: renderEnvironment(command.environment),
             ...(command.when ? { when: command.when } : {}),
           },
         })),
@@ -119,6 +147,28 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
       // (untyped, it writes a JSON text such as the policy spec as an HCL object) and `when`
       // as a keyword.
       return {
+        // HCL: bare references, a list written as an expression (a quoted "${address}" passes
+        // `terraform validate` and is refused by `terraform plan`).
+        ...(watches(hook)
+          ? {
+              lifecycle: {
+                isBlock: true,
+                type: 'simple',
+                storageClassType: 'object',
+                value: {
+                  ...(hook.createBeforeDestroy
+                    ? { create_before_destroy: { value: true, isBlock: false, type: 'simple', storageClassType: 'boolean' } }
+                    : {}),
+                  replace_triggered_by: {
+                    value: `[${hook.replaceTriggeredBy.map(dependencyAddress).join(', ')}]`,
+                    isBlock: false,
+                    type: 'simple',
+                    storageClassType: 'reference',
+                  },
+                },
+              },
+            }
+          : {}),
         [triggersAttribute(hook.kind)]: { value: produceAll(hook.triggers), isBlock: false, type: 'map', storageClassType: 'stringMap' },
         provisioner: hook.commands.map((command) => ({
           'local-exec': {
@@ -128,7 +178,10 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
             value: {
               interpreter: { value: ['node', hook.executor], isBlock: false, type: 'list', storageClassType: 'stringList' },
               command: { value: command.command, isBlock: false, type: 'simple', storageClassType: 'string' },
-              environment: { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
+              environment:
+                typeof command.environment === 'string'
+                  ? { value: command.environment, isBlock: false, type: 'simple', storageClassType: 'string' }
+                  : { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
               ...(command.when ? { when: { value: command.when, isBlock: false, type: 'simple', storageClassType: 'reference' } } : {}),
             },
           },
@@ -158,7 +211,54 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
     ensureNullProvider(scope);
   }
   const Hook = hookResourceClass(module);
-  return new Hook(scope, id, { ...config, executor: hookExecutorPath(scope) });
+  const resource = new Hook(scope, id, { ...config, executor: hookExecutorPath(scope) });
+  if (config.kind === HookResource.TERRAFORM_DATA && moveFromNullResource(scope)) {
+    // The framework's public move API writes `moved { from = null_resource.<id>, to =
+    // terraform_data.<id> }` (JSON and HCL); Terraform >= 1.9 carries `triggers` over into
+    // `triggers_replace`, so identical triggers plan no replacement.
+    resource.moveFromId(`${HookResource.NULL_RESOURCE}.${resource.friendlyUniqueId}`);
+  }
+  return resource;
+}
+
+function renderEnvironment(environment: Record<string, HookValue> | string): Record<string, string> | string {
+  return typeof environment === 'string' ? environment : produceAll(environment);
+}
+
+/** What may follow `=` in {@link environmentFromSelf}'s literal entries: words, numbers, never user text. */
+const LITERAL_WORD = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Whether `value` can be a literal entry of {@link environmentFromSelf}: a plain word known at
+ * synth (a number token, encoded as a huge double such as `-8.1e+298`, is not one).
+ */
+export function isLiteralWord(scope: IConstruct, value: string): boolean {
+  return LITERAL_WORD.test(value) && !fw(scope).Token.isUnresolved(value);
+}
+
+/**
+ * A provisioner `environment` that is the resource's own triggers (`${self.triggers_replace}`,
+ * `${self.triggers}` for `null_resource`), so each input the triggers hold is written once,
+ * with entries merged on top that must not replace the resource when they change:
+ * `literals` (words such as `true`, `600`, `destroy`, quoted here: never user text, so never
+ * a quoting problem) and `expressions` (Terraform expressions, e.g. over `self.id`). The trigger
+ * keys are the hook variable names, so the map is the hook's environment as it is.
+ *
+ * @throws Error when a literal is not a plain word (a bug of the caller, not of the user)
+ */
+export function environmentFromSelf(kind: HookResource, literals: Record<string, string> = {}, expressions: Record<string, string> = {}): string {
+  const entries: string[] = [];
+  for (const [name, value] of Object.entries(literals)) {
+    if (!LITERAL_WORD.test(value)) {
+      throw new Error(`cdktf-vbs-backup: ${name} "${value}" cannot be written into an expression`);
+    }
+    entries.push(`${name} = "${value}"`);
+  }
+  for (const [name, expression] of Object.entries(expressions)) {
+    entries.push(`${name} = ${expression}`);
+  }
+  const self = `self.${triggersAttribute(kind)}`;
+  return entries.length === 0 ? `\${${self}}` : `\${merge(${self}, {${entries.join(', ')}})}`;
 }
 
 /**

@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Construct, IConstruct } from 'constructs';
-import {
-  connectionEnvironment,
-  connectionEnvironmentFromSelf,
-  connectionTriggers,
-  validateConnection,
-  VbsConnection,
-} from '../core/connection';
+import { connectionEnvironment, validateConnection, VbsConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
-import { createHookResource, LateString, selfTrigger, selfTriggerExpression } from '../core/hook-resource';
+import { createHookResource, environmentFromSelf, LateString, selfTriggerExpression } from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';
 import { BackupPolicyTrigger, BackupPolicyTriggerOptions } from '../trigger/trigger';
 import { RemovalPolicy, Retention } from './retention';
@@ -107,8 +101,8 @@ export interface BackupPolicyProps {
   /**
    * The resource type that carries the hooks.
    *
-   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
-   *   under cdktf and `HookResource.TERRAFORM_DATA` under cdktn
+   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.TERRAFORM_DATA`
+   *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
 }
@@ -202,7 +196,7 @@ export class BackupPolicy extends BackupPolicyBase {
   private readonly volumeIds: string[] = [];
   private readonly spec: PolicySpec;
   /** The spec rendered once, at the first synth. */
-  private rendered?: { json: string; revision: string };
+  private rendered?: string;
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
@@ -236,44 +230,29 @@ export class BackupPolicy extends BackupPolicyBase {
       tags,
     };
     // Built when the stack is synthesized (and not at all by an app that is never synthesized).
-    const specJson = new LateString(() => this.renderedSpec().json);
-    const revision = new LateString(() => this.renderedSpec().revision);
+    const specJson = new LateString(() => this.renderedSpec());
 
     const kind = resolveHookResource(this, props.hookResource);
-    const self = (key: string) => selfTrigger(kind, key);
+    const spec = selfTriggerExpression(kind, HOOK_ENV.spec);
     // Per resource instance (ADR 2): whatever made Terraform replace it, the old instance's
-    // destroy step never deletes a policy the new one has taken over.
-    const instanceRevision = `\${substr(sha256(join("/", [${selfTriggerExpression(kind, 'revision')}, self.id])), 0, 16)}`;
+    // destroy step never deletes a policy the new one has taken over. The revision of the spec
+    // (first 16 hex of its sha256) joined with the instance's id.
+    const instanceRevision = `substr(sha256(join("/", [substr(sha256(${spec}), 0, 16), self.id])), 0, 16)`;
+    // Every input once, in the triggers; both hooks read them as their environment.
+    const environment = environmentFromSelf(kind, {}, { [HOOK_ENV.revision]: instanceRevision });
 
     const resource = createHookResource(this, 'Policy', {
       kind,
       createBeforeDestroy: true,
       triggers: {
-        identity: this.identity,
-        revision,
-        removal: this.removalPolicy,
-        ...connectionTriggers(this.connection),
+        [HOOK_ENV.identity]: this.identity,
+        [HOOK_ENV.spec]: specJson,
+        [HOOK_ENV.removal]: this.removalPolicy,
+        ...connectionEnvironment(this.connection),
       },
       commands: [
-        {
-          command: HOOK_COMMANDS.policyApply,
-          environment: {
-            [HOOK_ENV.identity]: this.identity,
-            [HOOK_ENV.revision]: instanceRevision,
-            [HOOK_ENV.spec]: specJson,
-            ...connectionEnvironment(this.connection),
-          },
-        },
-        {
-          command: HOOK_COMMANDS.policyDestroy,
-          when: 'destroy',
-          environment: {
-            [HOOK_ENV.identity]: self('identity'),
-            [HOOK_ENV.revision]: instanceRevision,
-            [HOOK_ENV.removal]: self('removal'),
-            ...connectionEnvironmentFromSelf(this.connection, self),
-          },
-        },
+        { command: HOOK_COMMANDS.policyApply, environment },
+        { command: HOOK_COMMANDS.policyDestroy, when: 'destroy', environment },
       ],
     });
     this.volumesResource = createVolumesResource(this, {
@@ -300,8 +279,8 @@ export class BackupPolicy extends BackupPolicyBase {
     this.volumeIds.push(volumeId);
   }
 
-  /** The spec as `VBS_HOOK_SPEC` JSON and its revision, rendered once. */
-  private renderedSpec(): { json: string; revision: string } {
+  /** The spec as `VBS_HOOK_SPEC` JSON, rendered once. */
+  private renderedSpec(): string {
     this.rendered ??= renderSpec(this, this.spec);
     return this.rendered;
   }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
 import { MARKER_TAG_KEY, MAX_POLICY_TAGS, PolicySpec } from '../core/contract';
@@ -7,14 +6,13 @@ import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation'
 export type { PolicySpec };
 
 /**
- * The spec as `VBS_HOOK_SPEC` JSON and its revision (first 16 hex of sha256 of that JSON).
- *
- * With tokens inside (volume ids, names from variables...) both are Terraform expressions
- * (`jsonencode`, `sha256`) resolved at apply. Without, both are computed here, byte for byte
- * what Terraform would compute (sorted keys, compact, Go's escaping), which keeps large stacks
- * fast to synthesize and the plan readable.
+ * The spec as `VBS_HOOK_SPEC` JSON. With tokens inside (names from variables...) it is
+ * Terraform's `jsonencode`, resolved at apply. Without, it is computed here, byte for byte what
+ * Terraform would compute (sorted keys, compact, Go's escaping), which keeps large stacks fast
+ * to synthesize and the plan readable. Its revision (first 16 hex of its sha256) is computed by
+ * Terraform from the resource's spec trigger (src/policy/policy.ts).
  */
-export function renderSpec(scope: IConstruct, spec: PolicySpec): { json: string; revision: string } {
+export function renderSpec(scope: IConstruct, spec: PolicySpec): string {
   const { Fn, Token } = fw(scope);
   const containsTokens = (value: unknown): boolean => {
     if (Token.isUnresolved(value)) {
@@ -28,14 +26,7 @@ export function renderSpec(scope: IConstruct, spec: PolicySpec): { json: string;
     }
     return false;
   };
-  if (containsTokens(spec)) {
-    return {
-      json: Fn.jsonencode(spec),
-      revision: Fn.substr(Fn.sha256(Fn.jsonencode(spec)), 0, 16),
-    };
-  }
-  const json = terraformJson(spec);
-  return { json, revision: createHash('sha256').update(json).digest('hex').slice(0, 16) };
+  return containsTokens(spec) ? Fn.jsonencode(spec) : terraformJson(spec);
 }
 
 /** Terraform's `jsonencode` of a literal value: keys sorted, no spaces, `<>&` escaped as Go does. */

@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
 import { IConstruct } from 'constructs';
-import {
-  connectionEnvironment,
-  connectionEnvironmentFromSelf,
-  connectionTriggers,
-  VbsConnection,
-} from '../core/connection';
+import { connectionEnvironment, VbsConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
 import { HookResource } from '../core/hook-kind';
-import { addDependency, createHookResource, HookTerraformResource, LateMap, selfTrigger } from '../core/hook-resource';
+import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, LateMap } from '../core/hook-resource';
 import { fw, stackFor } from '../core/framework';
 import { isLiteral, VbsValidationError } from '../core/validation';
 
@@ -88,41 +83,27 @@ export interface VolumesResourceOptions {
 }
 
 /**
- * Adds the `Volumes` hook resource to `policy`: triggers `{ identity, volume = each.value,
- * removal, ...connection }`, a create-time `hook-volume-attach` and a destroy-time
- * `hook-volume-detach` reading everything from `self`; depends on the policy's resource.
+ * Adds the `Volumes` hook resource to `policy`: triggers `{ VBS_HOOK_IDENTITY, VBS_HOOK_VOLUME =
+ * each.value, VBS_HOOK_REMOVAL, ...connection }`, a create-time `hook-volume-attach` and a
+ * destroy-time `hook-volume-detach` whose environment is those triggers (`self`); depends on
+ * the policy's resource.
  */
 export function createVolumesResource(policy: IConstruct, options: VolumesResourceOptions): HookTerraformResource {
   const { kind, identity, removal, connection, volumeIds } = options;
-  const self = (key: string) => selfTrigger(kind, key);
+  // Every input once, in the triggers; both hooks read them as their environment (`self`).
+  const environment = environmentFromSelf(kind);
   const volumes = createHookResource(policy, VOLUMES_RESOURCE_ID, {
     kind,
     forEach: new LateMap(policy, (owner) => volumesMap(owner, volumeIds)),
     triggers: {
-      identity,
-      volume: '${each.value}',
-      removal,
-      ...connectionTriggers(connection),
+      [HOOK_ENV.identity]: identity,
+      [HOOK_ENV.volume]: '${each.value}',
+      [HOOK_ENV.removal]: removal,
+      ...connectionEnvironment(connection),
     },
     commands: [
-      {
-        command: HOOK_COMMANDS.volumeAttach,
-        environment: {
-          [HOOK_ENV.identity]: identity,
-          [HOOK_ENV.volume]: '${each.value}',
-          ...connectionEnvironment(connection),
-        },
-      },
-      {
-        command: HOOK_COMMANDS.volumeDetach,
-        when: 'destroy',
-        environment: {
-          [HOOK_ENV.identity]: self('identity'),
-          [HOOK_ENV.volume]: self('volume'),
-          [HOOK_ENV.removal]: self('removal'),
-          ...connectionEnvironmentFromSelf(connection, self),
-        },
-      },
+      { command: HOOK_COMMANDS.volumeAttach, environment },
+      { command: HOOK_COMMANDS.volumeDetach, when: 'destroy', environment },
     ],
   });
   addDependency(volumes, options.policyResource);

@@ -1,14 +1,19 @@
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
+import { resourcesIn } from '../core/hook-resource';
 import { isLiteral, VbsValidationError } from '../core/validation';
+
+/** A Terraform resource as `replace_triggered_by` names it (structural: no framework type in the declarations). */
+type WatchedResource = IConstruct & { readonly terraformResourceType: string; readonly friendlyUniqueId: string };
 
 const RERUN_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * When a trigger runs its policy again. Terraform runs a hook again by replacing its
- * resource, so each rule is a set of replacing values (`triggers`) on the run resource.
- * Whatever the rule, a trigger also runs again when the policy it points at changes identity
- * (another policy id, name or managed policy, project or endpoint).
+ * resource, so each rule is a set of replacing values (`triggers`) on the run resource, or,
+ * for `whenChanged`, its `lifecycle.replace_triggered_by`. Whatever the rule, a trigger also
+ * runs again when the policy it points at changes identity (another policy id, name or managed
+ * policy, project or endpoint). A re-run never fires the trigger's run-before-destroy.
  */
 export class Rerun {
   /** Run once, on the first apply (and again only if the policy's identity changes). */
@@ -29,12 +34,62 @@ export class Rerun {
     return new Rerun('everyApply', {});
   }
 
+  /**
+   * Run again whenever a Terraform resource inside one of these constructs is updated or
+   * replaced (Terraform's `lifecycle.replace_triggered_by`), and on nothing else: e.g.
+   * `Rerun.whenChanged(migration)` takes a backup after every migration. The resources are
+   * those inside each construct when the trigger is made (data sources are not resources);
+   * the run also waits for them. A construct with none is an error.
+   */
+  public static whenChanged(...constructs: IConstruct[]): Rerun {
+    return new Rerun('whenChanged', {}, constructs);
+  }
+
   private constructor(
-    /** The rule: `once`, `onChange` or `everyApply`. */
-    public readonly kind: 'once' | 'onChange' | 'everyApply',
+    /** The rule: `once`, `onChange`, `everyApply` or `whenChanged`. */
+    public readonly kind: 'once' | 'onChange' | 'everyApply' | 'whenChanged',
     /** For `onChange`: the watched values. */
     public readonly values: Readonly<Record<string, string>>,
+    /** For `whenChanged`: the watched constructs. */
+    public readonly constructs: readonly IConstruct[] = [],
   ) {}
+
+  /**
+   * The resources whose update or replacement re-runs the trigger `scope` (`whenChanged`);
+   * empty for the other rules.
+   * @throws VbsValidationError for a `whenChanged` without constructs, a construct with no
+   *   resource, or one that contains the trigger
+   * @internal
+   */
+  public _watchedResources(scope: IConstruct): WatchedResource[] {
+    if (this.kind !== 'whenChanged') {
+      return [];
+    }
+    if (this.constructs.length === 0) {
+      throw new VbsValidationError(scope, 'rerun', 'Rerun.whenChanged()', 'watches nothing', 'Rerun.whenChanged with at least one construct that holds a Terraform resource');
+    }
+    const watched: WatchedResource[] = [];
+    for (const construct of this.constructs) {
+      const path = construct.node.path || '<app>';
+      if (construct === scope || scope.node.scopes.includes(construct)) {
+        throw new VbsValidationError(scope, 'rerun: Rerun.whenChanged', path, 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
+      }
+      const resources = resourcesIn(scope, construct);
+      if (resources.length === 0) {
+        throw new VbsValidationError(
+          scope,
+          'rerun: Rerun.whenChanged',
+          path,
+          'holds no Terraform resource',
+          'constructs with at least one resource inside (data sources do not count: they are read, never updated)',
+        );
+      }
+      for (const resource of resources) {
+        if (!watched.includes(resource)) watched.push(resource);
+      }
+    }
+    return watched;
+  }
 
   /**
    * Validates, naming `scope`'s path, and renders the replacing values: nothing for `once`,
@@ -45,6 +100,7 @@ export class Rerun {
   public _triggers(scope: IConstruct): Record<string, string> {
     switch (this.kind) {
       case 'once':
+      case 'whenChanged':
         return {};
       case 'everyApply':
         return { rerun_every_apply: fw(scope).Fn.timestamp() };

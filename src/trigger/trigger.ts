@@ -1,17 +1,11 @@
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { IBackupPolicy } from '../policy/policy';
-import {
-  connectionEnvironment,
-  connectionEnvironmentFromSelf,
-  connectionTriggers,
-  mergeConnections,
-  validateConnection,
-  VbsConnection,
-} from '../core/connection';
-import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, triggerKeyFor, WHEN_BUSY_CHOICES } from '../core/contract';
+import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
+import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../core/contract';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
-import { addDependency, createHookResource, HookTerraformResource, resourcesIn, selfTrigger } from '../core/hook-resource';
+import { addDependency, HookTerraformResource, resourcesIn } from '../core/hook-resource';
+import { createTriggerHooks } from './hooks';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { FailureMode, Rerun } from './rerun';
 import { WhenBusy } from './when-busy';
@@ -35,7 +29,9 @@ export interface BackupPolicyTriggerOptions {
   readonly executeBefore?: IConstruct[];
 
   /**
-   * When the policy is run again.
+   * When the policy is run again: `Rerun.once()`, `Rerun.onChange({...})`,
+   * `Rerun.whenChanged(...constructs)` (whenever a resource inside them is updated or
+   * replaced) or `Rerun.everyApply()`.
    *
    * @default Rerun.once()
    */
@@ -92,8 +88,8 @@ export interface BackupPolicyTriggerOptions {
   /**
    * The resource type that carries the hooks.
    *
-   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.NULL_RESOURCE`
-   *   under cdktf and `HookResource.TERRAFORM_DATA` under cdktn
+   * @default - the `cdktf-vbs-backup:hookResource` context value, else `HookResource.TERRAFORM_DATA`
+   *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
 }
@@ -130,67 +126,35 @@ export class BackupPolicyTrigger extends Construct {
     if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusy)) {
       throw new VbsValidationError(this, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
     }
-    const rerun = (props.rerun ?? Rerun.once())._triggers(this);
+    const rule = props.rerun ?? Rerun.once();
+    const rerun = rule._triggers(this);
     const kind = resolveHookResource(this, props.hookResource);
     const connection = mergeConnections(props.policy.connection, props.connection);
 
-    const settings = {
-      [HOOK_ENV.wait]: props.waitForCompletion ? 'true' : 'false',
-      [HOOK_ENV.timeout]: String(timeoutSeconds),
-      [HOOK_ENV.failureMode]: props.failureMode ?? FailureMode.FAIL,
-      [HOOK_ENV.whenBusy]: whenBusy,
+    // Only what differs from the executor's defaults (src/cli/hook-env.ts): less to write per hook.
+    const failureMode = props.failureMode ?? FailureMode.FAIL;
+    const settings: Record<string, string> = {
+      ...(props.waitForCompletion ? { [HOOK_ENV.wait]: 'true' } : {}),
+      ...(timeoutSeconds !== DEFAULT_TRIGGER_TIMEOUT_SECONDS ? { [HOOK_ENV.timeout]: String(timeoutSeconds) } : {}),
+      ...(failureMode !== FailureMode.FAIL ? { [HOOK_ENV.failureMode]: failureMode } : {}),
+      ...(whenBusy !== WhenBusy.WAIT_THEN_RUN ? { [HOOK_ENV.whenBusy]: whenBusy } : {}),
     };
 
-    const runResource = createHookResource(this, 'Run', {
+    // Replaced, so run again, when a watched resource changes; the before-destroy resource
+    // never watches anything (ADR 3). None of the trigger's own resources can be inside a
+    // watched construct: one that contains the trigger is refused.
+    const hooks = createTriggerHooks(this, {
       kind,
-      triggers: {
-        policy: props.policy.policyIdentity,
-        ...connectionTriggers(connection),
-        ...rerun,
-      },
-      commands: [
-        {
-          command: HOOK_COMMANDS.trigger,
-          environment: {
-            ...props.policy.policyReference,
-            ...connectionEnvironment(connection),
-            ...settings,
-            [HOOK_ENV.phase]: 'deploy',
-          },
-        },
-      ],
+      command: HOOK_COMMANDS.trigger,
+      target: { ...props.policy.policyReference, ...connectionEnvironment(connection) },
+      rerun,
+      watched: rule._watchedResources(this),
+      settings,
+      backupBeforeDestroy: props.backupBeforeDestroy ?? false,
     });
-    this.runResource = runResource;
-    this.hookResources = [runResource];
-
-    if (props.backupBeforeDestroy) {
-      // Destroy-time provisioners may only reference `self`: the policy reference and the
-      // connection travel in the triggers and are read back from there.
-      const referenceTriggers: Record<string, string> = {};
-      const referenceFromSelf: Record<string, string> = {};
-      for (const [envName, value] of Object.entries(props.policy.policyReference)) {
-        referenceTriggers[triggerKeyFor(envName)] = value;
-        referenceFromSelf[envName] = selfTrigger(kind, triggerKeyFor(envName));
-      }
-      const beforeDestroyResource = createHookResource(this, 'BeforeDestroy', {
-        kind,
-        triggers: { ...referenceTriggers, ...connectionTriggers(connection) },
-        commands: [
-          {
-            command: HOOK_COMMANDS.trigger,
-            when: 'destroy',
-            environment: {
-              ...referenceFromSelf,
-              ...connectionEnvironmentFromSelf(connection, (key) => selfTrigger(kind, key)),
-              ...settings,
-              [HOOK_ENV.phase]: 'destroy',
-            },
-          },
-        ],
-      });
-      this.beforeDestroyResource = beforeDestroyResource;
-      this.hookResources.push(beforeDestroyResource);
-    }
+    this.runResource = hooks.run;
+    this.beforeDestroyResource = hooks.beforeDestroy;
+    this.hookResources = hooks.beforeDestroy ? [hooks.run, hooks.beforeDestroy] : [hooks.run];
 
     // The policy must exist before it runs, and outlive the run-before-destroy.
     this.executeAfter(...props.policy.hookResources, ...(props.executeAfter ?? []));

@@ -5,8 +5,10 @@ import { TerraformStack } from 'cdktf';
 import {
   addDependency,
   createHookResource,
+  environmentFromSelf,
   HOOK_RESOURCE_CONTEXT_KEY,
   HookResource,
+  MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY,
   NULL_PROVIDER_ID,
   NULL_PROVIDER_VERSION,
   resolveHookResource,
@@ -14,7 +16,7 @@ import {
 } from '../../src/core/hook-resource';
 import { HOOK_ASSET_ID, locateHookExecutor } from '../../src/core/executor';
 import { VbsValidationError } from '../../src';
-import { FRAMEWORK_NAMES, localExecs, resourceNamed, resourcesOf, synthJson, under } from './synth';
+import { FRAMEWORK_NAMES, localExecs, resourceNamed, resourcesOf, synthHcl, synthJson, under } from './synth';
 
 function hook(stack: TerraformStack, id: string, kind: HookResource) {
   return createHookResource(stack, id, {
@@ -28,13 +30,14 @@ function hook(stack: TerraformStack, id: string, kind: HookResource) {
 }
 
 describe('the default hook resource', () => {
-  test('under cdktf: null_resource, with triggers and the null provider', () => {
+  test('under cdktf: terraform_data, with triggers_replace and no provider', () => {
     const stack = under('cdktf').newStack();
     hook(stack, 'Hook', resolveHookResource(stack, undefined));
     const json = synthJson(stack);
-    expect(resourceNamed(json, 'null_resource', 'Hook').triggers).toEqual({ policy: 'name:nightly' });
-    expect(json.provider.null).toHaveLength(1);
-    expect(resourcesOf(json, 'terraform_data')).toEqual({});
+    expect(resourceNamed(json, 'terraform_data', 'Hook').triggers_replace).toEqual({ policy: 'name:nightly' });
+    expect(json.provider).toBeUndefined();
+    expect(resourcesOf(json, 'null_resource')).toEqual({});
+    expect(stack.node.tryFindChild(NULL_PROVIDER_ID)).toBeUndefined();
   });
 
   test('under cdktn (no prebuilt null provider exists for it): terraform_data, with triggers_replace and no provider', () => {
@@ -98,6 +101,94 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       expect(() => resolveHookResource(stack, 'shell' as HookResource)).toThrow(
         'stack: hookResource "shell" is not supported; allowed: "null_resource" or "terraform_data"',
       );
+    });
+  });
+
+  describe('the moved switch (context cdktf-vbs-backup:moveFromNullResource)', () => {
+    test('true: every terraform_data hook gets a moved block from null_resource of the same logical id, JSON and HCL', () => {
+      const stack = newStack({ [MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY]: true });
+      hook(stack, 'First', HookResource.TERRAFORM_DATA);
+      hook(stack, 'Second', HookResource.TERRAFORM_DATA);
+      const json = synthJson(stack);
+      expect(json.moved).toEqual([
+        { from: 'null_resource.First', to: 'terraform_data.First' },
+        { from: 'null_resource.Second', to: 'terraform_data.Second' },
+      ]);
+      // the resources are still written, with the same triggers a null_resource had
+      expect(resourceNamed(json, 'terraform_data', 'First').triggers_replace).toEqual({ policy: 'name:nightly' });
+      const hcl = synthHcl(stack);
+      expect(hcl).toMatch(/moved \{\s*to = terraform_data\.First\s*from = null_resource\.First\s*\}/);
+      expect(hcl).toMatch(/moved \{\s*to = terraform_data\.Second\s*from = null_resource\.Second\s*\}/);
+    });
+
+    test.each([undefined, false, 'false'])('%s: no moved block', (value) => {
+      const stack = newStack(value === undefined ? undefined : { [MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY]: value });
+      hook(stack, 'Hook', HookResource.TERRAFORM_DATA);
+      expect(synthJson(stack).moved).toBeUndefined();
+    });
+
+    test('a null_resource hook stays as it is (nothing to move), "true" as a string counts', () => {
+      const stack = newStack({ [MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY]: 'true' });
+      hook(stack, 'Kept', HookResource.NULL_RESOURCE);
+      hook(stack, 'Moved', HookResource.TERRAFORM_DATA);
+      expect(synthJson(stack).moved).toEqual([{ from: 'null_resource.Moved', to: 'terraform_data.Moved' }]);
+    });
+
+    test('a value that is not a boolean is a clear error', () => {
+      const stack = newStack({ [MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY]: 'yes' });
+      expect(() => hook(stack, 'Hook', HookResource.TERRAFORM_DATA)).toThrow(
+        'stack: context "cdktf-vbs-backup:moveFromNullResource" "yes" is not a boolean; allowed: true (write moved blocks from null_resource) or false (set it in cdktf.json "context")',
+      );
+    });
+  });
+
+  describe('environmentFromSelf: each input once', () => {
+    test.each([
+      [HookResource.TERRAFORM_DATA, 'triggers_replace'],
+      [HookResource.NULL_RESOURCE, 'triggers'],
+    ])('%s: the triggers themselves, or merged with literal words and expressions; JSON and HCL', (kind, triggers) => {
+      expect(environmentFromSelf(kind)).toBe(`\${self.${triggers}}`);
+      expect(environmentFromSelf(kind, { VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600' }, { VBS_HOOK_REVISION: 'substr(self.id, 0, 4)' })).toBe(
+        `\${merge(self.${triggers}, {VBS_HOOK_WAIT = "true", VBS_HOOK_TIMEOUT = "600", VBS_HOOK_REVISION = substr(self.id, 0, 4)})}`,
+      );
+      const stack = newStack();
+      createHookResource(stack, 'Hook', {
+        kind,
+        triggers: { VBS_HOOK_POLICY_NAME: 'nightly' },
+        commands: [{ command: 'hook-trigger', when: 'destroy', environment: environmentFromSelf(kind, { VBS_HOOK_PHASE: 'destroy' }) }],
+      });
+      const res = resourceNamed(synthJson(stack), kind, 'Hook');
+      expect(res[triggers]).toEqual({ VBS_HOOK_POLICY_NAME: 'nightly' });
+      expect(localExecs(res)[0].environment).toBe(`\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy"})}`);
+      expect(synthHcl(stack)).toContain(`environment = "\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy"})}"`);
+    });
+
+    test('a literal that is not a plain word never goes into an expression', () => {
+      expect(() => environmentFromSelf(HookResource.TERRAFORM_DATA, { VBS_HOOK_WAIT: 'a"b' })).toThrow(
+        'cdktf-vbs-backup: VBS_HOOK_WAIT "a"b" cannot be written into an expression',
+      );
+    });
+  });
+
+  describe('replace_triggered_by', () => {
+    test.each([HookResource.TERRAFORM_DATA, HookResource.NULL_RESOURCE])('%s: bare addresses in JSON, one interpolation each in HCL, named by the logical id at synth', (kind) => {
+      const stack = newStack();
+      const watched = new module.TerraformResource(stack, 'Migration', { terraformResourceType: 'terraform_data' });
+      createHookResource(stack, 'Run', { kind, triggers: {}, commands: [], replaceTriggeredBy: [watched] });
+      watched.overrideLogicalId('migration');
+      expect(resourceNamed(synthJson(stack), kind, 'Run').lifecycle).toEqual({ replace_triggered_by: ['terraform_data.migration'] });
+      expect(synthHcl(stack)).toMatch(/lifecycle \{\s*replace_triggered_by = \[terraform_data\.migration\]\s*\}/);
+    });
+
+    test('with create_before_destroy: both in one lifecycle', () => {
+      const stack = newStack();
+      const watched = new module.TerraformResource(stack, 'Migration', { terraformResourceType: 'terraform_data' });
+      createHookResource(stack, 'Run', { kind: HookResource.TERRAFORM_DATA, triggers: {}, commands: [], createBeforeDestroy: true, replaceTriggeredBy: [watched] });
+      expect(resourceNamed(synthJson(stack), 'terraform_data', 'Run').lifecycle).toEqual({
+        create_before_destroy: true,
+        replace_triggered_by: ['terraform_data.Migration'],
+      });
+      expect(synthHcl(stack)).toMatch(/lifecycle \{\s*create_before_destroy = true\s*replace_triggered_by = \[terraform_data\.Migration\]\s*\}/);
     });
   });
 

@@ -75,13 +75,12 @@ export interface FrameworkUnderTest {
   newStack(context?: Record<string, unknown>): cdktf.TerraformStack;
   /**
    * The hook resource an app of this framework gets by default (src/core/hook-kind.ts):
-   * `null_resource` under cdktf, `terraform_data` under cdktn (which has no prebuilt null
-   * provider); `triggers` is the attribute holding its triggers, `self(key)` a destroy-time
-   * reference to one of them.
+   * `terraform_data` under both; `triggers` is the attribute holding its triggers, `self(key)`
+   * a destroy-time reference to one of them.
    */
   readonly hook: {
-    readonly type: 'null_resource' | 'terraform_data';
-    readonly triggers: 'triggers' | 'triggers_replace';
+    readonly type: 'terraform_data';
+    readonly triggers: 'triggers_replace';
     self(key: string): string;
   };
   /**
@@ -95,20 +94,27 @@ export interface FrameworkUnderTest {
   readonly NullProvider: new (scope: Construct, id: string, config?: { alias?: string }) => cdktf.TerraformProvider;
 }
 
+const stacksWithNullProvider = new WeakSet<IConstruct>();
+
 /** {@link FrameworkUnderTest} for `name`. */
 export function under(name: FrameworkName): FrameworkUnderTest {
   const module = FRAMEWORKS[name] as typeof cdktf;
-  const hook =
-    name === 'cdktf'
-      ? ({ type: 'null_resource', triggers: 'triggers' } as const)
-      : ({ type: 'terraform_data', triggers: 'triggers_replace' } as const);
+  const hook = { type: 'terraform_data', triggers: 'triggers_replace' } as const;
   return {
     name,
     module,
     newStack: (context) => newStack(context, name),
     hook: { ...hook, self: (key) => `\${self.${hook.triggers}.${key}}` },
-    userResource: (scope, id) =>
-      name === 'cdktf' ? new nullResource.Resource(scope, id) : (new CdktnTerraformData(scope, id) as unknown as UserResource),
+    userResource: (scope, id) => {
+      if (name === 'cdktn') return new CdktnTerraformData(scope, id) as unknown as UserResource;
+      // A user's null_resource needs the user's null provider (the hooks are terraform_data).
+      const stack = cdktf.TerraformStack.of(scope);
+      if (!stacksWithNullProvider.has(stack)) {
+        stacksWithNullProvider.add(stack);
+        new nullProvider.NullProvider(stack, 'UserNullProvider');
+      }
+      return new nullResource.Resource(scope, id);
+    },
     userResourceType: name === 'cdktf' ? 'null_resource' : 'terraform_data',
     NullProvider: name === 'cdktf' ? nullProvider.NullProvider : (CdktnNullProvider as unknown as FrameworkUnderTest['NullProvider']),
   };
@@ -141,6 +147,26 @@ export function resourceNamed(json: any, type: string, part: string): any {
     throw new Error(`expected one ${type} matching ${part}, found ${matches.map(([id]) => id).join(', ') || 'none'}`);
   }
   return matches[0][1];
+}
+
+/**
+ * The environment a local-exec block gives its hook, as Terraform evaluates it: a map as is, or
+ * the resource's own triggers (`${self.triggers_replace}`) with the entries of a
+ * `${merge(self.triggers_replace, {NAME = "word", NAME = expression})}` on top (a literal word
+ * unquoted, an expression as its text). `self.id` and `each.*` stay as the text Terraform sees.
+ */
+export function hookEnvironment(resource: any, exec: any): Record<string, string> {
+  const env = exec.environment;
+  if (typeof env !== 'string') return env;
+  const whole = /^\$\{self\.(triggers|triggers_replace)\}$/.exec(env);
+  if (whole) return { ...resource[whole[1]] };
+  const merged = /^\$\{merge\(self\.(triggers|triggers_replace), \{(.*)\}\)\}$/.exec(env);
+  if (!merged) throw new Error(`unexpected environment expression: ${env}`);
+  const extra: Record<string, string> = {};
+  for (const m of merged[2].matchAll(/([A-Z][A-Z_]*) = (?:"([A-Za-z0-9_.-]*)"|(.+?))(?=, [A-Z][A-Z_]* = |$)/g)) {
+    extra[m[1]] = m[2] ?? m[3];
+  }
+  return { ...resource[merged[1]], ...extra };
 }
 
 /** The local-exec blocks of a synthesized resource. */

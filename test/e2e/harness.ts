@@ -148,10 +148,14 @@ export class StackUnderTest {
     return configFile(this.flavour);
   }
 
-  /** Synthesizes a changed stack and puts its configuration and assets in place of the current ones. */
-  resynth(build: StackBuilder): void {
+  /**
+   * Synthesizes a changed stack and puts its configuration and assets in place of the current
+   * ones; `flavour` (same output) synthesizes it with another framework or context.
+   */
+  resynth(build: StackBuilder, flavour: Flavour = this.flavour): void {
+    if (configFile(flavour) !== this.configFile) throw new Error('resynth keeps the output (JSON or HCL) of the stack');
     this.synths += 1;
-    const fresh = synthStack(path.join(this.root, `resynth-${this.synths}`), this.name, build, this.flavour);
+    const fresh = synthStack(path.join(this.root, `resynth-${this.synths}`), this.name, build, flavour);
     fs.rmSync(path.join(this.dir, 'assets'), { recursive: true, force: true });
     fs.cpSync(path.join(fresh, 'assets'), path.join(this.dir, 'assets'), { recursive: true });
     fs.copyFileSync(path.join(fresh, this.configFile), path.join(this.dir, this.configFile));

@@ -2,6 +2,7 @@
  * Real Terraform, offline: how often a trigger runs its policy. Every count is the number of
  * executes the emulator answered 204 (its request log), never what the hooks say they did.
  */
+import * as cdktn from 'cdktn';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
 import { VbsClient } from '../../src/client';
@@ -9,6 +10,7 @@ import { Emulator } from '../../src/emulator';
 import {
   VOLUMES, apiClient, apiEnv, ok, policyNamed, startE2eEmulator, withStack,
 } from './harness';
+import { FRAMEWORKS } from '../../examples/support/frameworks';
 
 jest.setTimeout(120_000);
 
@@ -111,4 +113,61 @@ test('Rerun.once runs again when the trigger points at another policy, and only 
     ok(await sut.apply(), 'apply on the second policy');
     expect([emulator.executeCount(first), emulator.executeCount(second)]).toEqual([1, 1]);
   });
+});
+
+test.each([
+  { framework: 'cdktf', output: 'json' },
+  { framework: 'cdktn', output: 'hcl' },
+] as const)('Rerun.whenChanged(migration), $framework $output: once per change of the migration (update or replace), never on a plain re-apply, never the before-destroy', async (flavour) => {
+  /** The migration: a change of its `input` updates it in place, of its `triggers_replace` replaces it. */
+  const build = (schemaVersion: string, epoch = '1') => (stack: Construct): void => {
+    const migration = new Construct(stack, 'Migration');
+    const { TerraformResource } = FRAMEWORKS[stack instanceof cdktn.TerraformStack ? 'cdktn' : 'cdktf'];
+    const job = new TerraformResource(migration, 'Job', { terraformResourceType: 'terraform_data' });
+    job.addOverride('input', { schemaVersion });
+    job.addOverride('triggers_replace', { epoch });
+    const policy = new BackupPolicy(stack, 'Policy', {
+      policyName,
+      schedule: Schedule.daily(['02:00']),
+      retention: Retention.count(7),
+      volumeIds: [VOLUMES[0]],
+    });
+    new BackupPolicyTrigger(stack, 'AfterMigration', {
+      policy,
+      executeAfter: [migration],
+      rerun: Rerun.whenChanged(migration),
+      backupBeforeDestroy: true,
+    });
+  };
+  const policyName = `e2e-when-changed-${flavour.output}`;
+  await withStack(`rerun-when-changed-${flavour.output}`, apiEnv(emulator), build('v2'), async (sut) => {
+    const counts: number[] = [];
+    const outputs: string[] = [];
+    const step = async (what: string) => {
+      outputs.push(ok(await sut.apply(), what).output);
+      counts.push(emulator.executeCount(policyNamed(emulator, policyName).backup_policy_id));
+    };
+    await step('first apply (v2)');
+    await step('re-apply (v2)');
+    sut.resynth(build('v3'));
+    await step('apply of the migration v2 -> v3 (an update in place)');
+    await step('re-apply (v3)');
+    sut.resynth(build('v3', '2'));
+    await step('apply of a replaced migration');
+    await step('re-apply');
+    expect((await sut.plan()).code).toBe(0);
+    // one run at first, one per change of the migration, none on a re-apply (a fired
+    // before-destroy would add one at each re-run)
+    expect(counts).toEqual([1, 1, 2, 2, 3, 3]);
+    // each re-run starts once the migration's change is complete
+    for (const [i, done] of [[2, 'Modifications complete'], [4, 'Creation complete']] as const) {
+      const lines = outputs[i].split('\n');
+      const migrated = lines.findIndex((l) => l.includes('Migration_Job') && l.includes(done));
+      const run = lines.findIndex((l) => l.includes('AfterMigration_Run') && l.includes('Creating...'));
+      expect({ step: i, migrated: migrated >= 0, runAfter: run > migrated }).toEqual({ step: i, migrated: true, runAfter: true });
+    }
+    for (const output of outputs) expect(output).not.toContain('before destroy');
+    const id = policyNamed(emulator, policyName).backup_policy_id;
+    expect(emulator.requests({ operation: 'createPolicy' }).filter((r) => r.policyId === id)).toHaveLength(1);
+  }, flavour);
 });

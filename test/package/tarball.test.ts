@@ -54,9 +54,9 @@ interface AppSpec {
 
 const APPS: readonly AppSpec[] = [
   // a cdktf app has no null provider here (it is an optional peer): terraform_data hooks
-  { name: 'cdktf-0.20', framework: 'cdktf', install: ['cdktf@0.20', 'constructs@10'], version: /^0\.20\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ', defaultHook: 'null_resource' },
-  { name: 'cdktf-0.21', framework: 'cdktf', install: ['cdktf@0.21', 'constructs'], version: /^0\.21\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ', defaultHook: 'null_resource' },
-  // under cdktn, terraform_data is the default
+  { name: 'cdktf-0.20', framework: 'cdktf', install: ['cdktf@0.20', 'constructs@10'], version: /^0\.20\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ', defaultHook: 'terraform_data' },
+  { name: 'cdktf-0.21', framework: 'cdktf', install: ['cdktf@0.21', 'constructs'], version: /^0\.21\./, hookProp: 'hookResource: HookResource.TERRAFORM_DATA, ', defaultHook: 'terraform_data' },
+  // terraform_data is the default under both frameworks
   { name: 'cdktn-0.24', framework: 'cdktn', install: ['cdktn@0.24', 'constructs'], version: /^0\.24\./, hookProp: '', defaultHook: 'terraform_data', subpaths: true },
 ];
 
@@ -275,8 +275,7 @@ describe.each(APPS)('a fresh $name app', (app) => {
       expect(config).not.toContain('null_resource');
       expect(config).not.toContain(dir);
       summary.push(`${app.name} ${output}: synth ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      // the default: null_resource with the hashicorp/null provider under cdktf (no npm package
-      // needed for it), terraform_data under cdktn
+      // the default: terraform_data under both frameworks, no hashicorp/null provider
       const defaults = fs.readFileSync(path.join(dir, outdir, 'stacks', 'defaults', output === 'hcl' ? 'cdk.tf' : 'cdk.tf.json'), 'utf8');
       expect(defaults).toContain(app.defaultHook);
       expect(defaults.includes('hashicorp/null')).toBe(app.defaultHook === 'null_resource');

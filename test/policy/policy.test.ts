@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { resource } from '@cdktf/provider-null';
+import * as cdktf from 'cdktf';
 import * as cdktn from 'cdktn';
-import { TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // the types of cdktf's jest matchers, loaded as cdktf's project template does
 import { HookResource } from '../../src/core';
 import { BackupPolicy, RemovalPolicy, Retention, Schedule, Weekday } from '../../src/policy';
 import { BackupPolicyProps } from '../../src/policy/policy';
 import { terraformJson } from '../../src/policy/spec';
-import { FRAMEWORK_NAMES, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, synthJson, under, VOLUME_A, VOLUME_B } from '../core/synth';
+import { FRAMEWORK_NAMES, hookEnvironment, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, synthJson, under, VOLUME_A, VOLUME_B } from '../core/synth';
 
 function policy(stack: TerraformStack, props: Partial<BackupPolicyProps> = {}, id = 'Nightly'): BackupPolicy {
   return new BackupPolicy(stack, id, {
@@ -19,23 +19,31 @@ function policy(stack: TerraformStack, props: Partial<BackupPolicyProps> = {}, i
 }
 
 /** The class a user's jest matcher names the hook resource by: a prebuilt provider's under cdktf, the built-in one under cdktn. */
-const HOOK_CLASS = { cdktf: resource.Resource, cdktn: cdktn.DataResource };
+const HOOK_CLASS = { cdktf: cdktf.DataResource, cdktn: cdktn.DataResource };
 
 describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
   const { newStack, hook, module, userResource } = under(framework);
   module.Testing.setupJest();
 
-  /** The per-instance revision the hooks send: the revision trigger and the resource's own id, read from self. */
+  /**
+   * The per-instance revision the hooks get: the spec's revision (first 16 hex of its sha256, as
+   * Terraform computes it from the spec trigger) joined with the resource's own id, from self.
+   */
   function revisionOf(triggers: string = hook.triggers): string {
-    return `\${substr(sha256(join("/", [self.${triggers}.revision, self.id])), 0, 16)}`;
+    return `substr(sha256(join("/", [substr(sha256(self.${triggers}.VBS_HOOK_SPEC), 0, 16), self.id])), 0, 16)`;
   }
 
-  /** The managed policy's resource, its two provisioners, and the decoded spec HCL. */
+  /** The managed policy's resource, its two provisioners and their environments, and the spec's JSON text. */
   function managed(stack: TerraformStack, kind: string = hook.type) {
     const json = synthJson(stack);
     const res = resourceNamed(json, kind, 'Nightly_Policy');
     const [apply, destroy] = localExecs(res);
-    return { json, res, apply, destroy, spec: apply.environment.VBS_HOOK_SPEC as string };
+    const triggers = res[kind === 'null_resource' ? 'triggers' : 'triggers_replace'];
+    return {
+      json, res, apply, destroy,
+      applyEnv: hookEnvironment(res, apply), destroyEnv: hookEnvironment(res, destroy),
+      spec: triggers.VBS_HOOK_SPEC as string,
+    };
   }
 
   describe('managed BackupPolicy: the hook resource (ADR 2)', () => {
@@ -46,7 +54,11 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
         lifecycle: { create_before_destroy: true },
       });
       const { res } = managed(stack);
-      expect(res[hook.triggers]).toEqual({ identity: p.identity, revision: expect.stringMatching(/^[0-9a-f]{16}$/), removal: 'destroy' });
+      expect(res[hook.triggers]).toEqual({
+        VBS_HOOK_IDENTITY: p.identity,
+        VBS_HOOK_SPEC: expect.stringMatching(/^\{"name":"nightly-db",/),
+        VBS_HOOK_REMOVAL: 'destroy',
+      });
     });
 
     test('identity is the first 16 hex of sha256 of the construct path', () => {
@@ -63,33 +75,34 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('create runs hook-policy-apply with identity, a per-instance revision and the spec', () => {
       const stack = newStack();
       const p = policy(stack);
-      const { apply } = managed(stack);
+      const { apply, applyEnv, destroy } = managed(stack);
       expect(apply.command).toBe('hook-policy-apply');
       expect(apply.when).toBeUndefined();
-      expect(apply.environment).toEqual({
+      expect(applyEnv).toEqual({
         VBS_HOOK_IDENTITY: p.identity,
         VBS_HOOK_REVISION: revisionOf(),
         VBS_HOOK_SPEC: expect.stringMatching(/^\{"name":"nightly-db",/),
+        VBS_HOOK_REMOVAL: 'destroy',
       });
+      // each input written once: both hooks read the triggers
+      expect(apply.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_REVISION = ${revisionOf()}})}`);
+      expect(destroy.environment).toBe(apply.environment);
     });
 
     test('destroy runs hook-policy-destroy reading everything from self', () => {
       const stack = newStack();
       policy(stack, { connection: { endpoint: 'http://127.0.0.1:8787', projectId: PROJECT_ID } });
-      const { destroy } = managed(stack);
+      const { destroy, destroyEnv } = managed(stack);
       expect(destroy.command).toBe('hook-policy-destroy');
       expect(destroy.when).toBe('destroy');
-      expect(destroy.environment).toEqual({
-        VBS_HOOK_IDENTITY: hook.self('identity'),
+      expect(destroyEnv).toMatchObject({
         VBS_HOOK_REVISION: revisionOf(),
-        VBS_HOOK_REMOVAL: hook.self('removal'),
-        VBS_HOOK_ENDPOINT: hook.self('endpoint'),
-        VBS_HOOK_PROJECT_ID: hook.self('project_id'),
+        VBS_HOOK_REMOVAL: 'destroy',
+        VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787',
+        VBS_HOOK_PROJECT_ID: PROJECT_ID,
       });
-      for (const value of Object.values<string>(destroy.environment)) {
-        const refs = value.match(/\b(?:null_resource|terraform_data|var|local|data)\.\w+/g);
-        expect(refs).toBeNull();
-      }
+      const refs = (destroy.environment as string).match(/\b(?:null_resource|terraform_data|var|local|data)\.\w+/g);
+      expect(refs).toBeNull();
     });
 
     test.each([
@@ -98,11 +111,11 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     ])('hookResource %s reads its triggers back from self.%s; null providers: %d', (kind, triggers, nullProviders) => {
       const stack = newStack();
       policy(stack, { hookResource: kind });
-      const { res, destroy, json } = managed(stack, kind);
+      const { res, destroy, destroyEnv, json } = managed(stack, kind);
       expect(res.lifecycle).toEqual({ create_before_destroy: true });
-      expect(Object.keys(res[triggers]).sort()).toEqual(['identity', 'removal', 'revision']);
-      expect(destroy.environment.VBS_HOOK_IDENTITY).toBe(`\${self.${triggers}.identity}`);
-      expect(destroy.environment.VBS_HOOK_REVISION).toBe(revisionOf(triggers));
+      expect(Object.keys(res[triggers]).sort()).toEqual(['VBS_HOOK_IDENTITY', 'VBS_HOOK_REMOVAL', 'VBS_HOOK_SPEC']);
+      expect(destroy.environment).toMatch(new RegExp(`^\\$\\{merge\\(self\\.${triggers}, `));
+      expect(destroyEnv.VBS_HOOK_REVISION).toBe(revisionOf(triggers));
       expect(json.provider?.null ?? []).toHaveLength(nullProviders);
     });
 
@@ -110,15 +123,15 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const stack = newStack();
       const p = policy(stack, { removalPolicy: RemovalPolicy.RETAIN });
       expect(p.removalPolicy).toBe(RemovalPolicy.RETAIN);
-      expect(managed(stack).res[hook.triggers].removal).toBe('retain');
+      expect(managed(stack).res[hook.triggers].VBS_HOOK_REMOVAL).toBe('retain');
     });
 
     test('a connection goes into the triggers and the apply environment', () => {
       const stack = newStack();
       policy(stack, { connection: { region: 'eu-de', projectId: PROJECT_ID, endpoint: 'http://127.0.0.1:8787' } });
-      const { res, apply } = managed(stack);
-      expect(res[hook.triggers]).toMatchObject({ region: 'eu-de', project_id: PROJECT_ID, endpoint: 'http://127.0.0.1:8787' });
-      expect(apply.environment).toMatchObject({
+      const { res, applyEnv } = managed(stack);
+      expect(res[hook.triggers]).toMatchObject({ VBS_HOOK_REGION: 'eu-de', VBS_HOOK_PROJECT_ID: PROJECT_ID, VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787' });
+      expect(applyEnv).toMatchObject({
         VBS_HOOK_REGION: 'eu-de',
         VBS_HOOK_PROJECT_ID: PROJECT_ID,
         VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787',
@@ -127,10 +140,10 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
   });
 
   describe('managed BackupPolicy: the spec', () => {
-    /** The literal spec, parsed, and its revision trigger. */
+    /** The literal spec, parsed, and the revision Terraform computes from it (first 16 hex of sha256). */
     function literalSpec(stack: TerraformStack) {
-      const { spec, res } = managed(stack);
-      return { spec: JSON.parse(spec), text: spec, revision: res[hook.triggers].revision as string };
+      const { spec } = managed(stack);
+      return { spec: JSON.parse(spec), text: spec, revision: createHash('sha256').update(spec).digest('hex').slice(0, 16) };
     }
 
     test('defaults: enabled, not keeping the first monthly backup, no volumes, no tags', () => {
@@ -149,7 +162,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       });
     });
 
-    test("a literal spec is Terraform's jsonencode text and the revision its sha256, computed at synth", () => {
+    test("a literal spec is Terraform's jsonencode text, in the triggers (a change replaces the resource)", () => {
       const stack = newStack();
       policy(stack, { tags: { team: 'db' } });
       const { text, revision } = literalSpec(stack);
@@ -157,7 +170,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
         '{"name":"nightly-db","scheduled_policy":{"frequency":1,"remain_first_backup_of_curMonth":"N","rentention_num":7,' +
           '"start_time":"02:00","status":"ON"},"tags":{"team":"db"}}',
       );
-      expect(revision).toBe(createHash('sha256').update(text).digest('hex').slice(0, 16));
+      expect(revision).toMatch(/^[0-9a-f]{16}$/);
     });
 
     test('the revision changes with the spec', () => {

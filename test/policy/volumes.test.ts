@@ -4,7 +4,7 @@ import { HookResource } from '../../src/core';
 import { BackupPolicy, RemovalPolicy, Retention, Schedule } from '../../src/policy';
 import { BackupPolicyProps } from '../../src/policy/policy';
 import { BackupPolicyTrigger } from '../../src/trigger';
-import { FRAMEWORK_NAMES, localExecs, PROJECT_ID, resourceNamed, resourcesOf, synthHcl, synthJson, under, VOLUME_A, VOLUME_B } from '../core/synth';
+import { FRAMEWORK_NAMES, localExecs, PROJECT_ID, resourceNamed, resourcesOf, synthHcl, synthJson, under, VOLUME_A, VOLUME_B, hookEnvironment } from '../core/synth';
 
 const VOLUME_C = '3c5d7e90-1a2b-4c3d-8e4f-5a6b7c8d9e33';
 
@@ -81,11 +81,11 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       });
       const { volumes } = volumesBlock(stack);
       expect(volumes[hook.triggers]).toEqual({
-        identity: p.identity,
-        volume: '${each.value}',
-        removal: 'retain',
-        endpoint: 'http://127.0.0.1:8787',
-        project_id: PROJECT_ID,
+        VBS_HOOK_IDENTITY: p.identity,
+        VBS_HOOK_VOLUME: '${each.value}',
+        VBS_HOOK_REMOVAL: 'retain',
+        VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787',
+        VBS_HOOK_PROJECT_ID: PROJECT_ID,
       });
       expect(volumes.lifecycle).toBeUndefined();
     });
@@ -93,29 +93,26 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('create runs hook-volume-attach with identity, each.value and the connection overrides', () => {
       const stack = newStack();
       const p = policy(stack, { volumeIds: [VOLUME_A], connection: { region: 'eu-de' } });
-      const { attach } = volumesBlock(stack);
+      const { volumes, attach } = volumesBlock(stack);
       expect(attach.command).toBe('hook-volume-attach');
       expect(attach.when).toBeUndefined();
       expect(attach.interpreter).toEqual(['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/.*\/vbs-backup-hook\.js$/)]);
-      expect(attach.environment).toEqual({ VBS_HOOK_IDENTITY: p.identity, VBS_HOOK_VOLUME: '${each.value}', VBS_HOOK_REGION: 'eu-de' });
+      // each input once: the environment is the instance's triggers
+      expect(attach.environment).toBe(`\${self.${hook.triggers}}`);
+      expect(hookEnvironment(volumes, attach)).toEqual({
+        VBS_HOOK_IDENTITY: p.identity, VBS_HOOK_VOLUME: '${each.value}', VBS_HOOK_REMOVAL: 'destroy', VBS_HOOK_REGION: 'eu-de',
+      });
     });
 
     test('destroy runs hook-volume-detach reading everything from self', () => {
       const stack = newStack();
       policy(stack, { volumeIds: [VOLUME_A], connection: { region: 'eu-de', endpoint: 'http://127.0.0.1:1' } });
-      const { detach } = volumesBlock(stack);
+      const { volumes, detach } = volumesBlock(stack);
       expect(detach.command).toBe('hook-volume-detach');
       expect(detach.when).toBe('destroy');
-      expect(detach.environment).toEqual({
-        VBS_HOOK_IDENTITY: hook.self('identity'),
-        VBS_HOOK_VOLUME: hook.self('volume'),
-        VBS_HOOK_REMOVAL: hook.self('removal'),
-        VBS_HOOK_ENDPOINT: hook.self('endpoint'),
-        VBS_HOOK_REGION: hook.self('region'),
-      });
-      for (const value of Object.values<string>(detach.environment)) {
-        expect(value).not.toMatch(/\beach\.|\b(?:null_resource|terraform_data|var|local|data)\.\w+/);
-      }
+      expect(detach.environment).toBe(`\${self.${hook.triggers}}`);
+      expect(hookEnvironment(volumes, detach)).toMatchObject({ VBS_HOOK_ENDPOINT: 'http://127.0.0.1:1', VBS_HOOK_REGION: 'eu-de', VBS_HOOK_REMOVAL: 'destroy' });
+      expect(detach.environment).not.toMatch(/\beach\.|\b(?:null_resource|terraform_data|var|local|data)\.\w+/);
     });
 
     test.each([
@@ -126,10 +123,9 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       policy(stack, { volumeIds: [VOLUME_A], hookResource: kind });
       const { volumes, detach, json } = volumesBlock(stack, kind);
       expect(volumes.for_each).toEqual({ [VOLUME_A]: VOLUME_A });
-      expect(volumes[triggers]).toMatchObject({ volume: '${each.value}', removal: 'destroy' });
+      expect(volumes[triggers]).toMatchObject({ VBS_HOOK_VOLUME: '${each.value}', VBS_HOOK_REMOVAL: 'destroy' });
       expect(volumes[otherTriggers]).toBeUndefined();
-      expect(detach.environment.VBS_HOOK_VOLUME).toBe(`\${self.${triggers}.volume}`);
-      expect(detach.environment.VBS_HOOK_REMOVAL).toBe(`\${self.${triggers}.removal}`);
+      expect(detach.environment).toBe(`\${self.${triggers}}`);
       expect(resourcesOf(json, otherKind)).toEqual({});
     });
 

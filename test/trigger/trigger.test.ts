@@ -7,7 +7,7 @@ import { BackupPolicyTrigger, FailureMode, Rerun, WhenBusy } from '../../src/tri
 import * as root from '../../src';
 import { WHEN_BUSY_CHOICES } from '../../src/core/contract';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
-import { FRAMEWORK_NAMES, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson, UserResource, under } from '../core/synth';
+import { FRAMEWORK_NAMES, hookEnvironment, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson, UserResource, under } from '../core/synth';
 
 function managedPolicy(stack: TerraformStack) {
   return new BackupPolicy(stack, 'Nightly', {
@@ -27,34 +27,33 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
   function run(stack: TerraformStack, kind: string = hook.type) {
     const res = resourceNamed(synthJson(stack), kind, 'Backup_Run');
-    return { res, exec: localExecs(res)[0] };
+    const exec = localExecs(res)[0];
+    return { res, exec, env: hookEnvironment(res, exec) };
   }
 
   describe('BackupPolicyTrigger: the run resource', () => {
-    test('defaults: create-time hook-trigger, no wait, 1800 s, fail, wait when busy, deploy phase', () => {
+    test("defaults: create-time hook-trigger; the environment is the triggers (each input once), the executor's defaults not written", () => {
       const stack = newStack();
       trigger(stack);
-      const { res, exec } = run(stack);
+      const { res, exec, env } = run(stack);
       expect(exec.command).toBe('hook-trigger');
       expect(exec.when).toBeUndefined();
-      expect(exec.environment).toEqual({
-        VBS_HOOK_POLICY_ID: POLICY_ID,
-        VBS_HOOK_WAIT: 'false',
-        VBS_HOOK_TIMEOUT: '1800',
-        VBS_HOOK_FAILURE_MODE: 'fail',
-        VBS_HOOK_WHEN_BUSY: 'wait',
-        VBS_HOOK_PHASE: 'deploy',
-      });
-      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      // no wait, 1800 s, fail, wait when busy, deploy phase: the executor's defaults (src/cli/hook-env.ts)
+      expect(exec.environment).toBe(`\${self.${hook.triggers}}`);
+      expect(env).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
+      expect(res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
       expect(Object.keys(resourcesOf(synthJson(stack), hook.type)).filter((id) => id.includes('BeforeDestroy'))).toEqual([]);
     });
 
     test('waitForCompletion, timeoutSeconds and failureMode reach the environment, not the triggers', () => {
       const stack = newStack();
       trigger(stack, { waitForCompletion: true, timeoutSeconds: 600, failureMode: FailureMode.CONTINUE });
-      const { res, exec } = run(stack);
-      expect(exec.environment).toMatchObject({ VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600', VBS_HOOK_FAILURE_MODE: 'continue' });
-      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      const { res, exec, env } = run(stack);
+      expect(exec.environment).toBe(
+        `\${merge(self.${hook.triggers}, {VBS_HOOK_WAIT = "true", VBS_HOOK_TIMEOUT = "600", VBS_HOOK_FAILURE_MODE = "continue"})}`,
+      );
+      expect(env).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID, VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '600', VBS_HOOK_FAILURE_MODE: 'continue' });
+      expect(res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
     });
 
     test.each([
@@ -64,11 +63,13 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     ])('whenBusy %s reaches the environment as %s, not the triggers', (whenBusy, value) => {
       const stack = newStack();
       trigger(stack, { whenBusy, backupBeforeDestroy: true });
-      const { res, exec } = run(stack);
-      expect(exec.environment.VBS_HOOK_WHEN_BUSY).toBe(value);
-      expect(res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      const { res, env } = run(stack);
+      // the executor's default (wait) is not written
+      const written = value === 'wait' ? undefined : value;
+      expect(env.VBS_HOOK_WHEN_BUSY).toBe(written);
+      expect(res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
       const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
-      expect(localExecs(before)[0].environment.VBS_HOOK_WHEN_BUSY).toBe(value);
+      expect(hookEnvironment(before, localExecs(before)[0]).VBS_HOOK_WHEN_BUSY).toBe(written);
     });
 
     test('whenBusy: a value that is not a WhenBusy is refused, naming the trigger and the choices', () => {
@@ -82,9 +83,9 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const stack = newStack();
       const policy = managedPolicy(stack);
       new BackupPolicyTrigger(stack, 'Backup', { policy });
-      const { res, exec } = run(stack);
-      expect(exec.environment.VBS_HOOK_POLICY_IDENTITY).toBe(policy.identity);
-      expect(res[hook.triggers].policy).toBe(`managed:${policy.identity}`);
+      const { res, env } = run(stack);
+      expect(env.VBS_HOOK_POLICY_IDENTITY).toBe(policy.identity);
+      expect(res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_IDENTITY: policy.identity });
       expect(res.depends_on).toEqual([
         `${hook.type}.${policy.resource.friendlyUniqueId}`,
         `${hook.type}.${policy.volumesResource.friendlyUniqueId}`,
@@ -95,7 +96,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const stack = newStack();
       const policy = BackupPolicy.fromPolicyName(stack, 'Existing', 'weekly');
       new BackupPolicyTrigger(stack, 'Backup', { policy });
-      expect(run(stack).exec.environment.VBS_HOOK_POLICY_NAME).toBe('weekly');
+      expect(run(stack).env).toEqual({ VBS_HOOK_POLICY_NAME: 'weekly' });
     });
 
     test("policy.addTrigger makes a trigger under the policy, options passed through", () => {
@@ -105,25 +106,22 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       expect(t.node.path).toBe('stack/Nightly/Backup');
       expect(t.policy).toBe(policy);
       const res = resourceNamed(synthJson(stack), hook.type, 'Nightly_Backup_Run');
-      expect(localExecs(res)[0].environment.VBS_HOOK_WAIT).toBe('true');
+      expect(hookEnvironment(res, localExecs(res)[0]).VBS_HOOK_WAIT).toBe('true');
     });
 
     test("the trigger's connection wins field by field over the policy's, in triggers and environment", () => {
       const stack = newStack();
       const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID, { region: 'eu-de', projectId: PROJECT_ID });
       new BackupPolicyTrigger(stack, 'Backup', { policy, connection: { endpoint: 'http://127.0.0.1:8787', region: 'cn-north-4' } });
-      const { res, exec } = run(stack);
-      expect(res[hook.triggers]).toEqual({
-        policy: `id:${POLICY_ID}`,
-        endpoint: 'http://127.0.0.1:8787',
-        region: 'cn-north-4',
-        project_id: PROJECT_ID,
-      });
-      expect(exec.environment).toMatchObject({
+      const { res, env } = run(stack);
+      const expected = {
+        VBS_HOOK_POLICY_ID: POLICY_ID,
         VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787',
         VBS_HOOK_REGION: 'cn-north-4',
         VBS_HOOK_PROJECT_ID: PROJECT_ID,
-      });
+      };
+      expect(res[hook.triggers]).toEqual(expected);
+      expect(env).toEqual(expected);
     });
 
     test.each([
@@ -136,9 +134,9 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const stack = newStack();
       trigger(stack, { hookResource: kind, backupBeforeDestroy: true });
       const json = synthJson(stack);
-      expect(resourceNamed(json, kind, 'Backup_Run')[triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      expect(resourceNamed(json, kind, 'Backup_Run')[triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
       const before = resourceNamed(json, kind, 'Backup_BeforeDestroy');
-      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_ID).toBe(`\${self.${triggers}.policy_id}`);
+      expect(localExecs(before)[0].environment).toBe(`\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy"})}`);
       expect(json.provider).toEqual(provider);
       expect(json.terraform?.required_providers?.null).toEqual(required);
     });
@@ -163,7 +161,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('once: only the policy identity', () => {
       const stack = newStack();
       trigger(stack, { rerun: Rerun.once() });
-      expect(run(stack).res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}` });
+      expect(run(stack).res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
     });
 
     test('onChange: one rerun_<key> per value, tokens allowed', () => {
@@ -171,7 +169,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const release = new module.DataResource(stack, 'Release', { input: { release: '1.4.2' } });
       trigger(stack, { rerun: Rerun.onChange({ release: '1.4.2', image: release.id }) });
       expect(run(stack).res[hook.triggers]).toEqual({
-        policy: `id:${POLICY_ID}`,
+        VBS_HOOK_POLICY_ID: POLICY_ID,
         rerun_release: '1.4.2',
         rerun_image: '${terraform_data.Release.id}',
       });
@@ -180,7 +178,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('everyApply: a timestamp() trigger', () => {
       const stack = newStack();
       trigger(stack, { rerun: Rerun.everyApply() });
-      expect(run(stack).res[hook.triggers]).toEqual({ policy: `id:${POLICY_ID}`, rerun_every_apply: '${timestamp()}' });
+      expect(run(stack).res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID, rerun_every_apply: '${timestamp()}' });
     });
   });
 
@@ -194,17 +192,16 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
         connection: { projectId: PROJECT_ID },
       });
       const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
-      expect(before[hook.triggers]).toEqual({ policy_id: POLICY_ID, project_id: PROJECT_ID });
+      expect(before[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID, VBS_HOOK_PROJECT_ID: PROJECT_ID });
       const [exec] = localExecs(before);
       expect(exec.command).toBe('hook-trigger');
       expect(exec.when).toBe('destroy');
-      expect(exec.environment).toEqual({
-        VBS_HOOK_POLICY_ID: hook.self('policy_id'),
-        VBS_HOOK_PROJECT_ID: hook.self('project_id'),
+      // only self: a destroy-time provisioner may reference nothing else
+      expect(exec.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_WAIT = "true", VBS_HOOK_PHASE = "destroy"})}`);
+      expect(hookEnvironment(before, exec)).toEqual({
+        VBS_HOOK_POLICY_ID: POLICY_ID,
+        VBS_HOOK_PROJECT_ID: PROJECT_ID,
         VBS_HOOK_WAIT: 'true',
-        VBS_HOOK_TIMEOUT: '1800',
-        VBS_HOOK_FAILURE_MODE: 'fail',
-        VBS_HOOK_WHEN_BUSY: 'wait',
         VBS_HOOK_PHASE: 'destroy',
       });
     });
@@ -215,8 +212,69 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const t = new BackupPolicyTrigger(stack, 'Backup', { policy, backupBeforeDestroy: true });
       expect(t.beforeDestroyResource).toBeDefined();
       const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
-      expect(before[hook.triggers]).toEqual({ policy_identity: policy.identity });
-      expect(localExecs(before)[0].environment.VBS_HOOK_POLICY_IDENTITY).toBe(hook.self('policy_identity'));
+      expect(before[hook.triggers]).toEqual({ VBS_HOOK_POLICY_IDENTITY: policy.identity });
+      expect(hookEnvironment(before, localExecs(before)[0])).toEqual({ VBS_HOOK_POLICY_IDENTITY: policy.identity, VBS_HOOK_PHASE: 'destroy' });
+    });
+  });
+
+  describe('Rerun.whenChanged', () => {
+    class Migration extends Construct {
+      public readonly job: UserResource;
+      public readonly schema: TerraformResource;
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        this.job = userResource(this, 'Job');
+        this.schema = new module.DataResource(new Construct(this, 'Nested'), 'Schema', { input: { schemaVersion: 'v2' } });
+        // a data source inside is read, never updated: not watched
+        new module.TerraformDataSource(this, 'Lookup', { terraformResourceType: 'terraform_remote_state' });
+      }
+    }
+
+    test('the run resource is replaced when any resource inside changes (nested included), and runs after them; nothing else rides on it', () => {
+      const stack = newStack();
+      const migration = new Migration(stack, 'Migration');
+      const t = trigger(stack, { rerun: Rerun.whenChanged(migration), backupBeforeDestroy: true });
+      const json = synthJson(stack);
+      const watched = [`${userResourceType}.${migration.job.friendlyUniqueId}`, `terraform_data.${migration.schema.friendlyUniqueId}`];
+      const { res } = run(stack);
+      expect(res.lifecycle).toEqual({ replace_triggered_by: watched });
+      expect(res.depends_on).toEqual(watched);
+      // no rerun value in the triggers: only a change of the watched resources replaces it
+      expect(res[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
+      // ADR 3: a re-run never fires the run-before-destroy
+      const before = resourceNamed(json, hook.type, 'Backup_BeforeDestroy');
+      expect(before.lifecycle).toBeUndefined();
+      expect(before.depends_on).toBeUndefined();
+      expect(t.beforeDestroyResource).toBeDefined();
+    });
+
+    test('several constructs, a resource given directly, and each resource once', () => {
+      const stack = newStack();
+      const a = userResource(stack, 'A');
+      const migration = new Migration(stack, 'Migration');
+      trigger(stack, { rerun: Rerun.whenChanged(a, migration, a) });
+      expect(run(stack).res.lifecycle.replace_triggered_by).toEqual([
+        `${userResourceType}.A`,
+        `${userResourceType}.${migration.job.friendlyUniqueId}`,
+        `terraform_data.${migration.schema.friendlyUniqueId}`,
+      ]);
+    });
+
+    test('watching a managed policy: its hook resources are resources like any other', () => {
+      const stack = newStack();
+      const policy = managedPolicy(stack);
+      new BackupPolicyTrigger(stack, 'Backup', { policy, rerun: Rerun.whenChanged(policy) });
+      expect(run(stack).res.lifecycle.replace_triggered_by).toEqual([
+        `${hook.type}.${policy.resource.friendlyUniqueId}`,
+        `${hook.type}.${policy.volumesResource.friendlyUniqueId}`,
+      ]);
+    });
+
+    test.each([HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA])('%s: the same lifecycle', (kind) => {
+      const stack = newStack();
+      const migration = new Migration(stack, 'Migration');
+      trigger(stack, { rerun: Rerun.whenChanged(migration), hookResource: kind });
+      expect(resourceNamed(synthJson(stack), kind, 'Backup_Run').lifecycle.replace_triggered_by).toHaveLength(2);
     });
   });
 

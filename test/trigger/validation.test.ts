@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger, Rerun } from '../../src/trigger';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
@@ -39,6 +40,32 @@ describe.each(FRAMEWORK_NAMES)('BackupPolicyTrigger validation under %s', (frame
 
   test.each(cases)('%s', (_rule, options, message) => {
     expect(() => make(options)).toThrow(message);
+  });
+
+  describe('Rerun.whenChanged', () => {
+    test('no construct: refused, naming the prop and what is allowed', () => {
+      expect(() => make({ rerun: Rerun.whenChanged() })).toThrow(
+        'stack/Backup: rerun "Rerun.whenChanged()" watches nothing; allowed: Rerun.whenChanged with at least one construct that holds a Terraform resource',
+      );
+    });
+
+    test('a construct with no resource (a data source only) is refused, naming it', () => {
+      const stack = newStack();
+      const empty = new Construct(stack, 'Empty');
+      new module.TerraformDataSource(empty, 'Lookup', { terraformResourceType: 'terraform_remote_state' });
+      const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+      expect(() => new BackupPolicyTrigger(stack, 'Backup', { policy, rerun: Rerun.whenChanged(empty) })).toThrow(
+        'stack/Backup: rerun: Rerun.whenChanged "stack/Empty" holds no Terraform resource; allowed: constructs with at least one resource inside (data sources do not count: they are read, never updated)',
+      );
+    });
+
+    test('a construct that contains the trigger is refused (a cycle)', () => {
+      const stack = newStack();
+      const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+      expect(() => new BackupPolicyTrigger(stack, 'Backup', { policy, rerun: Rerun.whenChanged(stack) })).toThrow(
+        'stack/Backup: rerun: Rerun.whenChanged "stack" contains this trigger; allowed: constructs that do not contain the trigger (a cycle otherwise)',
+      );
+    });
   });
 
   test.each([1, 86400])('timeoutSeconds %d is allowed', (timeoutSeconds) => {
