@@ -2,7 +2,7 @@
  * `hook-vault-trigger`: a vault trigger's hook (CBR), run by Terraform on the create of the
  * trigger's run resource and, with `VBS_HOOK_PHASE=destroy`, on the destroy of its
  * before-destroy resource (docs/architecture.md ADR 1-3). Inputs come only from the environment
- * (`HOOK_ENV` in src/core/contract.ts).
+ * (`HOOK_ENV` in src/contract/hook.ts).
  *
  * 1. The vault, by id or by name (none or several: exit 1 naming it); every id of
  *    `VBS_HOOK_RESOURCE_IDS` must be one of its resources.
@@ -25,9 +25,9 @@
  * never join (nor are joined by) a deploy run's.
  */
 import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '../client/cbr-backup';
-import type { WireCbrBackup, WireCbrVault } from '../client/cbr-wire';
+import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
-import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../core/contract';
+import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../contract/hook';
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
