@@ -5,6 +5,7 @@
  */
 import { Cloud, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../contract/rules';
 import { UUID_PATTERN, WireScheduledPolicy } from '../contract/wire';
+import { keepLastRefusal, resourceIdRefusal, vaultIdRefusal, vaultNameRefusal } from '../contract/cbr-rules';
 import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import type { PolicySpec } from '../contract/hook';
 import { UsageError } from './args';
@@ -46,6 +47,89 @@ export interface TriggerInputs {
   /** VBS_HOOK_WHEN_BUSY: a run of the policy is unfinished. @default 'wait' */
   readonly whenBusy: WhenBusyChoice;
   readonly connection: HookConnection;
+}
+
+/** How a vault hook names its vault: exactly one of id and name. */
+export type VaultRef = { readonly vaultId: string } | { readonly vaultName: string };
+
+/** Inputs of `hook-vault-trigger` (the settings as for `hook-trigger`). */
+export interface VaultTriggerInputs {
+  /** VBS_HOOK_VAULT_ID (a UUID) or VBS_HOOK_VAULT_NAME. */
+  readonly vault: VaultRef;
+  /** VBS_HOOK_RESOURCE_IDS (UUIDs, comma-separated, duplicates dropped). @default - every resource in the vault */
+  readonly resourceIds?: readonly string[];
+  /** VBS_HOOK_INCREMENTAL. @default true */
+  readonly incremental: boolean;
+  /** VBS_HOOK_KEEP_LAST: this trigger's newest backups kept per resource. @default - keep all */
+  readonly keepLast?: number;
+  /** VBS_HOOK_TRIGGER_ID: 12 hex. */
+  readonly triggerId: string;
+  /** VBS_HOOK_LABEL: 1-19 of `[A-Za-z0-9_-]`. */
+  readonly label: string;
+  /** VBS_HOOK_RUN: 8 hex, the run key Terraform computed. */
+  readonly run: string;
+  readonly wait: boolean;
+  readonly timeoutSeconds: number;
+  readonly failureMode: 'fail' | 'continue';
+  readonly phase: 'deploy' | 'destroy';
+  /** Resources already being backed up: wait for them, join their backups, or fail. @default 'wait' */
+  readonly whenBusy: WhenBusyChoice;
+  readonly connection: HookConnection;
+}
+
+/** Reads the inputs of `hook-vault-trigger`. */
+export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerInputs {
+  const names = [HOOK_ENV.vaultId, HOOK_ENV.vaultName];
+  const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
+  if (given.length !== 1) {
+    throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
+  }
+  // The rules synth applied to literal props (src/contract/cbr-rules.ts): what synth accepts, the hook accepts.
+  const check = (name: string, value: string, refusal: Refusal | undefined): void => {
+    if (refusal) throw new UsageError(`${name} ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`, command);
+  };
+  let vault: VaultRef;
+  if (given[0] === HOOK_ENV.vaultId) {
+    const id = env[HOOK_ENV.vaultId]!;
+    check(HOOK_ENV.vaultId, id, vaultIdRefusal(id));
+    vault = { vaultId: id.toLowerCase() };
+  } else {
+    const name = env[HOOK_ENV.vaultName]!;
+    check(HOOK_ENV.vaultName, name, vaultNameRefusal(name));
+    vault = { vaultName: name };
+  }
+  let resourceIds: string[] | undefined;
+  const idsText = nonEmpty(env[HOOK_ENV.resourceIds]);
+  if (idsText !== undefined) {
+    const ids = idsText.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    if (ids.length === 0) throw new UsageError(`${HOOK_ENV.resourceIds} must list resource ids separated by commas, got '${idsText}'`, command);
+    for (const id of ids) check(HOOK_ENV.resourceIds, id, resourceIdRefusal(id));
+    resourceIds = [...new Set(ids.map((x) => x.toLowerCase()))];
+  }
+  const keepText = nonEmpty(env[HOOK_ENV.keepLast]);
+  if (keepText !== undefined) check(HOOK_ENV.keepLast, keepText, /^\d+$/.test(keepText) ? keepLastRefusal(Number(keepText)) : keepLastRefusal(NaN));
+  return {
+    vault,
+    resourceIds,
+    incremental: readChoice(command, env, HOOK_ENV.incremental, ['true', 'false'], 'true') === 'true',
+    keepLast: keepText === undefined ? undefined : Number(keepText),
+    triggerId: readPattern(command, env, HOOK_ENV.triggerId, /^[0-9a-f]{12}$/, '12 lower-case hex digits'),
+    label: readPattern(command, env, HOOK_ENV.label, /^[A-Za-z0-9_-]{1,19}$/, '1-19 letters, digits, \'_\' or \'-\''),
+    run: readPattern(command, env, HOOK_ENV.run, /^[0-9a-f]{8}$/, '8 lower-case hex digits (Terraform computes it)'),
+    wait: readChoice(command, env, HOOK_ENV.wait, ['true', 'false'], 'false') === 'true',
+    timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
+    failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),
+    phase: readChoice(command, env, HOOK_ENV.phase, ['deploy', 'destroy'], 'deploy'),
+    whenBusy: readChoice(command, env, HOOK_ENV.whenBusy, WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
+    connection: readHookConnection(command, env),
+  };
+}
+
+function readPattern(command: string, env: Env, name: string, pattern: RegExp, allowed: string): string {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) throw new UsageError(`${name} must be set to ${allowed}`, command);
+  if (!pattern.test(value)) throw new UsageError(`${name} must be ${allowed}, got '${value}'`, command);
+  return value;
 }
 
 /** Inputs of `hook-policy-apply`. */
