@@ -4,15 +4,15 @@
  * and where to look (`--help`). Exit code 2 is reserved for these.
  */
 import { parseArgs } from 'node:util';
-import type { Cloud } from '../client/rules';
+import type { Cloud } from '../contract/rules';
 
 /**
  * The client's own checks (id formats, endpoint rules), loaded when an option needs them:
  * `--help` and usage errors must not load the client.
  */
-function client(): typeof import('../client/wire') & typeof import('../client/endpoints') & typeof import('../client/errors') {
+function client(): typeof import('../contract/wire') & typeof import('../client/endpoints') & typeof import('../client/errors') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, synchronously: the option checks are synchronous
-  return { ...require('../client/wire'), ...require('../client/endpoints'), ...require('../client/errors') };
+  return { ...require('../contract/wire'), ...require('../client/endpoints'), ...require('../client/errors') };
 }
 
 /** A wrong command line: exit code 2, message plus a pointer to `--help`. */

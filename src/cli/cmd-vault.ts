@@ -6,8 +6,8 @@
  *   vbs-backup vaults [--json]
  */
 import type { BackupVaultResult, CbrBusyEvent } from '../client/cbr-backup';
-import type { WireCbrBackup, WireCbrVault } from '../client/cbr-wire';
-import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
+import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
+import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import {
   CONNECTION_OPTIONS, ConnectionArgs, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, isoOption, parseCommandLine,
   stringList, stringOption,

@@ -5,8 +5,8 @@
  */
 import type { BusyEvent } from '../client/busy';
 import { BusyRun, describeUnfinishedRun } from '../client/busy-run';
-import type { WirePolicy } from '../client/wire';
-import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
+import type { WirePolicy } from '../contract/wire';
+import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import {
   CONNECTION_OPTIONS, HELP_OPTION, OptionDef, UsageError, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption,
 } from './args';

@@ -1,7 +1,7 @@
 /**
  * Human-readable and JSON renderings of policies and jobs for the CLI and the hook logs.
  */
-import type { WirePolicy, WireScheduledPolicy } from '../client/wire';
+import type { WirePolicy, WireScheduledPolicy } from '../contract/wire';
 import type { JobInfo } from './ports';
 
 /** `policy NAME (id ID)`, the way every progress line names a policy. */

@@ -3,10 +3,10 @@
  * Every problem is a {@link UsageError} naming the variable, what it held and what is allowed:
  * a wrong input is a bug in the synthesized stack, not a cloud failure.
  */
-import { Cloud, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../client/rules';
-import { UUID_PATTERN, WireScheduledPolicy } from '../client/wire';
-import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../core/contract';
-import type { PolicySpec } from '../core/contract';
+import { Cloud, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../contract/rules';
+import { UUID_PATTERN, WireScheduledPolicy } from '../contract/wire';
+import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
+import type { PolicySpec } from '../contract/hook';
 import { UsageError } from './args';
 
 export type { PolicySpec };
@@ -84,7 +84,7 @@ export interface VolumeInputs {
 
 /**
  * Reads VBS_HOOK_ENDPOINT / VBS_HOOK_REGION / VBS_HOOK_PROJECT_ID / VBS_HOOK_CLOUD (empty counts
- * as unset), each checked by the rule the constructs applied at synth (src/client/rules.ts).
+ * as unset), each checked by the rule the constructs applied at synth (src/contract/rules.ts).
  */
 export function readHookConnection(command: string, env: Env): HookConnection {
   const read = (name: string, rule: (value: string) => Refusal | undefined): string | undefined => {

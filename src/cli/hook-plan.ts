@@ -2,8 +2,8 @@
  * Pure planning for `hook-policy-apply` (docs/architecture.md ADR 2): the marker tag, request
  * bodies, and which tags to change. No I/O here, so every rule is unit-tested.
  */
-import type { WirePolicy, WirePolicyRequest, WireScheduledPolicy } from '../client/wire';
-import { MARKER_TAG_KEY, PolicySpec } from '../core/contract';
+import type { WirePolicy, WirePolicyRequest, WireScheduledPolicy } from '../contract/wire';
+import { MARKER_TAG_KEY, PolicySpec } from '../contract/hook';
 
 /** The reserved tag key whose value `<identity>_<revision>` marks a managed policy (from the contract). */
 export { MARKER_TAG_KEY };

@@ -5,7 +5,7 @@
  * `hook-volume-detach`. Each touches exactly its one volume, because the VBS API cannot list a
  * policy's volumes.
  */
-import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { policyLabel } from './format';
 import { readVolumeInputs } from './hook-env';
 import { hookArgs } from './hooks';

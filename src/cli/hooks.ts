@@ -7,7 +7,7 @@
  * still holds its own revision and the removal policy is `destroy`. Volumes are attached and
  * detached one at a time by `hook-volume-attach` / `hook-volume-detach` (hook-volumes.ts).
  */
-import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { UsageError } from './args';
 import { describeRunFailure, runPolicy, JobsFailedError } from './execute';
 import { plural } from './format';

@@ -2,7 +2,7 @@
  * Finding the policy a command or a hook refers to: by id (must exist), by name (exactly one
  * match), or by managed identity (ADR 2 marker tag: tenant tag list, then query by tag).
  */
-import type { WirePolicy } from '../client/wire';
+import type { WirePolicy } from '../contract/wire';
 import { policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { MARKER_TAG_KEY, Marker, markerValuesFor, parseMarker } from './hook-plan';

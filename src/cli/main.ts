@@ -5,7 +5,7 @@
  * neither. The hook commands are absent from the help: they are an internal contract with the
  * constructs (docs/architecture.md ADR 1), not a user interface.
  */
-import { HOOK_COMMANDS as HOOK_COMMAND_WORDS } from '../core/contract';
+import { HOOK_COMMANDS as HOOK_COMMAND_WORDS } from '../contract/hook';
 import { UsageError } from './args';
 import { COMMAND_HELP, helpPointer, MAIN_HELP, PUBLIC_COMMANDS } from './help';
 import { CliIo, processIo } from './runtime';

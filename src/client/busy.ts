@@ -15,7 +15,7 @@
  * out instead of polling and executing in step; throttled polls are retried by the client,
  * honouring `Retry-After`.
  */
-import type { WhenBusyChoice } from '../core/contract';
+import type { WhenBusyChoice } from '../contract/hook';
 import { BusyRun, describeUnfinishedRun } from './busy-run';
 import type { CallOptions } from './caller';
 import { VbsAbortError, VbsApiError, VbsTimeoutError } from './errors';

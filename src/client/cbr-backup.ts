@@ -26,8 +26,8 @@ import {
   CBR_BUSY_CODES, CBR_CODES, CBR_FINAL_BACKUP_STATUSES, CBR_NAME_PATTERN, CBR_RUNNING_BACKUP_STATUSES, CBR_UUID_PATTERN, CbrBackupListQuery,
   CbrOperationLogListQuery, WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrCheckpointCreateRequest, WireCbrOperationLogList,
   WireCbrSkippedResource, WireCbrVault,
-} from './cbr-wire';
-import type { WhenBusyChoice } from '../core/contract';
+} from '../contract/cbr-wire';
+import type { WhenBusyChoice } from '../contract/hook';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { parseApiTime } from './jobs';
 import { pollPause, sleep } from './retry';

@@ -1,5 +1,5 @@
 /**
- * CbrClient: every operation of the CBR v3 API (`CBR_OPERATIONS` in src/client/cbr-wire.ts:
+ * CbrClient: every operation of the CBR v3 API (`CBR_OPERATIONS` in src/contract/cbr-wire.ts:
  * vaults, checkpoints, backups, policies, tasks), plus find a vault by name, a duplicate-free
  * "back up now" (`backupVault`, cbr-backup.ts) and a wait for a run's backups.
  *
@@ -17,7 +17,7 @@ import {
   CBR_CODES, CBR_UUID_PATTERN, CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrAddResourcesRequest,
   WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrCheckpointCreateRequest, WireCbrOperationLog, WireCbrOperationLogList, WireCbrPolicy,
   WireCbrPolicyCreateRequest, WireCbrPolicyUpdateRequest, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
-} from './cbr-wire';
+} from '../contract/cbr-wire';
 import { VbsApiError, VbsConfigError } from './errors';
 import { ClientOptions, ServiceCore, SharedClients } from './service';
 import type { ShapeCheck } from './shape';

@@ -7,7 +7,7 @@ import type {
   WireCbrAddResourcesResponse, WireCbrAssociatePolicyResponse, WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint,
   WireCbrDissociatePolicyResponse, WireCbrOperationLog, WireCbrOperationLogList, WireCbrPolicy, WireCbrPolicyList,
   WireCbrRemoveResourcesResponse, WireCbrVault, WireCbrVaultList,
-} from './cbr-wire';
+} from '../contract/cbr-wire';
 import { ShapeCheck } from './shape';
 
 type Obj = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * VbsClient: every operation of the VBS v2 Backup Policies API (`OPERATIONS` in src/client/wire.ts), plus
+ * VbsClient: every operation of the VBS v2 Backup Policies API (`OPERATIONS` in src/contract/wire.ts), plus
  * find-by-name, a duplicate-free execute and a wait for the jobs a run started.
  */
 import { CallOptions, Caller } from './caller';
@@ -8,7 +8,7 @@ import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError }
 import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList, tenantTagList } from './shape';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
 import { sleep } from './retry';
-import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from './wire';
+import { WirePolicy, WirePolicyRequest, WireQueryByTagsRequest, WireQueryByTagsResponse, WireResourcesResponse } from '../contract/wire';
 import { planTags, TagPlan } from './tags';
 import { BusyOps, executeWhenBusy, ExecuteOptions, ExecuteResult } from './busy';
 import { ClientOptions, ServiceCore, SharedClients } from './service';

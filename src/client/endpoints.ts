@@ -7,8 +7,8 @@ import { VbsConfigError } from './errors';
 import {
   Cloud, CLOUDS, cloudOfRegion, cloudRefusal, derivationRefusal, endpointRefusal, iamUrl, isLoopbackHost, normalizeEndpoint,
   projectIdRefusal, Refusal, regionRefusal, Service, serviceUrl,
-} from './rules';
-import { UUID_PATTERN as UUID } from './wire';
+} from '../contract/rules';
+import { UUID_PATTERN as UUID } from '../contract/wire';
 
 export { CLOUDS, isLoopbackHost };
 export type { Cloud, Service };

@@ -22,7 +22,7 @@ export type {
   WireCbrBackupExtendInfo, WireCbrOperationDefinition, WireCbrPolicyTrigger, WireCbrTag, WireCbrResourceExtraInfo, WireCbrBindRules,
   WireCbrResourceDetail, CbrBackupStatus, CbrCheckpointStatus, CbrProtectStatus, CbrResourceType, CbrVaultStatus, CbrObjectType,
   CbrProtectType, CbrConsistentLevel, CbrChargingMode, CbrPolicyOperationType, CbrTaskType, CbrTaskStatus,
-} from './cbr-wire';
+} from '../contract/cbr-wire';
 export { BUSY_CODE, VbsBusyError, VbsBusyTimeoutError, describeRun, isBusyError } from './busy';
 export type { BusyEvent, BusyPollOptions, BusyRun, ExecuteOptions, ExecuteResult, WhenBusyChoice } from './busy';
 export type { CallOptions, RetryInfo } from './caller';
@@ -39,4 +39,4 @@ export type { TagPlan } from './tags';
 export type { VbsTransport } from './transport';
 export { backoffDelay, parseRetryAfter, retrySchedule } from './retry';
 export type { RetryOptions } from './retry';
-export * from './wire';
+export * from '../contract/wire';

@@ -2,7 +2,7 @@
  * Backup jobs ("tasks") of a policy: the typed view, timestamp parsing, and the rules that
  * find the jobs one run started (created at/after a start time, newest per volume).
  */
-import { FINAL_JOB_STATUSES, JobStatus, WireJob } from './wire';
+import { FINAL_JOB_STATUSES, JobStatus, WireJob } from '../contract/wire';
 
 /** One backup job: the backup of one volume by one run of a policy. */
 export interface Job {

@@ -8,7 +8,7 @@ import { excerpt, Redactor, VbsApiError } from './errors';
 import type {
   WireJob, WireJobList, WirePolicy, WirePolicyIdResponse, WirePolicyList, WireQueryByTagsResponse, WireResourcesResponse, WireTagList,
   WireTenantTagList,
-} from './wire';
+} from '../contract/wire';
 
 /** Code of a VbsApiError raised for a success status whose body is not what the API sends. */
 export const INVALID_RESPONSE = 'INVALID_RESPONSE';

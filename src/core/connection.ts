@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import type { Cloud } from '../client/rules';
-import { cloudOfRegion, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../client/rules';
+import type { Cloud } from '../contract/rules';
+import { cloudOfRegion, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../contract/rules';
 import { isLiteral, VbsValidationError } from './validation';
 
 export type { Cloud };
@@ -69,7 +69,7 @@ const CONNECTION_FIELDS: readonly ConnectionField[] = [
   { prop: 'cloud', env: 'VBS_HOOK_CLOUD', trigger: 'cloud' },
 ];
 
-/** The rule of each field, from src/client/rules.ts (a stack writes project ids in lower case). */
+/** The rule of each field, from src/contract/rules.ts (a stack writes project ids in lower case). */
 const FIELD_RULES: Readonly<Record<keyof VbsConnection, (value: string) => Refusal | undefined>> = {
   region: regionRefusal,
   projectId: (value) => projectIdRefusal(value, true),

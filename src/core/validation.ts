@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fw } from './framework';
-import { UUID_PATTERN } from '../client/wire';
+import { UUID_PATTERN } from '../contract/wire';
 
 /**
  * Synth-time validation helpers shared by the constructs. Every message names the construct
@@ -10,7 +10,7 @@ import { UUID_PATTERN } from '../client/wire';
  */
 
 // The UUID format is an API fact shared with the client and the executor (wire.ts imports nothing).
-// The connection's rules (region, cloud, endpoint, project id) are in src/client/rules.ts, used
+// The connection's rules (region, cloud, endpoint, project id) are in src/contract/rules.ts, used
 // by src/core/connection.ts at synth and by the client and the hook at apply.
 export { UUID_PATTERN };
 

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type {
   CbrBackupStatus, CbrCheckpointStatus, WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrOperationLog,
   WireCbrOperationLogList, WireCbrSkippedResource,
-} from '../client/cbr-wire';
-import { CBR_CODES, CBR_RESOURCE_TYPES, CBR_SKIPPED_BUSY } from '../client/cbr-wire';
+} from '../contract/cbr-wire';
+import { CBR_CODES, CBR_RESOURCE_TYPES, CBR_SKIPPED_BUSY } from '../contract/cbr-wire';
 import { cbrError } from './errors';
 import { randomHex } from './ids';
 import type { CheckpointInput } from './cbr-validation';

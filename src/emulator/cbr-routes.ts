@@ -34,8 +34,8 @@
  *   remove_resource tasks; never skipped/waiting/timeout; newest 10,000 per project [27].
  * - Times: 2019-05-10T07:59:12.733+00:00 [28]. The version API (A1) is not emulated [30].
  */
-import type { CbrOperationName } from '../client/cbr-wire';
-import { CBR_CODES, CBR_OPERATIONS } from '../client/cbr-wire';
+import type { CbrOperationName } from '../contract/cbr-wire';
+import { CBR_CODES, CBR_OPERATIONS } from '../contract/cbr-wire';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
 import {
   backupOf, backupToWire, checkpointOf, checkpointToWire, createCheckpoint, deleteBackup, deleteVault, listBackups, listTasks,
@@ -51,7 +51,7 @@ import {
 } from './cbr-validation';
 import { cbrError } from './errors';
 import type { HandlerResult } from './errors';
-import { CBR_VAULT_STATUSES } from '../client/cbr-wire';
+import { CBR_VAULT_STATUSES } from '../contract/cbr-wire';
 
 /** A matched CBR route: the operation, the project and the id in the path. */
 export interface CbrRoute {

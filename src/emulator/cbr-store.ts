@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type {
   CbrPolicyOperationType, CbrResourceType, CbrTaskStatus, CbrTaskType, WireCbrOperationDefinition, WireCbrPolicy,
   WireCbrResourceInput, WireCbrSkippedResource, WireCbrTag, WireCbrVault, WireCbrVaultResource,
-} from '../client/cbr-wire';
-import { CBR_CODES, CBR_PROVIDER_IDS } from '../client/cbr-wire';
+} from '../contract/cbr-wire';
+import { CBR_CODES, CBR_PROVIDER_IDS } from '../contract/cbr-wire';
 import { cbrError } from './errors';
 import type { PolicyCreateInput, PolicyUpdateInput, VaultCreateInput, VaultUpdateInput } from './cbr-validation';
 import { MAX_VAULT_RESOURCES, typesFor } from './cbr-validation';

@@ -7,11 +7,11 @@
 import type {
   CbrBackupStatus, CbrConsistentLevel, CbrObjectType, CbrPolicyOperationType, CbrProtectType, CbrResourceType,
   CbrTaskStatus, CbrTaskType, WireCbrOperationDefinition, WireCbrResourceInput, WireCbrTag,
-} from '../client/cbr-wire';
+} from '../contract/cbr-wire';
 import {
   CBR_BACKUP_SORT_KEYS, CBR_BACKUP_STATUSES, CBR_CODES, CBR_FILTER_TIME_PATTERN, CBR_MAX_LIMIT, CBR_NAME_PATTERN,
   CBR_OBJECT_TYPES, CBR_RESOURCE_TYPES, CBR_TASK_STATUSES, CBR_TASK_TYPES, CBR_UUID_PATTERN,
-} from '../client/cbr-wire';
+} from '../contract/cbr-wire';
 import { EmulatorHttpError, cbrError } from './errors';
 import { describe } from './validation';
 

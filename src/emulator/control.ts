@@ -2,10 +2,10 @@
  * Test controls (docs/architecture.md ADR 4): scripted faults, the request log, throttling,
  * and their HTTP form under `/__emulator/` for processes other than the test itself.
  */
-import type { WireCbrCheckpoint } from '../client/cbr-wire';
-import { CBR_CODES, CBR_OPERATIONS } from '../client/cbr-wire';
-import type { WireJob } from '../client/wire';
-import { OPERATIONS } from '../client/wire';
+import type { WireCbrCheckpoint } from '../contract/cbr-wire';
+import { CBR_CODES, CBR_OPERATIONS } from '../contract/cbr-wire';
+import type { WireJob } from '../contract/wire';
+import { OPERATIONS } from '../contract/wire';
 import { isCbrOperation } from './cbr-routes';
 import { EmulatorHttpError, HandlerResult, cbrError, gatewayError, serviceError } from './errors';
 import type { EmulatorOperation, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun } from './types';

@@ -4,8 +4,8 @@
  * `BackupService.*`, and the API gateway shape `{"error_code","error_msg","request_id"}` for
  * `APIGW.*` (both services).
  */
-import type { WireCbrError } from '../client/cbr-wire';
-import type { WireGatewayError, WireServiceError } from '../client/wire';
+import type { WireCbrError } from '../contract/cbr-wire';
+import type { WireGatewayError, WireServiceError } from '../contract/wire';
 
 /** A response the handlers produce: status, optional JSON body, optional headers. */
 export interface HandlerResult {

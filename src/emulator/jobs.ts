@@ -4,7 +4,7 @@
  * the job time, `RUNNING` for the rest, then its final status.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobStatus, WireJob } from '../client/wire';
+import type { JobStatus, WireJob } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 import { randomHex } from './ids';
 import { appendJobs, hasUnfinished, inCreationOrder, jobJson } from './job-index';

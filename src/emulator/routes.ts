@@ -43,8 +43,8 @@
  *   AK/SK signature and any password login is accepted.
  * - Password login failures: 401 APIGW.0301; malformed login bodies: 400 IAM.0011.
  */
-import type { CbrOperationName } from '../client/cbr-wire';
-import type { OperationName } from '../client/wire';
+import type { CbrOperationName } from '../contract/cbr-wire';
+import type { OperationName } from '../contract/wire';
 import type { Auth } from './auth';
 import type { CbrContext, CbrRoute } from './cbr-routes';
 import { CBR_MUTATING, handleCbr, matchCbrRoute } from './cbr-routes';

@@ -7,9 +7,9 @@
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../client/cbr-wire';
-import { CBR_UUID_PATTERN } from '../client/cbr-wire';
-import type { WireJob } from '../client/wire';
+import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../contract/cbr-wire';
+import { CBR_UUID_PATTERN } from '../contract/cbr-wire';
+import type { WireJob } from '../contract/wire';
 import { Auth } from './auth';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
 import { ALL_BUSY_CODES, backupToWire, checkpointToWire, createCheckpoint } from './cbr-backups';

@@ -4,7 +4,7 @@
  * `toData()` after each change and the state file restores it with `fromData()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobStatus, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../client/wire';
+import type { JobStatus, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 import { randomHex } from './ids';
 import type { EmulatedPolicy } from './types';

@@ -5,7 +5,7 @@
  * `tags_any` is OR across keys, `not_tags` excludes policies matching all of its keys and
  * `not_tags_any` those matching any.
  */
-import type { WireQueryByTagsResponse, WireTag, WireTagFilter, WireTagList, WireTenantTagList } from '../client/wire';
+import type { WireQueryByTagsResponse, WireTag, WireTagFilter, WireTagList, WireTenantTagList } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 import type { ProjectState, StoredPolicy } from './store';
 import { clip } from './store';

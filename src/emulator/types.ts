@@ -3,8 +3,8 @@
  *
  * This file imports only wire types: it is part of the emulator, which the CLI loads lazily.
  */
-import type { CbrOperationName, WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../client/cbr-wire';
-import type { JobStatus, OperationName, WireJob, WirePolicy, WireTag } from '../client/wire';
+import type { CbrOperationName, WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../contract/cbr-wire';
+import type { JobStatus, OperationName, WireJob, WirePolicy, WireTag } from '../contract/wire';
 
 /** An operation of either API: a VBS name (`wire.ts`) or a CBR one (`cbr-wire.ts`). */
 export type EmulatorOperation = OperationName | CbrOperationName;

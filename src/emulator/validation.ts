@@ -3,8 +3,8 @@
  * Every failure is a 400 in the service shape whose message names the field, what was given
  * and what is allowed.
  */
-import type { WeekdayCode, WireScheduledPolicy, WireTag } from '../client/wire';
-import { WEEKDAY_CODES } from '../client/wire';
+import type { WeekdayCode, WireScheduledPolicy, WireTag } from '../contract/wire';
+import { WEEKDAY_CODES } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 
 /** At most this many tags on one policy (OTC user guide). */

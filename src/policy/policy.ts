@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct, IConstruct } from 'constructs';
 import { connectionEnvironment, validateConnection, VbsConnection } from '../core/connection';
-import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { createHookResource, environmentFromSelf, LateString, selfTriggerExpression } from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';

@@ -1,4 +1,4 @@
-import type { WireScheduledPolicy } from '../client/wire';
+import type { WireScheduledPolicy } from '../contract/wire';
 import { IConstruct } from 'constructs';
 import { checkIntegerRange } from '../core/validation';
 

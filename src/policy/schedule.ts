@@ -1,4 +1,4 @@
-import type { WeekdayCode, WireScheduledPolicy } from '../client/wire';
+import type { WeekdayCode, WireScheduledPolicy } from '../contract/wire';
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
 import { checkIntegerRange, isLiteral, VbsValidationError } from '../core/validation';

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
-import { MARKER_TAG_KEY, MAX_POLICY_TAGS, PolicySpec } from '../core/contract';
+import { MARKER_TAG_KEY, MAX_POLICY_TAGS, PolicySpec } from '../contract/hook';
 import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation';
 
 export type { PolicySpec };

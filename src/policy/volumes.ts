@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IConstruct } from 'constructs';
 import { connectionEnvironment, VbsConnection } from '../core/connection';
-import { HOOK_COMMANDS, HOOK_ENV } from '../core/contract';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
 import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, LateMap } from '../core/hook-resource';
 import { fw, stackFor } from '../core/framework';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { HOOK_ENV } from '../core/contract';
+import { HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
 import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, isLiteralWord, selfTrigger } from '../core/hook-resource';
 import type { Addressable } from '../core/late';

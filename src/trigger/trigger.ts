@@ -2,7 +2,7 @@ import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import type { IBackupPolicy } from '../policy/policy';
 import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
-import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../core/contract';
+import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { addDependency, HookTerraformResource, resourcesIn } from '../core/hook-resource';
 import { createTriggerHooks } from './hooks';

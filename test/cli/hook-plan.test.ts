@@ -3,7 +3,7 @@ import {
   MARKER_TAG_KEY, createBody, desiredTags, markerValue, markerValuesFor, parseMarker, planTags, updateBody,
 } from '../../src/cli/hook-plan';
 import { UsageError } from '../../src/cli/args';
-import type { WirePolicy } from '../../src/client/wire';
+import type { WirePolicy } from '../../src/contract/wire';
 
 const SPEC = {
   name: 'nightly-db',

@@ -1,5 +1,5 @@
 /**
- * Test support for the CLI: a private build of the hook path (src/cli, src/client, src/core/contract.ts,
+ * Test support for the CLI: a private build of the hook path (src/cli, src/client, src/contract,
  * src/emulator compiled file by file with esbuild into a temp folder with the same layout as
  * lib/), spawning it, and an in-process io that captures output.
  */
@@ -46,7 +46,7 @@ function tsFiles(dir: string): string[] {
 export function buildCli(): BuiltCli {
   if (built) return built;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-cli-test-'));
-  const entryPoints = [...['cli', 'client', 'emulator'].flatMap((d) => tsFiles(path.join(ROOT, 'src', d))), path.join(ROOT, 'src', 'core', 'contract.ts')];
+  const entryPoints = ['cli', 'client', 'contract', 'emulator'].flatMap((d) => tsFiles(path.join(ROOT, 'src', d)));
   buildSync({
     entryPoints, outdir: path.join(root, 'lib'), outbase: path.join(ROOT, 'src'),
     format: 'cjs', platform: 'node', target: 'node20', bundle: false, logLevel: 'error',

@@ -20,7 +20,7 @@ import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
 import { canonicalRequest, parseAuthorization, sign, signature, stringToSign } from '../../src/client/signer';
 import { Credentials, VbsClient } from '../../src/client';
-import type { WirePolicyRequest } from '../../src/client/wire';
+import type { WirePolicyRequest } from '../../src/contract/wire';
 import { Emulator, startEmulator } from '../../src/emulator';
 
 const AK = 'HPUAORACLEACCESSKEY1';

@@ -9,7 +9,7 @@
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
 import type { Emulator } from '../../src/emulator';
-import { MARKER_TAG_KEY } from '../../src/core/contract';
+import { MARKER_TAG_KEY } from '../../src/contract/hook';
 import {
   FLAVOURS, PROJECT_ID, StackUnderTest, VOLUMES, apiEnv, failed, flavourName, ok, policiesNamed, policyNamed, startE2eEmulator,
   withStack,

@@ -9,7 +9,7 @@ import { Emulator } from '../../src/emulator';
 import {
   PROJECT_ID, StackUnderTest, StateResource, VOLUMES, apiEnv, ok, policiesNamed, policyNamed, startE2eEmulator, withStack,
 } from './harness';
-import { MARKER_TAG_KEY } from '../../src/core/contract';
+import { MARKER_TAG_KEY } from '../../src/contract/hook';
 
 jest.setTimeout(120_000);
 

@@ -5,7 +5,7 @@
  * the documented shapes, and the wire constants list the documented status values.
  */
 import { randomUUID } from 'node:crypto';
-import { CBR_BACKUP_STATUSES, CBR_CHECKPOINT_STATUSES, CBR_PROTECT_STATUSES, CBR_TASK_STATUSES } from '../../src/client/cbr-wire';
+import { CBR_BACKUP_STATUSES, CBR_CHECKPOINT_STATUSES, CBR_PROTECT_STATUSES, CBR_TASK_STATUSES } from '../../src/contract/cbr-wire';
 import { Emulator, startEmulator } from '../../src/emulator';
 import {
   checkRule, resourceInputs, validateCheckpoint, validatePolicyCreate, validatePolicyRef, validateRemoveResources, validateVaultCreate, validateVaultUpdate,

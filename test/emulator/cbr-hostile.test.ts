@@ -5,7 +5,7 @@
  * made first is still there, and its checkpoint still works).
  */
 import { randomUUID } from 'node:crypto';
-import { CBR_OPERATIONS, CbrOperationName } from '../../src/client/cbr-wire';
+import { CBR_OPERATIONS, CbrOperationName } from '../../src/contract/cbr-wire';
 import { Emulator, startEmulator } from '../../src/emulator';
 import { call } from './helpers';
 import { checkpoint, createCbrPolicy, createVault, v3 } from './cbr-support';

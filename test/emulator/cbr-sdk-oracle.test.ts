@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { stringify as stringifyQuery } from 'node:querystring';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
-import { CBR_OPERATIONS, CbrOperationName } from '../../src/client/cbr-wire';
+import { CBR_OPERATIONS, CbrOperationName } from '../../src/contract/cbr-wire';
 import { Emulator, startEmulator } from '../../src/emulator';
 
 const AK = 'HPUACBRORACLEKEY01';

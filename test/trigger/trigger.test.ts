@@ -5,7 +5,7 @@ import { NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
 import { BackupPolicy, Retention, Schedule } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, Rerun, WhenBusy } from '../../src/trigger';
 import * as root from '../../src';
-import { WHEN_BUSY_CHOICES } from '../../src/core/contract';
+import { WHEN_BUSY_CHOICES } from '../../src/contract/hook';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
 import { FRAMEWORK_NAMES, hookEnvironment, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson, UserResource, under } from '../core/synth';
 

@@ -3,7 +3,7 @@
  * into the synthesized stack) and the executor in src/cli (which reads it). This file imports
  * nothing at run time, so the hook path can use it without loading cdktf.
  */
-import type { WireScheduledPolicy } from '../client/wire';
+import type { WireScheduledPolicy } from './wire';
 
 /**
  * The desired state of a managed policy (`VBS_HOOK_SPEC`), rendered with Terraform's `jsonencode`.
