@@ -5,8 +5,7 @@
  * vault holds. Checkpoints are told apart by the request log (which checkpoint each createCheckpoint
  * made), never by the names the executor gives them: the counts do not trust the code under test.
  */
-import { CbrClient, Credentials } from '../../src/client';
-import type { WireCbrBackup } from '../../src/client/cbr-wire';
+import { CbrClient, Credentials, WireCbrBackup } from '../../src/client';
 import { Emulator } from '../../src/emulator';
 import { PROJECT_ID, REGION, TOKEN } from './harness';
 
