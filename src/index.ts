@@ -6,5 +6,6 @@
  * @module cdktf-vbs-backup
  */
 export * from './policy';
+export * from './vault';
 export * from './trigger';
 export * from './core';

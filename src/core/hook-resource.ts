@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { hookExecutorPath } from './executor';
 import { FrameworkModule, fw, stackFor } from './framework';
 import { HookResource, moveFromNullResource } from './hook-kind';
-import { Addressable, dependencyAddress, DependencyReference, HookValue, LateMap, produceAll } from './late';
+import { Addressable, dependencyAddress, DependencyReference, HookValue, LateMap, LateString, produceAll } from './late';
 
 export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY, resolveHookResource } from './hook-kind';
 export type { IHookResource } from './hook-kind';
@@ -27,7 +27,7 @@ export interface HookCommand {
    * synth), or one Terraform expression that evaluates to the map, such as
    * {@link environmentFromSelf}'s, so the inputs the triggers hold are written once.
    */
-  readonly environment: Record<string, HookValue> | string;
+  readonly environment: Record<string, HookValue> | HookValue;
   /** `destroy` for a destroy-time provisioner, which may only reference `self`. */
   readonly when?: 'destroy';
 }
@@ -178,10 +178,9 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
             value: {
               interpreter: { value: ['node', hook.executor], isBlock: false, type: 'list', storageClassType: 'stringList' },
               command: { value: command.command, isBlock: false, type: 'simple', storageClassType: 'string' },
-              environment:
-                typeof command.environment === 'string'
-                  ? { value: command.environment, isBlock: false, type: 'simple', storageClassType: 'string' }
-                  : { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
+              environment: isExpression(command.environment)
+                ? { value: renderEnvironment(command.environment), isBlock: false, type: 'simple', storageClassType: 'string' }
+                : { value: produceAll(command.environment), isBlock: false, type: 'map', storageClassType: 'stringMap' },
               ...(command.when ? { when: { value: command.when, isBlock: false, type: 'simple', storageClassType: 'reference' } } : {}),
             },
           },
@@ -221,7 +220,13 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
   return resource;
 }
 
-function renderEnvironment(environment: Record<string, HookValue> | string): Record<string, string> | string {
+/** Whether an environment is one Terraform expression (a string, or one computed at synth) rather than a map. */
+function isExpression(environment: Record<string, HookValue> | HookValue): environment is HookValue {
+  return typeof environment === 'string' || environment instanceof LateString;
+}
+
+function renderEnvironment(environment: Record<string, HookValue> | HookValue): Record<string, string> | string {
+  if (environment instanceof LateString) return environment.produce();
   return typeof environment === 'string' ? environment : produceAll(environment);
 }
 

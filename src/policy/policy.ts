@@ -1,42 +1,16 @@
 import { createHash } from 'node:crypto';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { connectionEnvironment, validateConnection, VbsConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { createHookResource, environmentFromSelf, LateString, selfTriggerExpression } from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';
-import { BackupPolicyTrigger, BackupPolicyTriggerOptions } from '../trigger/trigger';
+import { BackupPolicyTrigger, IBackupPolicy } from '../trigger/policy-trigger';
+import type { BackupPolicyTriggerOptions } from '../trigger/trigger';
 import { RemovalPolicy, Retention } from './retention';
 import { Schedule } from './schedule';
 import { PolicySpec, renderSpec, validateTags, validateVolumeId } from './spec';
 import { createVolumesResource } from './volumes';
-
-/**
- * A VBS backup policy that triggers can run: one this stack manages (`new BackupPolicy`) or
- * one that already exists (`BackupPolicy.fromPolicyId`, `BackupPolicy.fromPolicyName`).
- */
-export interface IBackupPolicy extends IConstruct {
-  /**
-   * The hook variables naming the policy: exactly one of `VBS_HOOK_POLICY_ID`,
-   * `VBS_HOOK_POLICY_NAME` or `VBS_HOOK_POLICY_IDENTITY` (ADR 1).
-   */
-  readonly policyReference: Record<string, string>;
-
-  /**
-   * A stable string naming the policy (`id:<policy id>`, `name:<name>` or
-   * `managed:<identity>`). A trigger re-runs when it changes.
-   */
-  readonly policyIdentity: string;
-
-  /** Where the policy lives. @default - the apply environment decides */
-  readonly connection?: VbsConnection;
-
-  /** The resources that create the policy; triggers wait for them. Empty for existing policies. */
-  readonly hookResources: IHookResource[];
-
-  /** Adds a trigger that runs this policy, as a child of this construct. */
-  addTrigger(id: string, options?: BackupPolicyTriggerOptions): BackupPolicyTrigger;
-}
 
 /** Properties of a managed {@link BackupPolicy}. */
 export interface BackupPolicyProps {

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
-import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, isLiteralWord, selfTrigger } from '../core/hook-resource';
-import type { Addressable } from '../core/late';
+import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, isLiteralWord, selfTrigger, triggersAttribute } from '../core/hook-resource';
+import { Addressable, dependencyAddress, HookValue, LateString } from '../core/late';
 
 /**
  * The hook resources of a trigger, whatever it runs (docs/architecture.md ADR 3): a `Run`
@@ -31,6 +31,24 @@ export interface TriggerHooksOptions {
   readonly settings: Record<string, string>;
   /** Also run the hook when the trigger is destroyed. */
   readonly backupBeforeDestroy: boolean;
+  /**
+   * Give the hook `VBS_HOOK_RUN`, the run key Terraform computes (see {@link runKeyExpression}).
+   *
+   * @default false
+   */
+  readonly runKey?: boolean;
+}
+
+/**
+ * The run key (`VBS_HOOK_RUN`, src/contract/hook.ts): the first 8 hex of Terraform's
+ * `sha256(jsonencode([<the resource's replacing values>, <each watched resource, whole>]))`.
+ * A retry of the same run (the resource tainted by a failure or an interrupt) has the same key;
+ * a fired rerun rule (a changed value, `timestamp()`, a changed watched resource) a new one.
+ * The before-destroy resource may read only `self`: its key is over its own triggers.
+ */
+export function runKeyExpression(kind: HookResource, watched: readonly Addressable[]): string {
+  const parts = [`self.${triggersAttribute(kind)}`, ...watched.map(dependencyAddress)];
+  return `substr(sha256(jsonencode([${parts.join(', ')}])), 0, 8)`;
 }
 
 /** The trigger's hook resources. */
@@ -47,13 +65,16 @@ export interface TriggerHooks {
  */
 export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptions): TriggerHooks {
   const { kind, command, target, rerun, watched, settings } = options;
-  const environment = (phase: 'deploy' | 'destroy'): string | Record<string, string> => {
+  const environment = (phase: 'deploy' | 'destroy'): HookValue | Record<string, HookValue> => {
     const extra = { ...settings, ...(phase === 'destroy' ? { [HOOK_ENV.phase]: phase } : {}) };
+    // Computed at synth: a watched resource is named by the logical id it has then.
+    const runKey = (): string => runKeyExpression(kind, phase === 'deploy' ? watched : []);
     if (Object.values(extra).every((value) => isLiteralWord(scope, value))) {
-      return environmentFromSelf(kind, extra);
+      if (!options.runKey) return environmentFromSelf(kind, extra);
+      return new LateString(() => environmentFromSelf(kind, extra, { [HOOK_ENV.run]: runKey() }));
     }
     const fromSelf = Object.fromEntries(Object.keys(target).map((name) => [name, selfTrigger(kind, name)]));
-    return { ...fromSelf, ...extra };
+    return { ...fromSelf, ...extra, ...(options.runKey ? { [HOOK_ENV.run]: new LateString(() => `\${${runKey()}}`) } : {}) };
   };
 
   const run = createHookResource(scope, 'Run', {

@@ -1,22 +1,31 @@
+/**
+ * The one trigger implementation (issue 16): ordering, rerun rules, failure modes, busy
+ * handling, the run before destroy and the hook resources, for the policy trigger
+ * (src/trigger/policy-trigger.ts) and the vault trigger (src/trigger/vault-trigger.ts) alike.
+ * Each of those only says what is run (the hook command, the variables naming the target,
+ * its own settings) and what the run waits for.
+ */
 import type * as cdktf from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
-import type { IBackupPolicy } from '../policy/policy';
+import { IConstruct } from 'constructs';
+import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
 import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
-import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_COMMANDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { addDependency, HookTerraformResource, resourcesIn } from '../core/hook-resource';
-import { createTriggerHooks } from './hooks';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
+import { createTriggerHooks } from './hooks';
 import { FailureMode, Rerun } from './rerun';
 import { WhenBusy } from './when-busy';
 
-/** Options of a trigger made with `policy.addTrigger(id, options)`. */
+/**
+ * Options of a trigger made with `policy.addTrigger(id, options)`; a vault trigger
+ * (`VaultBackupTriggerOptions`) has every one of them, with the same meaning and defaults.
+ */
 export interface BackupPolicyTriggerOptions {
   /**
    * Run after these: the trigger depends on every Terraform resource inside each construct.
    * More can be added with `executeAfter()`.
    *
-   * @default - no ordering beyond the policy itself
+   * @default - no ordering beyond the policy (or vault) itself
    */
   readonly executeAfter?: IConstruct[];
 
@@ -29,7 +38,7 @@ export interface BackupPolicyTriggerOptions {
   readonly executeBefore?: IConstruct[];
 
   /**
-   * When the policy is run again: `Rerun.once()`, `Rerun.onChange({...})`,
+   * When the policy is run (the vault backed up) again: `Rerun.once()`, `Rerun.onChange({...})`,
    * `Rerun.whenChanged(...constructs)` (whenever a resource inside them is updated or
    * replaced) or `Rerun.everyApply()`.
    *
@@ -39,7 +48,8 @@ export interface BackupPolicyTriggerOptions {
 
   /**
    * Wait until every backup job the run started reaches a final state (and fail, per
-   * `failureMode`, if one did not succeed).
+   * `failureMode`, if one did not succeed). For a vault: every backup of its checkpoint
+   * (`available` is success, `error` a failure naming the resource).
    *
    * @default false
    */
@@ -63,15 +73,17 @@ export interface BackupPolicyTriggerOptions {
    * What to do when a run of the policy is unfinished (VBS refuses a second run with
    * `AutoBackup.0225`): a scheduled run, or another stack's trigger on the same policy.
    * `WAIT_THEN_RUN` waits for it (within `timeoutSeconds`) and then runs; `JOIN_RUNNING` counts
-   * that run as this trigger's backup; `FAIL` fails per `failureMode`.
+   * that run as this trigger's backup; `FAIL` fails per `failureMode`. For a vault, per
+   * resource: one already being backed up (`skipped_resources`, or a busy refusal) is waited
+   * for then backed up, counted as this run's, or a failure naming it.
    *
    * @default WhenBusy.WAIT_THEN_RUN
    */
   readonly whenBusy?: WhenBusy;
 
   /**
-   * Also run the policy when the stack is destroyed, before the resources the trigger runs
-   * after. A separate resource whose triggers exclude the rerun values, so a re-run never
+   * Also run the policy (back the vault up) when the stack is destroyed, before the
+   * resources the trigger runs after. A separate resource whose triggers exclude the rerun values, so a re-run never
    * fires it.
    *
    * @default false
@@ -79,9 +91,10 @@ export interface BackupPolicyTriggerOptions {
   readonly backupBeforeDestroy?: boolean;
 
   /**
-   * Where to run the policy; fields set here win over the policy's connection.
+   * Where to run the policy (the vault); fields set here win over the policy's (vault's)
+   * connection. For a vault, `endpoint` is the CBR base URL.
    *
-   * @default - the policy's connection
+   * @default - the policy's (vault's) connection
    */
   readonly connection?: VbsConnection;
 
@@ -94,77 +107,84 @@ export interface BackupPolicyTriggerOptions {
   readonly hookResource?: HookResource;
 }
 
-/** Properties of a {@link BackupPolicyTrigger}. */
-export interface BackupPolicyTriggerProps extends BackupPolicyTriggerOptions {
-  /** The policy to run. */
-  readonly policy: IBackupPolicy;
+/** What differs between the triggers: what is run, and what the run waits for. */
+export interface TriggerTarget {
+  /** The hook command word (`hook-trigger`, `hook-vault-trigger`). */
+  readonly command: string;
+  /** The hook variables naming what is run (the policy or the vault and its resources): replacing values. */
+  readonly reference: Record<string, string>;
+  /** The target's own connection, under the trigger's `connection`. */
+  readonly connection?: VbsConnection;
+  /** Settings of this kind of trigger beyond the common ones, only those not at the executor's default: environment only. */
+  readonly settings: Record<string, string>;
+  /** Resources that must exist before the run and outlive the run before destroy (a managed policy's). */
+  readonly prerequisites: readonly IConstruct[];
+  /** Give the hook `VBS_HOOK_RUN` (src/trigger/hooks.ts `runKeyExpression`). */
+  readonly runKey: boolean;
 }
 
 /**
- * Runs a backup policy as part of a deployment: a `run` hook resource whose create runs
- * `hook-trigger`, ordered after and before other constructs, re-created (so run again) by its
- * rerun rule; with `backupBeforeDestroy`, a `before_destroy` hook resource that runs the policy
- * when it is destroyed (ADR 3).
+ * A trigger's hook resources and ordering, made in the trigger construct `owner` from the
+ * common options: validated, rendered, ordered after the target's prerequisites and the
+ * `executeAfter` constructs, before the `executeBefore` ones.
  */
-export class BackupPolicyTrigger extends Construct {
-  /** The policy this trigger runs. */
-  public readonly policy: IBackupPolicy;
-  /** The resource whose create runs the policy. */
+export class TriggerCore {
+  /** The resource whose create runs the hook. */
   public readonly runResource: IHookResource;
-  /** The resource whose destroy runs the policy, with `backupBeforeDestroy`. */
+  /** The resource whose destroy runs the hook, with `backupBeforeDestroy`. */
   public readonly beforeDestroyResource?: IHookResource;
-
   private readonly hookResources: HookTerraformResource[];
 
-  constructor(scope: Construct, id: string, props: BackupPolicyTriggerProps) {
-    super(scope, id);
-    this.policy = props.policy;
-    validateConnection(this, props.connection, props.policy.connection);
-    const timeoutSeconds = props.timeoutSeconds ?? DEFAULT_TRIGGER_TIMEOUT_SECONDS;
-    checkIntegerRange(this, 'timeoutSeconds', timeoutSeconds, 1, 86400);
-    const whenBusy = props.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
+  constructor(
+    private readonly owner: IConstruct,
+    options: BackupPolicyTriggerOptions,
+    target: TriggerTarget,
+  ) {
+    validateConnection(owner, options.connection, target.connection);
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TRIGGER_TIMEOUT_SECONDS;
+    checkIntegerRange(owner, 'timeoutSeconds', timeoutSeconds, 1, 86400);
+    const whenBusy = options.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
     if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusy)) {
-      throw new VbsValidationError(this, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
+      throw new VbsValidationError(owner, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
     }
-    const rule = props.rerun ?? Rerun.once();
-    const rerun = rule._triggers(this);
-    const kind = resolveHookResource(this, props.hookResource);
-    const connection = mergeConnections(props.policy.connection, props.connection);
+    const rule = options.rerun ?? Rerun.once();
+    const rerun = rule._triggers(owner);
+    const kind = resolveHookResource(owner, options.hookResource);
+    const connection = mergeConnections(target.connection, options.connection);
 
     // Only what differs from the executor's defaults (src/cli/hook-env.ts): less to write per hook.
-    const failureMode = props.failureMode ?? FailureMode.FAIL;
+    const failureMode = options.failureMode ?? FailureMode.FAIL;
     const settings: Record<string, string> = {
-      ...(props.waitForCompletion ? { [HOOK_ENV.wait]: 'true' } : {}),
+      ...(options.waitForCompletion ? { [HOOK_ENV.wait]: 'true' } : {}),
       ...(timeoutSeconds !== DEFAULT_TRIGGER_TIMEOUT_SECONDS ? { [HOOK_ENV.timeout]: String(timeoutSeconds) } : {}),
       ...(failureMode !== FailureMode.FAIL ? { [HOOK_ENV.failureMode]: failureMode } : {}),
       ...(whenBusy !== WhenBusy.WAIT_THEN_RUN ? { [HOOK_ENV.whenBusy]: whenBusy } : {}),
+      ...target.settings,
     };
 
     // Replaced, so run again, when a watched resource changes; the before-destroy resource
     // never watches anything (ADR 3). None of the trigger's own resources can be inside a
     // watched construct: one that contains the trigger is refused.
-    const hooks = createTriggerHooks(this, {
+    const hooks = createTriggerHooks(owner, {
       kind,
-      command: HOOK_COMMANDS.trigger,
-      target: { ...props.policy.policyReference, ...connectionEnvironment(connection) },
+      command: target.command,
+      target: { ...target.reference, ...connectionEnvironment(connection) },
       rerun,
-      watched: rule._watchedResources(this),
+      watched: rule._watchedResources(owner),
       settings,
-      backupBeforeDestroy: props.backupBeforeDestroy ?? false,
+      backupBeforeDestroy: options.backupBeforeDestroy ?? false,
+      runKey: target.runKey,
     });
     this.runResource = hooks.run;
     this.beforeDestroyResource = hooks.beforeDestroy;
     this.hookResources = hooks.beforeDestroy ? [hooks.run, hooks.beforeDestroy] : [hooks.run];
 
-    // The policy must exist before it runs, and outlive the run-before-destroy.
-    this.executeAfter(...props.policy.hookResources, ...(props.executeAfter ?? []));
-    this.executeBefore(...(props.executeBefore ?? []));
+    // The target must exist before it runs, and outlive the run-before-destroy.
+    this.executeAfter(...target.prerequisites, ...(options.executeAfter ?? []));
+    this.executeBefore(...(options.executeBefore ?? []));
   }
 
-  /**
-   * Runs the policy after these constructs: the trigger's resources depend on every
-   * Terraform resource inside each (as they are now).
-   */
+  /** The trigger's resources depend on every Terraform resource inside each construct (as they are now). */
   public executeAfter(...constructs: IConstruct[]): void {
     for (const construct of constructs) {
       for (const resource of this.foreignResourcesIn(construct, 'executeAfter')) {
@@ -175,10 +195,7 @@ export class BackupPolicyTrigger extends Construct {
     }
   }
 
-  /**
-   * Runs the policy before these constructs: every Terraform resource inside each (as they
-   * are now) depends on the trigger's resources.
-   */
+  /** Every Terraform resource inside each construct (as they are now) depends on the trigger's resources. */
   public executeBefore(...constructs: IConstruct[]): void {
     for (const construct of constructs) {
       for (const resource of this.foreignResourcesIn(construct, 'executeBefore')) {
@@ -189,13 +206,14 @@ export class BackupPolicyTrigger extends Construct {
     }
   }
 
-  /** The resources in `construct` that are not this trigger's own. */
+  /** The resources in `construct` that are not the trigger's own. */
   private foreignResourcesIn(construct: IConstruct, property: 'executeAfter' | 'executeBefore'): cdktf.TerraformResource[] {
     // Ordering the trigger against itself is a cycle; so is running before a scope around it (the
-    // policy it depends on is in there). Running after a scope around it means "after the rest".
-    if (construct === this || (property === 'executeBefore' && this.node.scopes.includes(construct))) {
-      throw new VbsValidationError(this, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
+    // target it depends on is in there). Running after a scope around it means "after the rest".
+    const owner = this.owner;
+    if (construct === owner || (property === 'executeBefore' && owner.node.scopes.includes(construct))) {
+      throw new VbsValidationError(owner, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
     }
-    return resourcesIn(this, construct).filter((resource) => !(this.hookResources as cdktf.TerraformResource[]).includes(resource));
+    return resourcesIn(owner, construct).filter((resource) => !(this.hookResources as cdktf.TerraformResource[]).includes(resource));
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { BackupPolicy, HookResource, Retention, Schedule } from '../../src';
+import { BackupPolicy, HookResource, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY, Retention, Schedule } from '../../src';
 import { frameworkOf } from '../../src/core/framework';
 import { NULL_PROVIDER_ID, NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
 import { everyHookKind } from './stacks';
@@ -69,6 +69,24 @@ describe('one package, two frameworks (docs/architecture.md)', () => {
       expect(hclOf(cdktn)).toBe(hclOf(cdktf));
     },
   );
+
+  test('null_resource and terraform_data hooks have the same addresses and the same triggers, and the moved switch maps one onto the other', () => {
+    // what makes the moved switch plan no replacement: Terraform moves `triggers` into
+    // `triggers_replace` as is, and compares it with the configuration's value
+    const asNull = newStack(undefined, 'cdktf');
+    const asData = newStack({ [MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY]: true }, 'cdktf');
+    everyHookKind(asNull, 'cdktf', HookResource.NULL_RESOURCE);
+    everyHookKind(asData, 'cdktf', HookResource.TERRAFORM_DATA);
+    const nulls = resourcesOf(synthJson(asNull), 'null_resource');
+    const json = synthJson(asData);
+    const datas = resourcesOf(json, 'terraform_data');
+    expect(Object.keys(datas).sort()).toEqual(Object.keys(nulls).sort());
+    for (const id of Object.keys(nulls)) {
+      expect({ id, triggers: datas[id].triggers_replace }).toEqual({ id, triggers: nulls[id].triggers });
+    }
+    const moved = (json.moved as { from: string; to: string }[]).map((m) => `${m.from} -> ${m.to}`).sort();
+    expect(moved).toEqual(Object.keys(nulls).sort().map((id) => `null_resource.${id} -> terraform_data.${id}`));
+  });
 
   test('every element the library adds to a cdktn stack is a cdktn element', () => {
     const stack = newStack({ 'cdktf-vbs-backup:hookResource': 'null_resource' }, 'cdktn');

@@ -165,7 +165,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
     test('a literal that is not a plain word never goes into an expression', () => {
       expect(() => environmentFromSelf(HookResource.TERRAFORM_DATA, { VBS_HOOK_WAIT: 'a"b' })).toThrow(
-        'cdktf-vbs-backup: VBS_HOOK_WAIT "a\"b" cannot be written into an expression',
+        'cdktf-vbs-backup: VBS_HOOK_WAIT "a"b" cannot be written into an expression',
       );
     });
   });

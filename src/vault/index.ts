@@ -1,0 +1,1 @@
+export { BackupVault } from './vault';
