@@ -1,5 +1,5 @@
 /**
- * The part of `CbrClient` (src/client) the CBR commands use, and the one place that creates it
+ * The part of `CbrClient` (src/client) the CBR commands and the vault hook use, and the one place that creates it
  * for the CLI. Like ports.ts: the command modules import this file for types only and require
  * it lazily (in {@link withCbrClient}), so `--help` and usage errors never load the client.
  */
@@ -9,7 +9,8 @@ import type { ConnectionArgs } from './args';
 /** The client operations the CBR commands use: exactly `CbrClient`'s. */
 export type VaultApi = Pick<
   CbrClient,
-  'endpoint' | 'projectId' | 'showVault' | 'listAllVaults' | 'findVaultByName' | 'backupVault' | 'waitForBackups' | 'listBackups' | 'close'
+  | 'endpoint' | 'projectId' | 'showVault' | 'listAllVaults' | 'findVaultByName' | 'backupVault' | 'waitForBackups' | 'listBackups'
+  | 'showCheckpoint' | 'findBackupsByName' | 'deleteBackup' | 'close'
 >;
 
 /**
@@ -23,6 +24,7 @@ export function createCbrClient(connection: ConnectionArgs, env: Record<string, 
     endpoint: connection.endpoint,
     region: connection.region,
     projectId: connection.projectId,
+    cloud: connection.cloud,
     env,
     // One-shot process: node's own http, one socket (as ports.ts, docs/architecture.md ADR 8).
     transport: 'node-http',

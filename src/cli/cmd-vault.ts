@@ -50,7 +50,8 @@ export function vaultLabel(v: Pick<WireCbrVault, 'id' | 'name'>): string {
   return `vault ${v.name} (id ${v.id})`;
 }
 
-type VaultSelector = { readonly vaultId: string } | { readonly vaultName: string };
+/** How a command or a hook names its vault. */
+export type VaultSelector = { readonly vaultId: string } | { readonly vaultName: string };
 
 function checkUuid(command: string, option: string, value: string): string {
   if (!UUID.test(value)) throw new UsageError(`${option} must be a UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
@@ -69,13 +70,14 @@ function vaultSelector(command: string, values: ParsedValues): VaultSelector {
   throw new UsageError('a vault is required: give --vault-id ID or --vault-name NAME', command);
 }
 
-async function withCbr<T>(connection: ConnectionArgs, env: Record<string, string | undefined>, fn: (api: VaultApi) => Promise<T>): Promise<T> {
+/** Runs `fn` with a fresh CBR client (cbr-ports.ts, loaded here on first use). */
+export async function withCbr<T>(connection: ConnectionArgs, env: Record<string, string | undefined>, fn: (api: VaultApi) => Promise<T>): Promise<T> {
   const { withCbrClient } = await import('./cbr-ports');
   return withCbrClient(connection, env, fn);
 }
 
-/** Finds the vault by id (must exist) or by exact name (exactly one). */
-async function resolveVault(api: VaultApi, selector: VaultSelector, signal: AbortSignal): Promise<WireCbrVault> {
+/** Finds the vault by id (must exist) or by exact name (exactly one); a VaultNotFoundError otherwise. */
+export async function resolveVault(api: VaultApi, selector: VaultSelector, signal: AbortSignal): Promise<WireCbrVault> {
   const where = `in project ${api.projectId} at ${api.endpoint}`;
   if ('vaultId' in selector) {
     try {
@@ -104,14 +106,16 @@ function failure(err: unknown, deadline: Deadline): string {
   return describeFailure(err, deadline);
 }
 
-function busyLine(event: CbrBusyEvent): string {
+/** One progress line for a busy-resources event of backupVault. */
+export function busyLine(event: CbrBusyEvent): string {
   const waited = `${(event.waitedMs / 1000).toFixed(1)} s`;
   if (event.kind === 'free') return `the running backups of ${plural(event.resourceIds.length, 'resource')} ended (waited ${waited}); backing them up now`;
   const runs = event.running.map((b) => `${b.resource_id} backup ${b.id} ${b.status}`).join(', ');
   return `${plural(event.resourceIds.length, 'resource')} already being backed up (${runs || event.resourceIds.join(', ')})`;
 }
 
-function progressLine(p: { resourceId: string; resourceName?: string; backupId: string; status: string }): string {
+/** One progress line of a wait for backups. */
+export function progressLine(p: { resourceId: string; resourceName?: string; backupId: string; status: string }): string {
   return `backup ${p.backupId} of resource ${p.resourceId}${p.resourceName && p.resourceName !== p.resourceId ? ` (${p.resourceName})` : ''}: ${p.status}`;
 }
 

@@ -48,6 +48,90 @@ export interface TriggerInputs {
   readonly connection: HookConnection;
 }
 
+/** How a vault hook names its vault: exactly one of id and name. */
+export type VaultRef = { readonly vaultId: string } | { readonly vaultName: string };
+
+/** Inputs of `hook-vault-trigger` (the settings as for `hook-trigger`). */
+export interface VaultTriggerInputs {
+  /** VBS_HOOK_VAULT_ID (a UUID) or VBS_HOOK_VAULT_NAME. */
+  readonly vault: VaultRef;
+  /** VBS_HOOK_RESOURCE_IDS (UUIDs, comma-separated, duplicates dropped). @default - every resource in the vault */
+  readonly resourceIds?: readonly string[];
+  /** VBS_HOOK_INCREMENTAL. @default true */
+  readonly incremental: boolean;
+  /** VBS_HOOK_KEEP_LAST: this trigger's newest backups kept per resource. @default - keep all */
+  readonly keepLast?: number;
+  /** VBS_HOOK_TRIGGER_ID: 12 hex. */
+  readonly triggerId: string;
+  /** VBS_HOOK_LABEL: 1-19 of `[A-Za-z0-9_-]`. */
+  readonly label: string;
+  /** VBS_HOOK_RUN: 8 hex, the run key Terraform computed. */
+  readonly run: string;
+  readonly wait: boolean;
+  readonly timeoutSeconds: number;
+  readonly failureMode: 'fail' | 'continue';
+  readonly phase: 'deploy' | 'destroy';
+  /** Resources already being backed up: wait for them, join their backups, or fail. @default 'wait' */
+  readonly whenBusy: WhenBusyChoice;
+  readonly connection: HookConnection;
+}
+
+/** Largest VBS_HOOK_KEEP_LAST. */
+export const MAX_KEEP_LAST = 10000;
+
+/** Reads the inputs of `hook-vault-trigger`. */
+export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerInputs {
+  const names = [HOOK_ENV.vaultId, HOOK_ENV.vaultName];
+  const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
+  if (given.length !== 1) {
+    throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
+  }
+  let vault: VaultRef;
+  if (given[0] === HOOK_ENV.vaultId) {
+    const id = env[HOOK_ENV.vaultId]!;
+    if (!UUID_PATTERN.test(id)) throw new UsageError(`${HOOK_ENV.vaultId} must be a vault UUID (8-4-4-4-12 hex digits), got '${id}'`, command);
+    vault = { vaultId: id.toLowerCase() };
+  } else {
+    vault = { vaultName: env[HOOK_ENV.vaultName]! };
+  }
+  let resourceIds: string[] | undefined;
+  const idsText = nonEmpty(env[HOOK_ENV.resourceIds]);
+  if (idsText !== undefined) {
+    const ids = idsText.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    const bad = ids.filter((x) => !UUID_PATTERN.test(x));
+    if (bad.length > 0 || ids.length === 0) {
+      throw new UsageError(`${HOOK_ENV.resourceIds} must be resource UUIDs separated by commas, got '${bad[0] ?? idsText}'`, command);
+    }
+    resourceIds = [...new Set(ids.map((x) => x.toLowerCase()))];
+  }
+  const keepText = nonEmpty(env[HOOK_ENV.keepLast]);
+  if (keepText !== undefined && (!/^\d+$/.test(keepText) || Number(keepText) < 1 || Number(keepText) > MAX_KEEP_LAST)) {
+    throw new UsageError(`${HOOK_ENV.keepLast} must be a whole number from 1 to ${MAX_KEEP_LAST}, got '${keepText}'`, command);
+  }
+  return {
+    vault,
+    resourceIds,
+    incremental: readChoice(command, env, HOOK_ENV.incremental, ['true', 'false'], 'true') === 'true',
+    keepLast: keepText === undefined ? undefined : Number(keepText),
+    triggerId: readPattern(command, env, HOOK_ENV.triggerId, /^[0-9a-f]{12}$/, '12 lower-case hex digits'),
+    label: readPattern(command, env, HOOK_ENV.label, /^[A-Za-z0-9_-]{1,19}$/, '1-19 letters, digits, \'_\' or \'-\''),
+    run: readPattern(command, env, HOOK_ENV.run, /^[0-9a-f]{8}$/, '8 lower-case hex digits (Terraform computes it)'),
+    wait: readChoice(command, env, HOOK_ENV.wait, ['true', 'false'], 'false') === 'true',
+    timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
+    failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),
+    phase: readChoice(command, env, HOOK_ENV.phase, ['deploy', 'destroy'], 'deploy'),
+    whenBusy: readChoice(command, env, HOOK_ENV.whenBusy, WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
+    connection: readHookConnection(command, env),
+  };
+}
+
+function readPattern(command: string, env: Env, name: string, pattern: RegExp, allowed: string): string {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) throw new UsageError(`${name} must be set to ${allowed}`, command);
+  if (!pattern.test(value)) throw new UsageError(`${name} must be ${allowed}, got '${value}'`, command);
+  return value;
+}
+
 /** Inputs of `hook-policy-apply`. */
 export interface PolicyApplyInputs {
   readonly identity: string;

@@ -17,10 +17,11 @@ import {
 } from './hook-plan';
 import { PolicyNotFoundError, findManagedPolicy, resolvePolicy } from './lookup';
 import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
+import { VBS_TO_CBR_README, isVbsUnavailable, vbsUnavailableMessage } from './vbs-retired';
 
 /** Help of the hidden hook commands (they take no arguments). */
 export const HOOK_HELP = `Hook commands (hook-policy-apply, hook-policy-destroy, hook-volume-attach,
-hook-volume-detach, hook-trigger) are run by the cdktf-vbs-backup constructs from Terraform
+hook-volume-detach, hook-trigger, hook-vault-trigger) are run by the cdktf-vbs-backup constructs from Terraform
 local-exec provisioners. They take no arguments: every input comes from VBS_HOOK_* environment
 variables (see docs/architecture.md, ADR 1).`;
 
@@ -63,11 +64,13 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
       try {
         policy = await resolvePolicy(api, inputs.ref, deadline.signal);
       } catch (err) {
-        // Before destroy, a policy that is already gone has nothing left to back up.
+        // Before destroy, a policy that is already gone has nothing left to back up (the
+        // VBS -> CBR switch destroys the old trigger after the migration removed its policy).
         if (inputs.phase === 'destroy' && err instanceof PolicyNotFoundError) {
-          io.err(`${err.message}: nothing to back up before destroy`);
+          io.err(`WARNING: ${err.message}: nothing to back up before destroy (a policy migrated to CBR is a vault now: see the ${VBS_TO_CBR_README})`);
           return 0;
         }
+        if (err instanceof PolicyNotFoundError) throw new PolicyNotFoundError(`${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
         throw err;
       }
       const result = await runPolicy(api, policy, {
@@ -78,7 +81,13 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    const message = describeRunFailure(err, deadline, 'construct');
+    if (inputs.phase === 'destroy' && (isVbsUnavailable(err) || isPolicyGone(err))) {
+      // The switch never fails on the retired service: nothing can be backed up, say so and carry on.
+      const what = isVbsUnavailable(err) ? vbsUnavailableMessage(err) : `the policy is gone (${(err as Error).message}; see the ${VBS_TO_CBR_README})`;
+      io.err(`WARNING: ${what}: nothing backed up before destroy; the destroy carries on`);
+      return 0;
+    }
+    const message = isVbsUnavailable(err) ? vbsUnavailableMessage(err) : describeRunFailure(err, deadline, 'construct');
     if (inputs.failureMode === 'continue') {
       io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
       return 0;
@@ -86,6 +95,12 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
     io.err(`error: ${message}`);
     return 1;
   }
+}
+
+/** The execute of a policy that disappeared after it was found (`AutoBackup.0205` / `.1100`). */
+function isPolicyGone(err: unknown): boolean {
+  const e = err as { name?: string; code?: unknown };
+  return e?.name === 'VbsApiError' && (e.code === 'AutoBackup.0205' || e.code === 'AutoBackup.1100');
 }
 
 /** Runs `hook-policy-apply`; resolves to the exit code. */

@@ -340,15 +340,7 @@ class BackupVaultRun {
   }
 
   private async listAll(q: CbrBackupListQuery, o: CallOptions = this.callOptions(), stopBefore?: number): Promise<WireCbrBackup[]> {
-    const all: WireCbrBackup[] = [];
-    const limit = 1000;
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.ops.listBackups({ ...q, limit, offset, sort: 'created_at:desc' }, o);
-      all.push(...page.backups);
-      const oldest = parseApiTime(page.backups[page.backups.length - 1]?.created_at);
-      if (page.backups.length < limit || offset + limit >= page.count) return all;
-      if (stopBefore !== undefined && oldest && oldest.getTime() < stopBefore) return all;
-    }
+    return listAllBackups(this.ops, q, o, stopBefore);
   }
 
   /**
@@ -423,6 +415,34 @@ class BackupVaultRun {
     if (this.deadline === undefined || this.o.timeoutMs === undefined) return { signal: this.o.signal, timeoutMs: this.o.timeoutMs };
     return { signal: this.o.signal, timeoutMs: Math.max(1, this.deadline - this.ops.now()) };
   }
+}
+
+/**
+ * Every backup `q` selects, newest first, page after page (1000 a page); with `stopBefore`
+ * (epoch ms), no page after one that reaches a backup created before it.
+ */
+export async function listAllBackups(
+  ops: Pick<CbrBackupOps, 'listBackups'>, q: CbrBackupListQuery, o: CallOptions, stopBefore?: number,
+): Promise<WireCbrBackup[]> {
+  const all: WireCbrBackup[] = [];
+  const limit = 1000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await ops.listBackups({ ...q, limit, offset, sort: 'created_at:desc' }, o);
+    all.push(...page.backups);
+    const oldest = parseApiTime(page.backups[page.backups.length - 1]?.created_at);
+    if (page.backups.length < limit || offset + limit >= page.count) return all;
+    if (stopBefore !== undefined && oldest && oldest.getTime() < stopBefore) return all;
+  }
+}
+
+/**
+ * The vault's top-level backups whose name contains `fragment`, newest first (see
+ * CbrClient.findBackupsByName). The match is made here, on every backup of the vault: the
+ * service's `name` filter may be exact or a substring match (the API does not say which).
+ */
+export async function findBackupsNamed(ops: Pick<CbrBackupOps, 'listBackups'>, vaultId: string, fragment: string, o: CallOptions): Promise<WireCbrBackup[]> {
+  const all = await listAllBackups(ops, { vault_id: vaultId }, o);
+  return all.filter((b) => !b.parent_id && typeof b.name === 'string' && b.name.includes(fragment));
 }
 
 /** `<prefix>-YYYYMMDDTHHMMSS-xxxxxx` (UTC; 6 random hex digits). */

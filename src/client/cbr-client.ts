@@ -8,7 +8,7 @@
  * paths and the shapes of the answers are CBR's.
  */
 import type { CallOptions, CallSpec } from './caller';
-import { BackupVaultOptions, BackupVaultResult, CbrBackupOps, runBackupVault, waitForRun, WaitForBackupsOptions } from './cbr-backup';
+import { BackupVaultOptions, BackupVaultResult, CbrBackupOps, findBackupsNamed, runBackupVault, waitForRun, WaitForBackupsOptions } from './cbr-backup';
 import {
   cbrAddResources, cbrAssociatePolicy, cbrBackup, cbrBackupList, cbrCheckpoint, cbrDissociatePolicy, cbrOperationLog, cbrOperationLogList,
   cbrPolicy, cbrPolicyList, cbrRemoveResources, cbrVault, cbrVaultList,
@@ -207,6 +207,18 @@ export class CbrClient {
   /** One page of backups (B1) with the API's filters (`status` may be a list). */
   public async listBackups(q: CbrBackupListQuery = {}, o?: CallOptions): Promise<WireCbrBackupList> {
     return this.json('listBackups', cbrBackupList, { method: 'GET', url: this.base('/backups'), query: queryPairs(q) }, o);
+  }
+
+  /**
+   * The vault's backups whose name contains `fragment` (top-level backups only, newest first,
+   * every page). A caller that gave {@link backupVault} its own `name` prefix finds its earlier
+   * runs this way. The names are matched by the client, over every backup of the vault: the
+   * service's `name` filter may be exact or a substring match, so it is not relied upon.
+   */
+  public async findBackupsByName(vaultId: string, fragment: string, o?: CallOptions): Promise<WireCbrBackup[]> {
+    checkId(vaultId, 'vault', 'findBackupsByName');
+    if (typeof fragment !== 'string' || fragment.length === 0) throw new VbsConfigError('findBackupsByName: the name fragment must be a non-empty string');
+    return findBackupsNamed(this.ops, vaultId, fragment, o ?? {});
   }
 
   /** One backup (B2); a VbsApiError 404 `BackupService.6200` when there is none. */
