@@ -25,9 +25,9 @@
  * never join (nor are joined by) a deploy run's.
  */
 import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '../client/cbr-backup';
-import type { WireCbrBackup, WireCbrVault } from '../client/cbr-wire';
+import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
-import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../core/contract';
+import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../contract/hook';
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
