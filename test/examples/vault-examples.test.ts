@@ -130,9 +130,15 @@ describe('vbs-to-cbr', () => {
     ]);
   });
 
-  test('the switch: the old trigger\'s before-destroy meets the migrated policy gone, warns and carries on; the vault is backed up once', async () => {
+  /**
+   * Applies the before stack, then Huawei's migration (the policy's disks in a vault of the same
+   * name; then the VBS policy deleted, or VBS answering that it is not available to the account),
+   * then the after stack: what README "From VBS to CBR" says the next apply does, and nothing else.
+   */
+  async function theSwitch(vbsAfter: 'policy deleted' | 'VBS unavailable', output: 'json' | 'hcl'): Promise<string> {
     const vbs = new VbsClient({ endpoint: emulator.url, projectId: EXAMPLE_PROJECT_ID, credentials: Credentials.token(EXAMPLE_TOKEN) });
     const cbr = new CbrClient({ endpoint: emulator.url, projectId: EXAMPLE_PROJECT_ID, credentials: Credentials.token(EXAMPLE_TOKEN) });
+    let warning = '';
     try {
       const policyId = await vbs.createPolicy({
         backup_policy_name: 'nightly-db',
@@ -143,7 +149,6 @@ describe('vbs-to-cbr', () => {
         ok(await d.apply(), 'apply of the stack before the migration');
         expect(emulator.executeCount(policyId)).toBe(1);
 
-        // Huawei's migration: the policy's disks now in a vault of the same name, the VBS policy gone.
         const vault = await cbr.createVault({
           vault: {
             name: 'nightly-db',
@@ -151,17 +156,23 @@ describe('vbs-to-cbr', () => {
             resources: NIGHTLY_DISKS.map((id) => ({ id, type: 'OS::Cinder::Volume' as const })),
           },
         });
-        await vbs.deletePolicy(policyId);
+        if (vbsAfter === 'policy deleted') {
+          await vbs.deletePolicy(policyId);
+        } else {
+          // the gateway no longer routes VBS for the account (APIGW.0101: the API does not exist)
+          emulator.addFault({ operation: 'listPolicies', times: 100, status: 404, body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment', request_id: 'r' } });
+        }
         const since = Math.max(0, ...emulator.requests().map((r) => r.seq));
 
         d.resynth('vbs-to-cbr', (app) => new After(app, 'vbs-to-cbr'));
         const switched = ok(await d.apply(), 'apply of the stack after the migration');
         // the old trigger's two resources replaced by the new trigger's, the migration untouched
         expect(switched.output).toMatch(/Apply complete! Resources: 2 added, 0 changed, 2 destroyed\./);
-        const warning = switched.output.split('\n').filter((l) => /\(local-exec\): WARNING:/.test(l));
-        expect(warning).toHaveLength(1);
-        expect(warning[0]).toContain('nightly-db');
-        expect(warning[0]).toContain('From VBS to CBR');
+        const warnings = switched.output.split('\n').filter((l) => /\(local-exec\): WARNING:/.test(l));
+        expect(warnings).toHaveLength(1);
+        warning = warnings[0].replace(/^.*\(local-exec\): /, '');
+        if (vbsAfter === 'policy deleted') expect(warning).toContain("no backup policy named 'nightly-db'");
+        expect(warning).toContain('README section "From VBS to CBR"');
         // the vault backed up once, both disks; no run of any VBS policy, nothing changed on VBS
         expect(checkpoints(vault.id)).toHaveLength(1);
         expect(Object.values(backupsByCheckpoint(vault.id))).toEqual([['available', 'available']]);
@@ -173,10 +184,23 @@ describe('vbs-to-cbr', () => {
         expect(checkpoints(vault.id)).toHaveLength(1);
         ok(await d.destroy(), 'destroy');
         expect(checkpoints(vault.id)).toHaveLength(2);
-      });
+        expect(emulator.executeCount()).toBe(1);
+      }, { output });
     } finally {
       await vbs.close();
       await cbr.close();
     }
+    return warning;
+  }
+
+  test('the switch (cdktf, JSON): the old trigger\'s before-destroy meets the migrated policy gone, warns and carries on; the vault is backed up once', async () => {
+    const warning = await theSwitch('policy deleted', 'json');
+    process.stdout.write(`\nthe switch, the VBS policy gone: ${warning}\n`);
+  });
+
+  test('the switch (cdktf, HCL): the same when VBS answers that it is not available to the account', async () => {
+    const warning = await theSwitch('VBS unavailable', 'hcl');
+    expect(warning).toContain('VBS is not available to this account');
+    process.stdout.write(`\nthe switch, VBS not available: ${warning}\n`);
   });
 });
