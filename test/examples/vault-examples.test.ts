@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
+import { IConstruct } from 'constructs';
 import { CbrClient, Credentials, VbsClient } from 'cdktf-vbs-backup/client';
 import { Emulator, startEmulator } from 'cdktf-vbs-backup/emulator';
 import { CbrQuickstartStack } from '../../examples/cbr-quickstart/stack';
@@ -105,14 +106,28 @@ test('cbr-quickstart-cdktn: the same quickstart as a CDK Terrain app: 1 checkpoi
 test('cbr-provider-vault: the trigger takes the provider vault\'s id as a token (synth only: providers cannot be downloaded)', () => {
   const app = Testing.app({ context: TERRAFORM_DATA_CONTEXT });
   const stack = new ProviderVaultStack(app, 'provider-vault');
-  const synthesized = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const synthesized = JSON.parse(Testing.synth(stack, true)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
   expect(Object.keys(synthesized.resource.huaweicloud_cbr_vault)).toHaveLength(1);
   const vaultAddress = `huaweicloud_cbr_vault.${Object.keys(synthesized.resource.huaweicloud_cbr_vault)[0]}`;
   const hooks = Object.values(synthesized.resource.terraform_data);
   expect(hooks).toHaveLength(1);
   // the vault's id reaches the hook (so Terraform orders the backup after the vault exists)
   expect(JSON.stringify(hooks[0])).toContain(`\${${vaultAddress}.id}`);
+  expect(warningsIn(stack)).toEqual([]);
 });
+
+test('cbr-provider-vault with backupBeforeDestroy added: a synth warning (destroying the vault deletes its backups)', () => {
+  const app = Testing.app({ context: TERRAFORM_DATA_CONTEXT });
+  const stack = new ProviderVaultStack(app, 'provider-vault');
+  stack.vault.addTrigger('BeforeDestroy', { backupBeforeDestroy: true });
+  Testing.synth(stack, true); // with validations, as app.synth() runs them
+  expect(warningsIn(stack)).toEqual([expect.stringMatching(/^backupBeforeDestroy backs up a vault this stack manages \(huaweicloud_cbr_vault\.DatabaseVault, provider-vault\/DatabaseVault\): destroying the stack deletes the vault/)]);
+});
+
+/** The synth warnings (Annotations.addWarning) on the constructs of `scope`. */
+function warningsIn(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+}
 
 describe('vbs-to-cbr', () => {
   test('before and after differ in the line that names the policy, and its import', () => {
