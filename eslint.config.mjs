@@ -8,6 +8,7 @@ import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import importRules from './scripts/eslint-import-rules.js';
 
 export default defineConfig(
   globalIgnores(['lib/', 'build/', 'build-check/', 'docs/', 'coverage/', '**/cdktf.out/', '**/.gen/']),
@@ -18,6 +19,13 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     plugins: { '@eslint-community/eslint-comments': comments },
     rules: { '@eslint-community/eslint-comments/require-description': 'error' },
+  },
+  {
+    // The import graph of src/: no cycle (type-only imports included), and each folder imports
+    // only the folders below it, as docs/architecture.md "Layout" says (scripts/eslint-import-rules.js).
+    files: ['src/**/*.ts'],
+    plugins: { 'import-graph': importRules.plugin },
+    rules: { 'import-graph/no-cycle': 'error', 'import-graph/layers': 'error' },
   },
   {
     // The build scripts are CommonJS files that node runs as they are, not TypeScript that is

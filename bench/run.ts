@@ -1,14 +1,14 @@
 /**
  * `npm run bench [-- NAME...]`: the quality bars (README "Performance"), each as a ratio of two things
  * measured side by side (interleaved) in this one run, with medians. Names: cold-start, client,
- * cbr-client, synth, emulator, apply, busy-wait (not a ratio: the wait overhead for a busy policy). Nothing here asserts; the numbers go into the README and issue notes.
+ * cbr-client, synth, vault-synth, emulator, apply, busy-wait (not a ratio: the wait overhead for a busy policy). Nothing here asserts; the numbers go into the README and issue notes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, DataResource, LocalBackend, TerraformResource, TerraformStack } from 'cdktf';
 import { request, Agent } from 'undici';
-import { BackupPolicy, BackupPolicyTrigger, HookResource, Retention, Schedule } from 'cdktf-vbs-backup';
+import { BackupPolicy, BackupPolicyTrigger, BackupVault, HookResource, Retention, Schedule } from 'cdktf-vbs-backup';
 import { CbrClient, Credentials, VbsClient } from 'cdktf-vbs-backup/client';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { Terraform } from '../examples/support/terraform';
@@ -217,6 +217,34 @@ function policiesAndTriggers(n: number) {
   };
 }
 
+/** `n` vault triggers, each on its own vault (by id) and one resource of it. */
+function vaultTriggers(n: number) {
+  return (stack: TerraformStack) => {
+    for (let i = 0; i < n; i++) {
+      BackupVault.fromVaultId(stack, `V${i}`, VOLUME(n + i + 1)).addTrigger('T', { resourceIds: [VOLUME(i + 1)] });
+    }
+  };
+}
+
+/**
+ * The vault trigger's bar (issue 16): build + synth of 500 vault triggers (one hook resource
+ * each) vs as many bare hook resources, per resource, as the policy triggers' bar above.
+ */
+async function vaultSynth(): Promise<void> {
+  const n = 500;
+  for (const kind of [HookResource.TERRAFORM_DATA, HookResource.NULL_RESOURCE]) {
+    const cpuLib: number[] = [];
+    const cpuBare: number[] = [];
+    const s = await interleave(
+      7,
+      async () => timeSynth(kind, vaultTriggers(n), cpuLib),
+      async () => timeSynth(kind, bareHooks(kind, n), cpuBare),
+    );
+    print(ratioLine(`build + synth, ${kind}: ${n} vault triggers vs ${n} bare ${kind} hooks (the same number of resources)`, s.a, s.b, fmt, 'goal <= 1.5'));
+    print(ratioLine('  same, CPU time of the process', cpuLib.slice(1), cpuBare.slice(1), fmt, 'goal <= 1.5'));
+  }
+}
+
 /**
  * The same shape of work without the library: `n` plain `TerraformResource`s of type `kind`,
  * each with triggers and a local-exec provisioner.
@@ -374,7 +402,7 @@ async function busyWait(): Promise<void> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, 'cbr-client': cbrClient, synth, emulator, apply, 'busy-wait': busyWait };
+const BENCHES: Record<string, () => Promise<void>> = { 'cold-start': coldStart, client, 'cbr-client': cbrClient, synth, 'vault-synth': vaultSynth, emulator, apply, 'busy-wait': busyWait };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

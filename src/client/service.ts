@@ -11,7 +11,8 @@ import {
 } from './endpoints';
 import { VbsConfigError } from './errors';
 import { retrySchedule, RetryOptions, throttledAttempts } from './retry';
-import { createTransport, Transport, TRANSPORTS, VbsTransport } from './transport';
+import { Transport, TRANSPORTS, VbsTransport } from './transport';
+import { createTransport } from './transports';
 
 /** Options every client takes (VbsClient, CbrClient). */
 export interface ClientOptions {

@@ -10,7 +10,7 @@
  *   CLI and the hook executor) that make a handful of calls, where loading undici would cost
  *   more than the calls themselves (transport-node.ts; docs/architecture.md ADR 8).
  *
- * Each is required only when a client picks it, so the other is never loaded.
+ * Each is required only when a client picks it (transports.ts), so the other is never loaded.
  */
 
 export interface HttpRequest {
@@ -51,16 +51,6 @@ export type VbsTransport = 'undici' | 'node-http';
 export interface TransportOptions {
   /** Keep-alive connections per origin. */
   readonly connections: number;
-}
-
-/** Makes the transport `kind`, loading only its module. */
-export function createTransport(kind: VbsTransport, options: TransportOptions): Transport {
-  if (kind === 'node-http') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: a hook must not load undici, a program not node:http's agent
-    return new (require('./transport-node') as typeof import('./transport-node')).NodeHttpTransport(options);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: a hook must not load undici, a program not node:http's agent
-  return new (require('./transport-undici') as typeof import('./transport-undici')).UndiciTransport(options);
 }
 
 /** The transports, for checking an option and for tests that run against each. */

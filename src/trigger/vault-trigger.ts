@@ -136,7 +136,14 @@ export class VaultBackupTrigger extends Construct {
     this.beforeDestroyResource = this.core.beforeDestroyResource;
 
     if (props.backupBeforeDestroy) {
-      this.node.addValidation({ validate: () => this.warnIfVaultOfThisStack() });
+      // Once the whole tree is built (the vault resource may come later), at the first synth.
+      let warned = false;
+      this.node.addValidation({
+        validate: () => {
+          if (!warned) warned = this.warnIfVaultOfThisStack();
+          return [];
+        },
+      });
     }
   }
 
@@ -176,11 +183,11 @@ export class VaultBackupTrigger extends Construct {
   /**
    * A vault id that refers to a vault resource of this stack: destroying the stack deletes the
    * vault, and with it every backup, the one made before destroy included. A warning (the
-   * trigger still works on apply), given at synth, once the whole tree is built.
+   * trigger still works on apply). Whether it warned.
    */
-  private warnIfVaultOfThisStack(): string[] {
+  private warnIfVaultOfThisStack(): boolean {
     const vaultId = this.vault.vaultId;
-    if (vaultId === undefined || isLiteral(this, vaultId)) return [];
+    if (vaultId === undefined || isLiteral(this, vaultId)) return false;
     const module = fw(this);
     const stack = stackFor(this);
     const resolved = JSON.stringify(
@@ -201,7 +208,7 @@ export class VaultBackupTrigger extends Construct {
           'Keep the vault in a stack that outlives this one if its backups must survive the destroy, or drop backupBeforeDestroy.',
       );
     }
-    return [];
+    return vault !== undefined;
   }
 }
 

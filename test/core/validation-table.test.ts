@@ -15,7 +15,7 @@ import { checkPolicyId, deriveCloud, iamUrlFor, resolveEndpoint } from '../../sr
 import { validateConnection, VbsConnection } from '../../src/core/connection';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger } from '../../src/trigger';
-import { FRAMEWORK_NAMES, POLICY_ID, PROJECT_ID, synthJson, under } from './synth';
+import { FRAMEWORK_NAMES, hookEnvironment as environmentOf, localExecs, POLICY_ID, PROJECT_ID, synthJson, under } from './synth';
 
 /** What the apply environment holds besides the hook's own variables. */
 const APPLY_ENV = { HW_AUTH_TOKEN: 'a-token', HW_PROJECT_ID: PROJECT_ID };
@@ -101,24 +101,17 @@ describe.each(FRAMEWORK_NAMES)('connection inputs under %s', (framework) => {
     return stack;
   }
 
-  /** The environment the trigger's create hook runs with: its own variables, `self` references resolved. */
+  /** The environment the trigger's create hook runs with, as Terraform evaluates it (test/core/synth.ts `environmentOf`). */
   function hookEnvironment(stack: ReturnType<typeof newStack>): Record<string, string> {
     const json = synthJson(stack);
-    const runs: { resource: any; environment: Record<string, string> }[] = Object.values(json.resource?.[hook.type] ?? {}).flatMap((resource: any) =>
-      (resource.provisioner ?? [])
-        .map((p: any) => p['local-exec'])
-        .filter((exec: any) => exec?.when !== 'destroy' && exec?.environment?.VBS_HOOK_POLICY_ID !== undefined)
-        .map((exec: any) => ({ resource, environment: exec.environment as Record<string, string> })),
+    const runs = Object.values(json.resource?.[hook.type] ?? {}).flatMap((resource: any) =>
+      localExecs(resource)
+        .filter((exec: any) => exec?.when !== 'destroy')
+        .map((exec: any) => environmentOf(resource, exec))
+        .filter((environment: Record<string, string>) => environment.VBS_HOOK_POLICY_ID !== undefined),
     );
     expect(runs).toHaveLength(1);
-    const { resource, environment } = runs[0];
-    const selfRef = /^\$\{self\.(triggers|triggers_replace)\.([a-z_]+)\}$/;
-    return Object.fromEntries(
-      Object.entries(environment).map(([name, value]) => {
-        const m = selfRef.exec(value);
-        return [name, m ? resource[m[1]][m[2]] : value];
-      }),
-    );
+    return runs[0];
   }
 
   describe('malformed input: refused at synth naming the prop, and by the hook and the client', () => {
