@@ -5,6 +5,7 @@
  */
 import { Cloud, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../contract/rules';
 import { UUID_PATTERN, WireScheduledPolicy } from '../contract/wire';
+import { keepLastRefusal, resourceIdRefusal, vaultIdRefusal, vaultNameRefusal } from '../contract/cbr-rules';
 import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import type { PolicySpec } from '../contract/hook';
 import { UsageError } from './args';
@@ -76,9 +77,6 @@ export interface VaultTriggerInputs {
   readonly connection: HookConnection;
 }
 
-/** Largest VBS_HOOK_KEEP_LAST. */
-export const MAX_KEEP_LAST = 10000;
-
 /** Reads the inputs of `hook-vault-trigger`. */
 export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerInputs {
   const names = [HOOK_ENV.vaultId, HOOK_ENV.vaultName];
@@ -86,28 +84,30 @@ export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerI
   if (given.length !== 1) {
     throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
   }
+  // The rules synth applied to literal props (src/contract/cbr-rules.ts): what synth accepts, the hook accepts.
+  const check = (name: string, value: string, refusal: Refusal | undefined): void => {
+    if (refusal) throw new UsageError(`${name} ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`, command);
+  };
   let vault: VaultRef;
   if (given[0] === HOOK_ENV.vaultId) {
     const id = env[HOOK_ENV.vaultId]!;
-    if (!UUID_PATTERN.test(id)) throw new UsageError(`${HOOK_ENV.vaultId} must be a vault UUID (8-4-4-4-12 hex digits), got '${id}'`, command);
+    check(HOOK_ENV.vaultId, id, vaultIdRefusal(id));
     vault = { vaultId: id.toLowerCase() };
   } else {
-    vault = { vaultName: env[HOOK_ENV.vaultName]! };
+    const name = env[HOOK_ENV.vaultName]!;
+    check(HOOK_ENV.vaultName, name, vaultNameRefusal(name));
+    vault = { vaultName: name };
   }
   let resourceIds: string[] | undefined;
   const idsText = nonEmpty(env[HOOK_ENV.resourceIds]);
   if (idsText !== undefined) {
     const ids = idsText.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
-    const bad = ids.filter((x) => !UUID_PATTERN.test(x));
-    if (bad.length > 0 || ids.length === 0) {
-      throw new UsageError(`${HOOK_ENV.resourceIds} must be resource UUIDs separated by commas, got '${bad[0] ?? idsText}'`, command);
-    }
+    if (ids.length === 0) throw new UsageError(`${HOOK_ENV.resourceIds} must list resource ids separated by commas, got '${idsText}'`, command);
+    for (const id of ids) check(HOOK_ENV.resourceIds, id, resourceIdRefusal(id));
     resourceIds = [...new Set(ids.map((x) => x.toLowerCase()))];
   }
   const keepText = nonEmpty(env[HOOK_ENV.keepLast]);
-  if (keepText !== undefined && (!/^\d+$/.test(keepText) || Number(keepText) < 1 || Number(keepText) > MAX_KEEP_LAST)) {
-    throw new UsageError(`${HOOK_ENV.keepLast} must be a whole number from 1 to ${MAX_KEEP_LAST}, got '${keepText}'`, command);
-  }
+  if (keepText !== undefined) check(HOOK_ENV.keepLast, keepText, /^\d+$/.test(keepText) ? keepLastRefusal(Number(keepText)) : keepLastRefusal(NaN));
   return {
     vault,
     resourceIds,

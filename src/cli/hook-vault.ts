@@ -2,7 +2,7 @@
  * `hook-vault-trigger`: a vault trigger's hook (CBR), run by Terraform on the create of the
  * trigger's run resource and, with `VBS_HOOK_PHASE=destroy`, on the destroy of its
  * before-destroy resource (docs/architecture.md ADR 1-3). Inputs come only from the environment
- * (`HOOK_ENV` in src/core/contract.ts).
+ * (`HOOK_ENV` in src/contract/hook.ts).
  *
  * 1. The vault, by id or by name (none or several: exit 1 naming it); every id of
  *    `VBS_HOOK_RESOURCE_IDS` must be one of its resources.
@@ -91,7 +91,12 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
       }
       for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name}`);
       for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name ?? '-'} joined`);
-      if (inputs.keepLast !== undefined) await keepLast(api, vault, inputs, inputs.keepLast, made, deadline, io);
+      if (inputs.keepLast !== undefined) {
+        // The run succeeded: pruning that fails is a warning, never a failed backup.
+        await keepLast(api, vault, inputs, inputs.keepLast, made, deadline, io).catch((err: unknown) => {
+          io.err(`WARNING: keep last ${inputs.keepLast}: the older backups of this trigger were not pruned: ${describeFailure(err, deadline)}`);
+        });
+      }
       return 0;
     });
   } catch (err) {

@@ -8,6 +8,7 @@ export { UsageError } from './args';
 export { CliIo, RedactingIo, SECRET_VARIABLES } from './runtime';
 export {
   PolicySpec, PolicyRef, HookConnection, TriggerInputs, PolicyApplyInputs, PolicyDestroyInputs, VolumeInputs,
+  VaultRef, VaultTriggerInputs, readVaultTriggerInputs,
   parsePolicySpec, readTriggerInputs, readPolicyApplyInputs, readPolicyDestroyInputs, readVolumeInputs,
   DEFAULT_TRIGGER_TIMEOUT_SECONDS, DEFAULT_POLICY_TIMEOUT_SECONDS,
 } from './hook-env';

@@ -224,6 +224,26 @@ describe('a retried run joins its own checkpoint', () => {
     expect(em.checkpointCount(vault.id)).toBe(1);
   });
 
+  test('a resource added to the vault since the first attempt: the retry joins and backs up only that one', async () => {
+    const { em, api, vault, hook } = await setup();
+    expect((await hook()).code).toBe(0);
+    await api.addVaultResources(vault.id, [{ id: OTHER, type: 'OS::Cinder::Volume' }]);
+    const retry = await hook({ VBS_HOOK_WAIT: 'true' });
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toMatch(/joining it, no new backup\n1 resource of this run not in that checkpoint: backing it up now\n/);
+    expect(em.checkpointCount(vault.id)).toBe(2);
+    expect(count(em, vault.id, `-${TRIGGER}-${RUN}-`)).toEqual({ [A]: 1, [B]: 1, [OTHER]: 1 });
+  });
+
+  test('an answer lost after the checkpoint was made: backupVault finds it, one checkpoint', async () => {
+    const { em, vault, hook } = await setup();
+    em.addFault({ operation: 'createCheckpoint', drop: 'after' });
+    const r = await hook();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^checkpoint [0-9a-f-]{36} \(\S+\) of vault nightly-db \(id \S+\) was already made by an earlier request: /m);
+    expect(em.checkpointCount(vault.id)).toBe(1);
+  });
+
   test('a failed run\'s retry makes a new checkpoint, and a retry after that joins the good one', async () => {
     const { em, vault, hook } = await setup();
     em.addFault({ operation: 'createCheckpoint', backupStatus: 'error' });
@@ -260,6 +280,19 @@ describe('keepLast', () => {
     expect(em.backups(PROJECT_ID, vault.id).filter((b) => !b.name.includes(`-${TRIGGER}-`))).toEqual(before);
     expect(before.map((b) => b.name.replace(/_[0-9a-f]{4}$|-\d{8}T.*$/, ''))).toEqual(expect.arrayContaining(['autobk', 'vbs-backup', `${LABEL}-ffffffffffff-00000001`]));
     expect(em.requests({ operation: 'deleteBackup' })).toHaveLength(4);
+  });
+
+  test('a delete the service refuses is a WARNING: the run succeeded (exit 0), the next run prunes it', async () => {
+    const { em, vault, hook } = await setup();
+    for (const run of ['00000001', '00000002']) expect((await hook({ VBS_HOOK_RUN: run, VBS_HOOK_KEEP_LAST: '1' })).code).toBe(0);
+    expect(em.requests({ operation: 'deleteBackup' }).filter((q) => q.status === 204)).toHaveLength(2);
+    em.addFault({ operation: 'deleteBackup', status: 400, body: { error_code: 'BackupService.6201', error_msg: 'The backup cannot be deleted' }, times: 2 });
+    const r = await hook({ VBS_HOOK_RUN: '00000003', VBS_HOOK_KEEP_LAST: '1' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^WARNING: keep last 1: backup [0-9a-f-]{36} \(\S+-00000002-\S+\) of resource \S+ was not deleted: deleteBackup failed: HTTP 400 BackupService\.6201: The backup cannot be deleted/m);
+    expect(r.stderr).toMatch(/^keep last 1: deleted 0 of 2 older backups of this trigger/m);
+    expect((await hook({ VBS_HOOK_RUN: '00000004', VBS_HOOK_KEEP_LAST: '1' })).code).toBe(0);
+    expect(count(em, vault.id, `-${TRIGGER}-`)).toEqual({ [A]: 1, [B]: 1 });
   });
 });
 

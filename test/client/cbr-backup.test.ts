@@ -164,3 +164,22 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     });
   });
 });
+
+describe('findBackupsByName', () => {
+  test.each(['substring', 'exact'] as const)('finds a caller\'s runs by a name fragment, newest first, whatever the name filter (%s)', async (mode) => {
+    const { c, vault } = await setup({ cbrNameFilter: mode, jobSeconds: 0 });
+    const other = await c.createVault({ vault: { name: 'w', billing, resources: [{ id: '33333333-3333-4333-8333-333333333333', type: 'OS::Cinder::Volume' }] } });
+    const first = await c.backupVault(vault.id, { name: 'app-0a1b2c3d4e5f-00000001' });
+    const second = await c.backupVault(vault.id, { name: 'app-0a1b2c3d4e5f-00000002', resourceIds: [A] });
+    await c.backupVault(vault.id, { name: 'app-ffffffffffff-00000001' });
+    await c.backupVault(other.id, { name: 'app-0a1b2c3d4e5f-00000001' });
+    await c.backupVault(vault.id);
+    const found = await c.findBackupsByName(vault.id, '-0a1b2c3d4e5f-');
+    // Newest first: the second run's backup, then the first run's two.
+    expect(found.map((b) => b.checkpoint_id)).toEqual([second.checkpoints[0].checkpointId, first.checkpoints[0].checkpointId, first.checkpoints[0].checkpointId]);
+    expect(found.slice(1).map((b) => b.resource_id).sort()).toEqual([A, B]);
+    expect((await c.findBackupsByName(vault.id, '-0a1b2c3d4e5f-00000002-')).map((b) => b.checkpoint_id)).toEqual([second.checkpoints[0].checkpointId]);
+    await expect(c.findBackupsByName(vault.id, '')).rejects.toThrow('findBackupsByName: the name fragment must be a non-empty string');
+    await expect(c.findBackupsByName('not-a-uuid', 'x')).rejects.toThrow('findBackupsByName: vault id "not-a-uuid" is not a UUID');
+  });
+});
