@@ -53,7 +53,7 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
   // Terraform runs this new destroy hook with the old resource's values, a policy's. It is that
   // policy's before-destroy: run it as the policy trigger would (a gone policy or VBS: a warning).
   const env = io.env;
-  if (env[HOOK_ENV.phase] === 'destroy' && !env[HOOK_ENV.vaultId] && !env[HOOK_ENV.vaultName] && (env[HOOK_ENV.policyId] || env[HOOK_ENV.policyName])) return runTrigger(argv, io);
+  if (env[HOOK_ENV.phase] === 'destroy' && !env[HOOK_ENV.vaultId] && !env[HOOK_ENV.vaultName] && (env[HOOK_ENV.policyId] || env[HOOK_ENV.policyName] || env[HOOK_ENV.policyIdentity])) return runTrigger(argv, io);
   const inputs = readVaultTriggerInputs(command, io.env);
   const deadline = startDeadline(inputs.timeoutSeconds, HOOK_ENV.timeout);
   const destroy = inputs.phase === 'destroy';
