@@ -9,7 +9,7 @@ import { TerraformResource } from 'cdktn';
 import { BackupVault, Rerun } from '../../src';
 import { CbrClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import { apiEnv, ok, startE2eEmulator, withStack } from './harness';
+import { apiEnv, hookLines, ok, startE2eEmulator, withStack } from './harness';
 import { backupsByCheckpoint, cbrClient, checkpointsMade, disks, makeVault, until } from './vault-support';
 
 jest.setTimeout(120_000);
@@ -47,6 +47,8 @@ test('interrupted while waiting, then retried: 1 checkpoint; the migration chang
     child.kill('SIGINT');
     const interrupted = await result;
     expect(interrupted.code).not.toBe(0);
+    expect(interrupted.output).toContain('Interrupt received');
+    process.stdout.write(`\ninterrupted apply (exit ${interrupted.code}), its last lines:\n  ${interrupted.output.trim().split('\n').slice(-6).join('\n  ')}\n`);
     const [first] = checkpointsMade(emulator, vaultId);
     expect(backupsByCheckpoint(emulator, vaultId)[first]).toEqual(['protecting', 'protecting']);
 
@@ -54,7 +56,8 @@ test('interrupted while waiting, then retried: 1 checkpoint; the migration chang
     expect(checkpointsMade(emulator, vaultId)).toEqual([first]);
     expect(backupsByCheckpoint(emulator, vaultId)).toEqual({ [first]: ['available', 'available'] });
     expect((await sut.resource('_Run_')).tainted === true).toBe(false);
-    expect(retry.output).toMatch(/Apply complete!/);
+    expect(hookLines(retry.output)).toContainEqual(expect.stringMatching(
+      new RegExp(`^checkpoint ${first} \\(\\S+\\) of vault e2e-interrupt \\(id ${vaultId}\\) was made by an earlier attempt of this run \\(2 backups: (?:protecting|available)\\): joining it, no new backup$`)));
 
     ok(await sut.apply(), 'a no-op apply');
     expect(checkpointsMade(emulator, vaultId)).toEqual([first]);

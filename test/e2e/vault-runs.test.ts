@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BackupVault, Rerun } from '../../src';
 import { CbrClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import { PROJECT_ID, apiEnv, failed, ok, startE2eEmulator, withStack } from './harness';
+import { PROJECT_ID, apiEnv, failed, hookLines, ok, startE2eEmulator, withStack } from './harness';
 import { backupsByCheckpoint, backupsOf, cbrClient, checkpointsMade, disks, makeVault } from './vault-support';
 
 jest.setTimeout(120_000);
@@ -59,7 +59,8 @@ test('a failed backup fails the apply (tainted); the next apply makes a new chec
     const made = checkpointsMade(emulator, vaultId);
     expect(made).toHaveLength(1);
 
-    ok(await sut.apply(), 'the next apply');
+    const retry = ok(await sut.apply(), 'the next apply');
+    expect(hookLines(retry.output)).toContainEqual(expect.stringMatching(new RegExp(`^an earlier attempt of this run made checkpoint ${made[0]} \\(\\S+\\), whose backups ended in error: not joined$`)));
     const after = checkpointsMade(emulator, vaultId);
     expect(after).toHaveLength(2);
     const byCheckpoint = backupsByCheckpoint(emulator, vaultId);
