@@ -3,6 +3,6 @@
 import { App } from 'cdktn';
 import { CbrQuickstartStack } from './stack';
 
-const app = new App({ context: { 'cdktf-vbs-backup:hookResource': 'terraform_data' } });
+const app = new App();
 new CbrQuickstartStack(app, 'cbr-quickstart');
 app.synth();
