@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
@@ -113,7 +113,7 @@ export class VaultBackupTrigger extends Construct {
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
       throw new VbsValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
-    this.triggerId = createHash('sha256').update(this.node.path).digest('hex').slice(0, 12);
+    this.triggerId = hash('sha256', this.node.path, 'hex').slice(0, 12);
     this.label = checkpointLabel(stackFor(this).node.id, id);
 
     this.core = new TriggerCore(this, props, {
