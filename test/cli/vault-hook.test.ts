@@ -3,6 +3,7 @@
  * without node_modules, its inputs in VBS_HOOK_* variables, against the real emulator (CBR).
  * Counts are the emulator's: checkpoints made (`checkpointCount`), backups held, requests logged.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -222,6 +223,34 @@ describe('a retried run joins its own checkpoint', () => {
     expect(retry.stderr).toMatch(/^all 2 backups available$/m);
     expect(retry.stdout).toBe(first.stdout);
     expect(em.checkpointCount(vault.id)).toBe(1);
+  });
+
+  test('interrupted (SIGINT) while it waits, then retried: the retry joins, one checkpoint', async () => {
+    const { em, vault } = await setup({ jobSeconds: 3 });
+    const env = baseEnv({
+      HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, VBS_HOOK_ENDPOINT: em.url, VBS_HOOK_VAULT_ID: vault.id,
+      VBS_HOOK_TRIGGER_ID: TRIGGER, VBS_HOOK_LABEL: LABEL, VBS_HOOK_RUN: RUN, VBS_HOOK_WAIT: 'true',
+    });
+    // The first attempt is interrupted as Ctrl-C on terraform apply does, once it waits for its backups.
+    const interrupted = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [hookFile, 'hook-vault-trigger'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (/^waiting up to \d+ s for the backups to be final$/m.test(stderr)) child.kill('SIGINT');
+      });
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+    });
+    expect(interrupted.signal ?? interrupted.code).not.toBe(0);
+    expect(interrupted.stderr).not.toMatch(/all 2 backups available/);
+    expect(em.backups(PROJECT_ID, vault.id).map((b) => b.status)).toEqual(['protecting', 'protecting']);
+    const retry = await runCli(['hook-vault-trigger'], env, { script: hookFile });
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toMatch(/was made by an earlier attempt of this run \(2 backups: protecting\): joining it, no new backup$/m);
+    expect(retry.stderr).toMatch(/^all 2 backups available$/m);
+    expect(em.checkpointCount(vault.id)).toBe(1);
+    expect(em.requests({ operation: 'createCheckpoint' })).toHaveLength(1);
   });
 
   test('a resource added to the vault since the first attempt: the retry joins and backs up only that one', async () => {
