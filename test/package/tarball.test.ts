@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as ts from 'typescript';
 import {
-  PROJECT_ID, Terraform, apiEnv, makeTempDir, ok, policiesNamed, policyNamed, requireTerraform, startE2eEmulator,
+  Terraform, apiEnv, makeTempDir, ok, policiesNamed, policyNamed, requireTerraform, startE2eEmulator,
 } from '../e2e/harness';
 
 const run = promisify(execFile);
@@ -330,8 +330,9 @@ BackupVault.fromVaultName(stack, 'Db', 'tarball-db').addTrigger('AfterDeploy', {
 app.synth();
 `;
 
-test('a fresh cdktn-0.24 app type-checks and deploys a vault trigger: 1 checkpoint on create, none on re-apply, 1 more on destroy', async () => {
-  const dir = await installs.get('cdktn-0.24')!;
+test('the fresh cdktn app type-checks and deploys a vault trigger: 1 checkpoint on create, none on re-apply, 1 more on destroy', async () => {
+  const cdktnApp = APPS.find((a) => a.framework === 'cdktn')!.name;
+  const dir = await installs.get(cdktnApp)!;
   fs.writeFileSync(path.join(dir, 'vault.ts'), VAULT_SOURCE);
   fs.writeFileSync(path.join(dir, 'tsconfig.vault.json'), JSON.stringify({ ...APP_TSCONFIG, files: ['vault.ts'] }, null, 2));
   await sh(process.execPath, [TSC, '-p', 'tsconfig.vault.json', '--noEmit'], dir);
@@ -340,10 +341,11 @@ test('a fresh cdktn-0.24 app type-checks and deploys a vault trigger: 1 checkpoi
   await sh(process.execPath, ['vault.js'], dir, { CDKTF_OUTDIR: 'cdktf.out.vault' });
   const disks = ['0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c41', '7d3e2f10-9b8a-4e6d-8c1b-2a4f6e8d0c42'];
   const emulator = await startE2eEmulator({ vaults: [{ name: 'tarball-db', resourceIds: disks }] });
-  const tf = new Terraform(path.join(dir, 'cdktf.out.vault', 'stacks', 'vault'), apiEnv(emulator));
+  const env = apiEnv(emulator);
+  const projectId = env.HW_PROJECT_ID as string;
+  const tf = new Terraform(path.join(dir, 'cdktf.out.vault', 'stacks', 'vault'), env);
   try {
     ok(await tf.init(), 'vault: terraform init');
-    // the seeded vault exists once the project is first used: the apply's lookup makes it
     const checkpoints = () => emulator.requests({ operation: 'createCheckpoint' }).filter((r) => r.status === 200).length;
     ok(await tf.apply(), 'vault: apply');
     const counts = [checkpoints()];
@@ -352,9 +354,9 @@ test('a fresh cdktn-0.24 app type-checks and deploys a vault trigger: 1 checkpoi
     ok(await tf.destroy(), 'vault: destroy');
     counts.push(checkpoints());
     expect(counts).toEqual([1, 1, 2]);
-    const [vault] = emulator.vaults(PROJECT_ID);
-    expect(emulator.backups(PROJECT_ID, vault.id).map((b) => b.status)).toEqual(['available', 'available', 'available', 'available']);
-    summary.push(`cdktn-0.24 vault trigger: checkpoints after each ${counts.join('/')}`);
+    const [vault] = emulator.vaults(projectId);
+    expect(emulator.backups(projectId, vault.id).map((b) => b.status)).toEqual(['available', 'available', 'available', 'available']);
+    summary.push(`${cdktnApp} vault trigger: checkpoints after each ${counts.join('/')}`);
   } finally {
     tf.dispose();
     await emulator.stop();
