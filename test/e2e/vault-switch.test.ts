@@ -85,3 +85,30 @@ test('a managed policy switched to its vault: the next apply backs the vault up 
     expect(emulator.executeCount()).toBe(1);
   }, { framework: 'cdktn', output: 'hcl' });
 });
+
+test('switched with new construct ids: the old trigger\'s resources go without their hooks (no warning), the vault is backed up once', async () => {
+  const disksOf = disks('e2');
+  const policyId = await vbs.createPolicy({
+    backup_policy_name: 'e2e-renamed', scheduled_policy: { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' },
+  });
+  await vbs.associateVolumes(policyId, disksOf);
+  const beforeRenamed = (stack: Construct): void => {
+    BackupPolicy.fromPolicyName(stack, 'Policy', 'e2e-renamed').addTrigger('Backup', OPTIONS);
+  };
+  const afterRenamed = (stack: Construct): void => {
+    BackupVault.fromVaultName(stack, 'Vault', 'e2e-renamed').addTrigger('Backup', OPTIONS);
+  };
+  await withStack('vault-switch-ids', apiEnv(emulator), beforeRenamed, async (sut) => {
+    ok(await sut.apply(), 'apply before the migration');
+    expect(emulator.executeCount(policyId)).toBe(1);
+    const vaultId = await makeVault(cbr, 'e2e-renamed', disksOf);
+    await vbs.deletePolicy(policyId);
+
+    sut.resynth(afterRenamed);
+    const switched = ok(await sut.apply(), 'apply after the migration');
+    expect(switched.output).toMatch(/Apply complete! Resources: 2 added, 0 changed, 2 destroyed\./);
+    expect(hookLines(switched.output).filter((l) => l.startsWith('WARNING:'))).toEqual([]);
+    expect(checkpointsMade(emulator, vaultId)).toHaveLength(1);
+    expect(emulator.executeCount(policyId)).toBe(1);
+  }, { framework: 'cdktn', output: 'hcl' });
+});
