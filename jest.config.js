@@ -1,8 +1,14 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two jest projects (`npm test` runs both; `npm run test:unit` only the first):
+ * - unit: synth, client, CLI and emulator suites over loopback; no `terraform`, no npm registry,
+ *   no `npm run build` (the hook executor the synths ship as an asset is bundled from the
+ *   sources first when lib/ has none: test/support/unit-setup.ts).
+ * - integration: what needs the built package (lib/), real `terraform` or the npm registry:
+ *   end to end, the packed tarball, the examples, the README's code, the reliability suite.
+ */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Examples import the package and its subpaths by name, as users do; tests resolve them to the sources.
   moduleNameMapper: {
@@ -10,5 +16,31 @@ module.exports = {
     '^cdktf-vbs-backup/client$': '<rootDir>/src/client/index.ts',
     '^cdktf-vbs-backup/emulator$': '<rootDir>/src/emulator/index.ts',
   },
+};
+
+/** Suites that need lib/, terraform or the registry: regular expressions over their paths. */
+const INTEGRATION = [
+  '/test/(e2e|package|examples|reliability)/.+\\.test\\.ts$',
+  '/test/docs/readme\\.test\\.ts$',
+  '/test/core/(synth-process|hcl|declarations)\\.test\\.ts$',
+  '/test/cli/cold-start\\.test\\.ts$',
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...INTEGRATION],
+      globalSetup: '<rootDir>/test/support/unit-setup.ts',
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testRegex: INTEGRATION,
+    },
+  ],
 };

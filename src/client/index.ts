@@ -1,6 +1,7 @@
 /**
- * Public surface of the VBS client. This module is on the hook path: it must load only node
- * built-ins (and undici, lazily, for the undici transport), never cdktf or constructs.
+ * Public surface of the VBS client: the client, its credentials, its errors, and the types its
+ * methods take and return. This module is on the hook path: it must load only node built-ins
+ * (and undici, lazily, for the undici transport), never cdktf or constructs.
  *
  * @packageDocumentation
  * @module cdktf-vbs-backup/client
@@ -23,20 +24,18 @@ export type {
   WireCbrResourceDetail, CbrBackupStatus, CbrCheckpointStatus, CbrProtectStatus, CbrResourceType, CbrVaultStatus, CbrObjectType,
   CbrProtectType, CbrConsistentLevel, CbrChargingMode, CbrPolicyOperationType, CbrTaskType, CbrTaskStatus,
 } from '../contract/cbr-wire';
-export { BUSY_CODE, VbsBusyError, VbsBusyTimeoutError, describeRun, isBusyError } from './busy';
+export { VbsBusyError, VbsBusyTimeoutError } from './busy';
 export type { BusyEvent, BusyPollOptions, BusyRun, ExecuteOptions, ExecuteResult, WhenBusyChoice } from './busy';
 export type { CallOptions, RetryInfo } from './caller';
 export { Credentials } from './credentials';
 export type { PasswordCredentialsOptions } from './credentials';
-export {
-  CLOUDS, resolveEndpoint, checkBaseUrl, checkPolicyId, checkProjectId, isLoopbackHost, vbsUrlFor, iamUrlFor,
-} from './endpoints';
-export type { Cloud, Env, EndpointOptions, Service } from './endpoints';
-export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError, parseApiError } from './errors';
-export { parseApiTime } from './jobs';
+export type { Cloud, Env } from './endpoints';
+export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError } from './errors';
 export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';
 export type { TagPlan } from './tags';
 export type { VbsTransport } from './transport';
-export { backoffDelay, parseRetryAfter, retrySchedule } from './retry';
 export type { RetryOptions } from './retry';
-export * from '../contract/wire';
+export type {
+  JobStatus, OperationName, PolicyStatus, WeekdayCode, YesNo, WireJob, WirePolicy, WirePolicyRequest, WireQueryByTagsRequest,
+  WireQueryByTagsResponse, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag, WireTagFilter,
+} from '../contract/wire';

@@ -1,12 +1,15 @@
 import type * as cdktf from 'cdktf';
+import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 
 /**
  * The framework of the app a construct belongs to: cdktf or CDK Terrain (cdktn), found from
  * the construct's stack (docs/architecture.md, "one package, two frameworks").
  *
- * Neither is imported here at run time: both are optional peer dependencies, and an app has
- * one of them. cdktn is a fork of cdktf with the same API and the same
+ * Neither is imported here at run time: the app has one of them, and the library takes the
+ * copy the app loaded (see {@link candidates}), so it needs no peer declaration to find it
+ * (cdktf is an optional peer for its version range; cdktn is not declared: its own peer range
+ * of `constructs` broke one-command installs of cdktf apps). cdktn is a fork of cdktf with the same API and the same
  * `Symbol.for("cdktf/...")` markers, so `TerraformStack.isStack` cannot tell them apart; a
  * stack belongs to the framework whose `TerraformStack` class it is an instance of. Every
  * framework element the library makes (hook resources, the null provider, the executor
@@ -34,52 +37,81 @@ export interface Framework {
 
 const STACK_SYMBOL = Symbol.for('cdktf/TerraformStack');
 
-/** Modules by name: undefined = not tried yet, null = not installed. */
-const modules = new Map<FrameworkName, Framework | null>();
+/** Framework modules by the file they load from: one entry per copy tried. */
+const copies = new Map<string, Framework>();
 
 /** The framework of each stack seen, and of each scope asked about (validation asks often). */
 const stackFrameworks = new WeakMap<IConstruct, Framework>();
 const scopeFrameworks = new WeakMap<IConstruct, Framework>();
 
-/** Requires a framework by name once; null when it is not installed. */
-function load(name: FrameworkName): Framework | null {
-  const known = modules.get(name);
-  if (known !== undefined) {
-    return known;
+/** Loads the framework `name` from `file` (a resolved module path) once. */
+function loadFile(name: FrameworkName, file: string): Framework {
+  let framework = copies.get(file);
+  if (framework === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a framework the app has, loaded only when a stack of it is seen
+    framework = { name, module: require(file) as FrameworkModule };
+    copies.set(file, framework);
   }
-  let framework: Framework | null;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only when an app of this framework is seen
-    framework = { name, module: require(name) as FrameworkModule };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || isInstalled(name)) {
-      throw error;
-    }
-    framework = null;
-  }
-  modules.set(name, framework);
   return framework;
 }
 
-/** Whether `name` resolves from here (a MODULE_NOT_FOUND from inside it is a real error). */
-function isInstalled(name: FrameworkName): boolean {
+/** Resolves `name` from `paths` (Node's own lookup); undefined when it is not there. */
+function resolveFrom(name: FrameworkName, paths?: string[]): string | undefined {
   try {
-    require.resolve(name);
-    return true;
-  } catch {
-    return false;
+    return require.resolve(name, paths ? { paths } : undefined);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      return undefined;
+    }
+    throw error;
   }
 }
 
-/** Whether `name` is already loaded in this process (so trying it costs nothing). */
-function isLoaded(name: FrameworkName): boolean {
-  if (modules.get(name)) {
-    return true;
+/**
+ * The package folders of the framework copies this process has loaded, from Node's module
+ * cache (`require.cache`): the app loaded its framework to make the stack, wherever it lives.
+ * Under pnpm's strict layout an undeclared package cannot be resolved from this library, but
+ * the app's copy is in the cache all the same.
+ */
+function loadedCopies(name: FrameworkName): string[] {
+  const marker = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
+  const roots = new Set<string>();
+  for (const file of Object.keys(require.cache)) {
+    const at = file.lastIndexOf(marker);
+    if (at >= 0) {
+      roots.add(file.slice(0, at + marker.length - 1));
+    }
   }
-  try {
-    return require.cache[require.resolve(name)] !== undefined;
-  } catch {
-    return false;
+  return [...roots].flatMap((root) => {
+    try {
+      return [require.resolve(root)]; // the package's own entry (its package.json "main")
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Where each framework may come from, best first: the copies the process already loaded (the
+ * app's own, under any layout), then Node's lookup from this package (npm's hoisted layout, or
+ * a declared peer), then from the working directory (the app's folder under `cdktf synth`).
+ */
+function* candidates(): Generator<[FrameworkName, string]> {
+  const seen = new Set<string>();
+  const fresh = function* (name: FrameworkName, file: string | undefined): Generator<[FrameworkName, string]> {
+    if (file !== undefined && !seen.has(file)) {
+      seen.add(file);
+      yield [name, file];
+    }
+  };
+  for (const name of FRAMEWORK_NAMES) {
+    for (const file of loadedCopies(name)) {
+      yield* fresh(name, file);
+    }
+  }
+  for (const name of FRAMEWORK_NAMES) {
+    yield* fresh(name, resolveFrom(name));
+    yield* fresh(name, resolveFrom(name, [process.cwd()]));
   }
 }
 
@@ -95,12 +127,12 @@ function stackOf(construct: IConstruct): IConstruct | undefined {
 }
 
 /**
- * The framework of the app `scope` belongs to, from the class of its stack: frameworks
- * already loaded are tried first, so a cdktn app never loads cdktf (nor the reverse) when
- * both are installed.
+ * The framework of the app `scope` belongs to, from the class of its stack: the copies the
+ * process already loaded are tried first, so a cdktn app never loads cdktf (nor the reverse)
+ * when both are installed.
  *
- * @throws when `scope` is in no TerraformStack, or its stack's framework cannot be loaded
- *   from this package (another copy, or neither installed)
+ * @throws when `scope` is in no TerraformStack, or its stack's framework is none of the
+ *   copies the library can find
  */
 export function frameworkOf(scope: IConstruct): Framework {
   const known = scopeFrameworks.get(scope);
@@ -123,19 +155,19 @@ function stackFramework(scope: IConstruct): Framework {
   if (cached !== undefined) {
     return cached;
   }
-  const order = [...FRAMEWORK_NAMES].sort((a, b) => Number(isLoaded(b)) - Number(isLoaded(a)));
-  for (const name of order) {
-    const framework = load(name);
-    if (framework !== null && stack instanceof framework.module.TerraformStack) {
+  const tried: string[] = [];
+  for (const [name, file] of candidates()) {
+    const framework = loadFile(name, file);
+    if (stack instanceof framework.module.TerraformStack) {
       stackFrameworks.set(stack, framework);
       return framework;
     }
+    tried.push(`${name} at ${file}`);
   }
-  const found = FRAMEWORK_NAMES.filter((name) => modules.get(name));
   throw new Error(
-    `${stack.node.path}: this TerraformStack is not from the cdktf or cdktn that cdktf-vbs-backup loads ` +
-      `(${found.length > 0 ? `found ${found.map((name) => `${name} at ${require.resolve(name)}`).join(', ')}` : 'neither is installed where it can load them'}). ` +
-      'Install one of them once, next to cdktf-vbs-backup (`npm ls cdktf cdktn constructs` should show one copy of each).',
+    `${stack.node.path}: this TerraformStack is not from a cdktf or cdktn that cdktf-vbs-backup can find ` +
+      `(${tried.length > 0 ? `tried ${tried.join(', ')}` : 'neither is loaded, nor installed where it can load them'}). ` +
+      'Install one of them once, in the app, next to cdktf-vbs-backup (`npm ls cdktf cdktn constructs` should show one copy of each).',
   );
 }
 

@@ -10,7 +10,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
 import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
-import { addDependency, HookTerraformResource, resourcesIn } from '../core/hook-resource';
+import { addDependency, HookTerraformResource, isLiteralWord, resourcesIn } from '../core/hook-resource';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { createTriggerHooks } from './hooks';
 import { FailureMode, Rerun } from './rerun';
@@ -107,6 +107,16 @@ export interface BackupPolicyTriggerOptions {
   readonly hookResource?: HookResource;
 }
 
+/** The prop each setting comes from, for messages. */
+const SETTING_PROPS: Readonly<Record<string, string>> = {
+  [HOOK_ENV.wait]: 'waitForCompletion',
+  [HOOK_ENV.timeout]: 'timeoutSeconds',
+  [HOOK_ENV.failureMode]: 'failureMode',
+  [HOOK_ENV.whenBusy]: 'whenBusy',
+  [HOOK_ENV.incremental]: 'incremental',
+  [HOOK_ENV.keepLast]: 'keepLast',
+};
+
 /** What differs between the triggers: what is run, and what the run waits for. */
 export interface TriggerTarget {
   /** The hook command word (`hook-trigger`, `hook-vault-trigger`). */
@@ -161,6 +171,25 @@ export class TriggerCore {
       ...(whenBusy !== WhenBusy.WAIT_THEN_RUN ? { [HOOK_ENV.whenBusy]: whenBusy } : {}),
       ...target.settings,
     };
+
+    // A destroy-time provisioner may reference only `self`, and a setting is not a replacing
+    // value (a change must not replace the before-destroy resource: that would run it), so a
+    // setting whose value is a token cannot reach the run before destroy.
+    if (options.backupBeforeDestroy) {
+      for (const [name, value] of Object.entries(settings)) {
+        // Every literal setting is a plain word; a token never is (a number token reads `-1.8e+289`).
+        if (!isLiteralWord(owner, value)) {
+          const property = SETTING_PROPS[name] ?? name;
+          throw new VbsValidationError(
+            owner,
+            property,
+            (options as Record<string, unknown>)[property] ?? value,
+            'is a token, which the run before destroy cannot read (Terraform lets a destroy-time provisioner reference only self)',
+            `a literal ${property} with backupBeforeDestroy, or no backupBeforeDestroy`,
+          );
+        }
+      }
+    }
 
     // Replaced, so run again, when a watched resource changes; the before-destroy resource
     // never watches anything (ADR 3). None of the trigger's own resources can be inside a

@@ -36,7 +36,8 @@ const BUSY_LINE = /^policy nightly-db \(id [0-9a-f-]{36}\) is busy: a run starte
 describe('vbs-backup execute --when-busy', () => {
   test.each([409, 400] as const)('default (wait), busy status %i: waits for the scheduled run, then runs; says what it waited for and how long', async (busyStatus) => {
     const { em, id } = await setup({ busyStatus });
-    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1.5 });
+    // the CLI process must be up before the scheduled run ends, even on a loaded machine
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 3 });
     const r = await runCli(['execute', '--policy-id', id], emulatorEnv(em.url));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(BUSY_LINE);
@@ -50,7 +51,7 @@ describe('vbs-backup execute --when-busy', () => {
 
   test('join --wait --json: the scheduled run counts, its jobs are reported, no execute counted', async () => {
     const { em, id } = await setup();
-    const scheduled = em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1 });
+    const scheduled = em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 3 });
     const r = await runCli(['execute', '--policy-id', id, '--when-busy', 'join', '--wait', '--json'], emulatorEnv(em.url));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/; joining it as this run \(when busy: join\): no new run started$/m);
@@ -122,7 +123,8 @@ describe('hook-trigger VBS_HOOK_WHEN_BUSY', () => {
 
   test('unset: waits (the default)', async () => {
     const { em, id } = await setup();
-    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 1 });
+    // long enough that the hook process is up before the run ends, even on a loaded machine
+    em.startScheduledRun(PROJECT_ID, id, { jobSeconds: 3 });
     const r = await hook(em, { VBS_HOOK_POLICY_ID: id });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(BUSY_LINE);

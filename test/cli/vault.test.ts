@@ -80,7 +80,7 @@ describe('vbs-backup backup-vault', () => {
   describe('an automatic backup of the vault is running', () => {
     test('default (wait): waits for it, then backs every resource up once', async () => {
       const { em, vault, env } = await setup();
-      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 1.5 });
+      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 4 });
       const r = await runCli(['backup-vault', '--vault-name', 'nightly-db', '--wait'], env);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`^2 resources already being backed up \\(${A} backup [0-9a-f-]{36} protecting, ${B} backup`, 'm'));
@@ -88,12 +88,12 @@ describe('vbs-backup backup-vault', () => {
       expect(manual(em, vault.id)).toEqual({ [A]: 1, [B]: 1 });
       const accepted = em.requests({ operation: 'createCheckpoint' }).filter((x) => x.status === 200);
       expect(accepted).toHaveLength(1);
-      expect(Date.parse(accepted[0].time)).toBeGreaterThanOrEqual(Date.parse(auto.created_at) + 1500 - 5);
+      expect(Date.parse(accepted[0].time)).toBeGreaterThanOrEqual(Date.parse(auto.created_at) + 4000 - 5);
     });
 
     test('join --json: the automatic backups count, no checkpoint made', async () => {
       const { em, vault, env } = await setup();
-      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 1 });
+      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 4 });
       const r = await runCli(['backup-vault', '--vault-id', vault.id, '--when-busy', 'join', '--wait', '--json'], env);
       expect(r.code).toBe(0);
       const doc = JSON.parse(r.stdout);
@@ -173,7 +173,8 @@ describe('vbs-backup vault-backups and vaults', () => {
   });
 
   test('vault-backups --wait: returns once every listed backup is final', async () => {
-    const { vault, env } = await setup({ jobSeconds: 1 });
+    // long enough that a CLI process started on a loaded machine still sees them protecting
+    const { vault, env } = await setup({ jobSeconds: 4 });
     const run = await client!.backupVault(vault.id);
     const r = await runCli(['vault-backups', '--vault-id', vault.id, '--checkpoint-id', run.checkpoints[0].checkpointId, '--wait', '--json'], env);
     expect(r.code).toBe(0);

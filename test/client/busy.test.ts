@@ -3,7 +3,8 @@
  * each `whenBusy` mode with both statuses the API may use, the no-duplicate rule after a wait,
  * racing clients, throttling and the bound on the wait.
  */
-import { BusyEvent, Credentials, VbsBusyError, VbsBusyTimeoutError, VbsClient, isBusyError } from '../../src/client';
+import { BusyEvent, Credentials, VbsBusyError, VbsBusyTimeoutError, VbsClient } from '../../src/client';
+import { isBusyError } from '../../src/client/busy';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 import { Emulator, startEmulator } from '../../src/emulator';
 

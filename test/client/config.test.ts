@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { Credentials, resolveEndpoint, VbsClient, VbsConfigError } from '../../src/client';
-import { checkBaseUrl, deriveCloud, iamUrlFor, tokenUrl } from '../../src/client/endpoints';
+import { Credentials, VbsClient, VbsConfigError } from '../../src/client';
+import { checkBaseUrl, deriveCloud, iamUrlFor, resolveEndpoint, tokenUrl } from '../../src/client/endpoints';
 import { PROJECT } from './http-server';
 
 describe('resolveEndpoint', () => {

@@ -1,7 +1,9 @@
-import { backoffDelay, parseApiError, parseRetryAfter, retrySchedule, VbsApiError } from '../../src/client';
+import { VbsApiError } from '../../src/client';
+import { parseApiError } from '../../src/client/errors';
+import { backoffDelay, parseRetryAfter, retrySchedule } from '../../src/client/retry';
 import { makeRedactor } from '../../src/client/errors';
 import { nextDelay } from '../../src/client/retry';
-import { parseApiTime } from '../../src/client';
+import { parseApiTime } from '../../src/client/jobs';
 import { newestPerVolumeSince, waitSettled, Job } from '../../src/client/jobs';
 
 const none = makeRedactor(() => []);

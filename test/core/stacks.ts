@@ -1,12 +1,14 @@
 import type { TerraformStack } from 'cdktf';
-import { BackupPolicy, FailureMode, HookResource, Rerun, Retention, Schedule } from '../../src';
+import { BackupPolicy, BackupVault, FailureMode, HookResource, Rerun, Retention, Schedule } from '../../src';
 import { FRAMEWORKS, FrameworkName, POLICY_ID, PROJECT_ID, VOLUME_A, VOLUME_B } from './synth';
 
 /**
  * A stack with every hook kind: a managed policy (apply and destroy), its volumes (`for_each`,
  * a literal id and a token), a trigger with a run-before-destroy, a trigger of an existing
  * policy ordered after the managed one, and a spec with a token inside (rendered with
- * `jsonencode` by Terraform).
+ * `jsonencode` by Terraform); and vault triggers (`hook-vault-trigger`): one by name with a
+ * run-before-destroy, watching the managed policy (the run key over `self` and the watched
+ * resources), one by id with a token `keepLast` and resource ids (its environment a map).
  */
 export function everyHookKind(stack: TerraformStack, framework: FrameworkName, hookResource?: HookResource): void {
   const { TerraformVariable } = FRAMEWORKS[framework];
@@ -28,6 +30,19 @@ export function everyHookKind(stack: TerraformStack, framework: FrameworkName, h
     executeAfter: [policy],
     waitForCompletion: true,
     failureMode: FailureMode.CONTINUE,
+    hookResource,
+  });
+  const keep = new TerraformVariable(stack, 'keep', { type: 'number', default: 3 });
+  BackupVault.fromVaultName(stack, 'Migrated', 'nightly-db').addTrigger('AfterPolicy', {
+    rerun: Rerun.whenChanged(policy),
+    backupBeforeDestroy: true,
+    keepLast: 7,
+    incremental: false,
+    hookResource,
+  });
+  BackupVault.fromVaultId(stack, 'Vault', POLICY_ID, { projectId: PROJECT_ID }).addTrigger('Kept', {
+    resourceIds: [VOLUME_A, volume.stringValue],
+    keepLast: keep.numberValue,
     hookResource,
   });
 }

@@ -15,7 +15,7 @@ import { checkPolicyId, deriveCloud, iamUrlFor, resolveEndpoint } from '../../sr
 import { validateConnection, VbsConnection } from '../../src/core/connection';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger } from '../../src/trigger';
-import { FRAMEWORK_NAMES, hookEnvironment as environmentOf, localExecs, POLICY_ID, PROJECT_ID, synthJson, under } from './synth';
+import { FRAMEWORK_NAMES, hookEnvironment as resolvedEnvironment, localExecs, POLICY_ID, PROJECT_ID, synthJson, under } from './synth';
 
 /** What the apply environment holds besides the hook's own variables. */
 const APPLY_ENV = { HW_AUTH_TOKEN: 'a-token', HW_PROJECT_ID: PROJECT_ID };
@@ -101,13 +101,13 @@ describe.each(FRAMEWORK_NAMES)('connection inputs under %s', (framework) => {
     return stack;
   }
 
-  /** The environment the trigger's create hook runs with, as Terraform evaluates it (test/core/synth.ts `environmentOf`). */
+  /** The environment the trigger's create hook runs with: its own variables, `self` references resolved. */
   function hookEnvironment(stack: ReturnType<typeof newStack>): Record<string, string> {
     const json = synthJson(stack);
-    const runs = Object.values(json.resource?.[hook.type] ?? {}).flatMap((resource: any) =>
+    const runs: Record<string, string>[] = Object.values(json.resource?.[hook.type] ?? {}).flatMap((resource: any) =>
       localExecs(resource)
         .filter((exec: any) => exec?.when !== 'destroy')
-        .map((exec: any) => environmentOf(resource, exec))
+        .map((exec: any) => resolvedEnvironment(resource, exec))
         .filter((environment: Record<string, string>) => environment.VBS_HOOK_POLICY_ID !== undefined),
     );
     expect(runs).toHaveLength(1);

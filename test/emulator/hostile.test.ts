@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { Emulator, MAX_BODY_BYTES, startEmulator } from '../../src/emulator';
+import { Emulator, startEmulator } from '../../src/emulator';
+import { MAX_BODY_BYTES } from '../../src/emulator/http-io';
 import { PROJECT, Reply, TOKEN, call, code, createPolicy, policyBody } from './helpers';
 
 /** A raw HTTP request with node:http (fetch would normalise `..` in paths). */

@@ -9,7 +9,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { Emulator, MAX_JOBS_PER_POLICY, startEmulator } from '../../src/emulator';
+import { Emulator, startEmulator } from '../../src/emulator';
+import { MAX_JOBS_PER_POLICY } from '../../src/emulator/store';
 import { MAX_LOG_ENTRIES } from '../../src/emulator/control';
 import { PROJECT, TOKEN, associate, call, code, createPolicy } from './helpers';
 

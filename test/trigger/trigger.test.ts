@@ -23,7 +23,7 @@ function trigger(stack: TerraformStack, options: BackupPolicyTriggerOptions = {}
 }
 
 describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
-  const { newStack, hook, module, userResource, userResourceType } = under(framework);
+  const { newStack, module, hook, userResource, userResourceType } = under(framework);
 
   function run(stack: TerraformStack, kind: string = hook.type) {
     const res = resourceNamed(synthJson(stack), kind, 'Backup_Run');
@@ -166,12 +166,12 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
     test('onChange: one rerun_<key> per value, tokens allowed', () => {
       const stack = newStack();
-      const release = new module.DataResource(stack, 'Release', { input: { release: '1.4.2' } });
+      const release = userResource(stack, 'Release');
       trigger(stack, { rerun: Rerun.onChange({ release: '1.4.2', image: release.id }) });
       expect(run(stack).res[hook.triggers]).toEqual({
         VBS_HOOK_POLICY_ID: POLICY_ID,
         rerun_release: '1.4.2',
-        rerun_image: '${terraform_data.Release.id}',
+        rerun_image: `\${${userResourceType}.Release.id}`,
       });
     });
 
@@ -224,7 +224,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       constructor(scope: Construct, id: string) {
         super(scope, id);
         this.job = userResource(this, 'Job');
-        this.schema = new module.DataResource(new Construct(this, 'Nested'), 'Schema', { input: { schemaVersion: 'v2' } });
+        this.schema = userResource(new Construct(this, 'Nested'), 'Schema');
         // a data source inside is read, never updated: not watched
         new module.TerraformDataSource(this, 'Lookup', { terraformResourceType: 'terraform_remote_state' });
       }
@@ -235,7 +235,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const migration = new Migration(stack, 'Migration');
       const t = trigger(stack, { rerun: Rerun.whenChanged(migration), backupBeforeDestroy: true });
       const json = synthJson(stack);
-      const watched = [`${userResourceType}.${migration.job.friendlyUniqueId}`, `terraform_data.${migration.schema.friendlyUniqueId}`];
+      const watched = [`${userResourceType}.${migration.job.friendlyUniqueId}`, `${userResourceType}.${migration.schema.friendlyUniqueId}`];
       const { res } = run(stack);
       expect(res.lifecycle).toEqual({ replace_triggered_by: watched });
       expect(res.depends_on).toEqual(watched);
@@ -256,7 +256,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       expect(run(stack).res.lifecycle.replace_triggered_by).toEqual([
         `${userResourceType}.A`,
         `${userResourceType}.${migration.job.friendlyUniqueId}`,
-        `terraform_data.${migration.schema.friendlyUniqueId}`,
+        `${userResourceType}.${migration.schema.friendlyUniqueId}`,
       ]);
     });
 
@@ -285,7 +285,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       constructor(scope: Construct, id: string) {
         super(scope, id);
         this.server = userResource(this, 'Server');
-        this.migration = new module.DataResource(new Construct(this, 'Nested'), 'Migration', { input: { schema: 'v2' } });
+        this.migration = userResource(new Construct(this, 'Nested'), 'Migration');
       }
     }
 
@@ -297,7 +297,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       for (const part of ['Backup_Run', 'Backup_BeforeDestroy']) {
         expect(resourceNamed(json, hook.type, part).depends_on).toEqual([
           `${userResourceType}.${db.server.friendlyUniqueId}`,
-          `terraform_data.${db.migration.friendlyUniqueId}`,
+          `${userResourceType}.${db.migration.friendlyUniqueId}`,
         ]);
       }
     });
@@ -312,7 +312,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
         `${hook.type}.${t.beforeDestroyResource!.friendlyUniqueId}`,
       ];
       expect(resourceNamed(json, userResourceType, 'Db_Server').depends_on).toEqual(expected);
-      expect(resourceNamed(json, 'terraform_data', 'Migration').depends_on).toEqual(expected);
+      expect(resourceNamed(json, userResourceType, 'Migration').depends_on).toEqual(expected);
     });
 
     test('the methods add ordering after construction, once per pair', () => {

@@ -316,6 +316,22 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       );
     });
 
+    test('a token setting with backupBeforeDestroy is refused: a destroy-time provisioner can read only self (policy triggers alike)', () => {
+      const stack = newStack();
+      const keep = new module.TerraformVariable(stack, 'keep', { type: 'number' });
+      expect(() => vaultTrigger(stack, { keepLast: keep.numberValue, backupBeforeDestroy: true })).toThrow(
+        /^stack\/Backup: keepLast -?[0-9.]+e\+[0-9]+ is a token, which the run before destroy cannot read \(Terraform lets a destroy-time provisioner reference only self\); allowed: a literal keepLast with backupBeforeDestroy, or no backupBeforeDestroy$/,
+      );
+      const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
+      expect(() => policy.addTrigger('P', { timeoutSeconds: keep.numberValue, backupBeforeDestroy: true })).toThrow(
+        'stack/Existing/P: timeoutSeconds',
+      );
+      // without backupBeforeDestroy a token setting is fine (the run resource may reference anything)
+      const other = newStack();
+      const keepOther = new module.TerraformVariable(other, 'keep', { type: 'number' });
+      expect(() => vaultTrigger(other, { keepLast: keepOther.numberValue })).not.toThrow();
+    });
+
     test('keepLast 1 and 99999 pass', () => {
       expect(() => vaultTrigger(newStack(), { keepLast: 1 })).not.toThrow();
       expect(() => vaultTrigger(newStack(), { keepLast: 99999 })).not.toThrow();
