@@ -34,6 +34,7 @@ export class DeployedExample<F extends FrameworkName = 'cdktf'> {
   ) {
     this.tf = new Terraform(stackDir, {
       VBS_ENDPOINT: emulator.url,
+      CBR_ENDPOINT: emulator.url,
       HW_REGION_NAME: 'eu-de',
       HW_PROJECT_ID: EXAMPLE_PROJECT_ID,
       HW_AUTH_TOKEN: EXAMPLE_TOKEN,

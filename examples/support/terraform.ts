@@ -6,7 +6,7 @@
  * own temp folder, so nothing from the machine's Terraform setup leaks in. Providers cannot be
  * downloaded here, so stacks under test use `terraform_data` hooks only.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -106,8 +106,16 @@ export class Terraform {
 
   /** Runs terraform with the isolated environment (plus `env` for this run only). */
   run(args: string[], env: Record<string, string | undefined> = {}): Promise<TerraformResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('terraform', args, { cwd: this.dir, env: { ...this.baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return this.start(args, env).result;
+  }
+
+  /**
+   * Starts terraform as {@link run} does, and hands back the process too: for tests that signal
+   * it (Ctrl-C is SIGINT to `terraform apply`).
+   */
+  start(args: string[], env: Record<string, string | undefined> = {}): { child: ChildProcess; result: Promise<TerraformResult> } {
+    const child = spawn('terraform', args, { cwd: this.dir, env: { ...this.baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = new Promise<TerraformResult>((resolve, reject) => {
       let stdout = '';
       let stderr = '';
       let output = '';
@@ -116,6 +124,7 @@ export class Terraform {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
     });
+    return { child, result };
   }
 
   dispose(): void {

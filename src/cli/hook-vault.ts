@@ -31,7 +31,7 @@ import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../contract/hook
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
-import { hookArgs } from './hooks';
+import { hookArgs, runTrigger } from './hooks';
 import type { VaultApi } from './cbr-ports';
 import { CliIo, Deadline, describeFailure, startDeadline } from './runtime';
 
@@ -49,6 +49,11 @@ export function ownBackupPattern(triggerId: string): RegExp {
 export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number> {
   const command = HOOK_COMMANDS.vaultTrigger;
   if (hookArgs(command, argv, io)) return 0;
+  // A policy trigger switched to a vault (README "From VBS to CBR") keeps its resource addresses:
+  // Terraform runs this new destroy hook with the old resource's values, a policy's. It is that
+  // policy's before-destroy: run it as the policy trigger would (a gone policy or VBS: a warning).
+  const env = io.env;
+  if (env[HOOK_ENV.phase] === 'destroy' && !env[HOOK_ENV.vaultId] && !env[HOOK_ENV.vaultName] && (env[HOOK_ENV.policyId] || env[HOOK_ENV.policyName] || env[HOOK_ENV.policyIdentity])) return runTrigger(argv, io);
   const inputs = readVaultTriggerInputs(command, io.env);
   const deadline = startDeadline(inputs.timeoutSeconds, HOOK_ENV.timeout);
   const destroy = inputs.phase === 'destroy';

@@ -57,9 +57,9 @@ export function apiClient(emulator: Emulator): VbsClient {
   return new VbsClient({ endpoint: emulator.url, region: REGION, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN) });
 }
 
-/** The apply environment: where the API is, and a token (override any of it with `extra`). */
+/** The apply environment: where the APIs are (VBS and CBR: one emulator), and a token (override any of it with `extra`). */
 export function apiEnv(emulator: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { VBS_ENDPOINT: emulator.url, HW_REGION_NAME: REGION, HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, ...extra };
+  return { VBS_ENDPOINT: emulator.url, CBR_ENDPOINT: emulator.url, HW_REGION_NAME: REGION, HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, ...extra };
 }
 
 export { synthStack };

@@ -504,3 +504,47 @@ async function applyCycle(label: string, stackDir: string, env: NodeJS.ProcessEn
     await emulator.stop();
   }
 }
+
+/** A vault trigger as a user writes it (issue 16): the vault is found by name at apply. */
+const VAULT_SOURCE = `import { App, LocalBackend, TerraformStack } from 'cdktn';
+import { BackupVault } from 'cdktf-vbs-backup';
+
+const app = new App();
+const stack = new TerraformStack(app, 'vault');
+new LocalBackend(stack, { path: 'terraform.tfstate' });
+BackupVault.fromVaultName(stack, 'Db', 'tarball-db').addTrigger('AfterDeploy', { waitForCompletion: true, backupBeforeDestroy: true, keepLast: 3 });
+app.synth();
+`;
+
+test('the fresh cdktn app type-checks and deploys a vault trigger: 1 checkpoint on create, none on re-apply, 1 more on destroy', async () => {
+  const cdktnApp = APPS.find((a) => a.framework === 'cdktn')!.name;
+  const dir = await installs.get(cdktnApp)!;
+  fs.writeFileSync(path.join(dir, 'vault.ts'), VAULT_SOURCE);
+  fs.writeFileSync(path.join(dir, 'tsconfig.vault.json'), JSON.stringify({ ...APP_TSCONFIG, files: ['vault.ts'] }, null, 2));
+  await sh(process.execPath, [TSC, '-p', 'tsconfig.vault.json', '--noEmit'], dir);
+  const js = ts.transpileModule(VAULT_SOURCE, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  fs.writeFileSync(path.join(dir, 'vault.js'), js);
+  await sh(process.execPath, ['vault.js'], dir, { CDKTF_OUTDIR: 'cdktf.out.vault' });
+  const disks = ['0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c41', '7d3e2f10-9b8a-4e6d-8c1b-2a4f6e8d0c42'];
+  const emulator = await startE2eEmulator({ vaults: [{ name: 'tarball-db', resourceIds: disks }] });
+  const env = apiEnv(emulator);
+  const projectId = env.HW_PROJECT_ID as string;
+  const tf = new Terraform(path.join(dir, 'cdktf.out.vault', 'stacks', 'vault'), env);
+  try {
+    ok(await tf.init(), 'vault: terraform init');
+    const checkpoints = () => emulator.requests({ operation: 'createCheckpoint' }).filter((r) => r.status === 200).length;
+    ok(await tf.apply(), 'vault: apply');
+    const counts = [checkpoints()];
+    ok(await tf.apply(), 'vault: re-apply');
+    counts.push(checkpoints());
+    ok(await tf.destroy(), 'vault: destroy');
+    counts.push(checkpoints());
+    expect(counts).toEqual([1, 1, 2]);
+    const [vault] = emulator.vaults(projectId);
+    expect(emulator.backups(projectId, vault.id).map((b) => b.status)).toEqual(['available', 'available', 'available', 'available']);
+    summary.push(`${cdktnApp} vault trigger: checkpoints after each ${counts.join('/')}`);
+  } finally {
+    tf.dispose();
+    await emulator.stop();
+  }
+});
