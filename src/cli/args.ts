@@ -4,6 +4,7 @@
  * and where to look (`--help`). Exit code 2 is reserved for these.
  */
 import { parseArgs } from 'node:util';
+import type { ClientOptions } from '../client/service';
 import type { Cloud } from '../contract/rules';
 
 /**
@@ -196,6 +197,17 @@ export interface ConnectionArgs {
   readonly projectId?: string;
   /** A construct's `connection.cloud` (hooks only). @default - VBS_CLOUD, else the region's cloud */
   readonly cloud?: Cloud;
+}
+
+/**
+ * Options of a client (VBS or CBR) for one CLI or hook run: the explicit connection values win
+ * over the environment, which the client reads itself. A one-shot process makes a handful of
+ * calls: node's own http costs less to load than undici (docs/architecture.md ADR 8), and the
+ * calls go one after another over one socket.
+ */
+export function oneShotClientOptions(connection: ConnectionArgs, env: Record<string, string | undefined>): ClientOptions {
+  const { endpoint, region, projectId, cloud } = connection;
+  return { endpoint, region, projectId, cloud, env, transport: 'node-http', connections: 1 };
 }
 
 /** Reads and checks the common connection options. */

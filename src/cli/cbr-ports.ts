@@ -4,7 +4,7 @@
  * it lazily (in {@link withCbrClient}), so `--help` and usage errors never load the client.
  */
 import { CbrClient } from '../client/cbr-client';
-import type { ConnectionArgs } from './args';
+import { ConnectionArgs, oneShotClientOptions } from './args';
 
 /** The client operations the CBR commands use: exactly `CbrClient`'s. */
 export type VaultApi = Pick<
@@ -20,16 +20,7 @@ export type VaultApi = Pick<
  * @throws VbsConfigError when the environment lacks credentials or a project id
  */
 export function createCbrClient(connection: ConnectionArgs, env: Record<string, string | undefined>): VaultApi {
-  return new CbrClient({
-    endpoint: connection.endpoint,
-    region: connection.region,
-    projectId: connection.projectId,
-    cloud: connection.cloud,
-    env,
-    // One-shot process: node's own http, one socket (as ports.ts, docs/architecture.md ADR 8).
-    transport: 'node-http',
-    connections: 1,
-  });
+  return new CbrClient(oneShotClientOptions(connection, env));
 }
 
 /** Runs `fn` with a fresh CBR client and closes it afterwards. */

@@ -8,7 +8,7 @@ import { VbsClient } from '../client/client';
 import type { ExecuteResult } from '../client/client';
 import type { CallOptions } from '../client/caller';
 import type { Job } from '../client/jobs';
-import type { ConnectionArgs } from './args';
+import { ConnectionArgs, oneShotClientOptions } from './args';
 
 export type { CallOptions };
 
@@ -35,15 +35,5 @@ export type PolicyApi = Pick<
  * @throws VbsConfigError when the environment lacks credentials or a project id
  */
 export function createClient(connection: ConnectionArgs, env: Record<string, string | undefined>): PolicyApi {
-  return new VbsClient({
-    endpoint: connection.endpoint,
-    region: connection.region,
-    projectId: connection.projectId,
-    cloud: connection.cloud,
-    env,
-    // A one-shot process makes a handful of calls: node's own http costs less to load than
-    // undici (docs/architecture.md ADR 8), and the calls go one after another over one socket.
-    transport: 'node-http',
-    connections: 1,
-  });
+  return new VbsClient(oneShotClientOptions(connection, env));
 }
