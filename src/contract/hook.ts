@@ -110,11 +110,3 @@ export const MARKER_TAG_KEY = 'cdktf-vbs-backup';
 
 /** Tags VBS allows per policy, the marker included. */
 export const MAX_POLICY_TAGS = 10;
-
-/**
- * The trigger key that holds a hook variable when a destroy-time provisioner must read it
- * back from `self`: `VBS_HOOK_POLICY_ID` -> `policy_id`.
- */
-export function triggerKeyFor(envName: string): string {
-  return envName.replace(/^VBS_HOOK_/, '').toLowerCase();
-}

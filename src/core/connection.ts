@@ -54,19 +54,18 @@ export interface VbsConnection {
   readonly cloud?: Cloud;
 }
 
-/** One field of a connection: its prop name, its hook variable and its key in the triggers. */
+/** One field of a connection: its prop name and its hook variable (also its key in the triggers). */
 interface ConnectionField {
   readonly prop: keyof VbsConnection;
   readonly env: string;
-  readonly trigger: string;
 }
 
 /** In a stable order, so the synthesized JSON does not move between synths. */
 const CONNECTION_FIELDS: readonly ConnectionField[] = [
-  { prop: 'endpoint', env: 'VBS_HOOK_ENDPOINT', trigger: 'endpoint' },
-  { prop: 'region', env: 'VBS_HOOK_REGION', trigger: 'region' },
-  { prop: 'projectId', env: 'VBS_HOOK_PROJECT_ID', trigger: 'project_id' },
-  { prop: 'cloud', env: 'VBS_HOOK_CLOUD', trigger: 'cloud' },
+  { prop: 'endpoint', env: 'VBS_HOOK_ENDPOINT' },
+  { prop: 'region', env: 'VBS_HOOK_REGION' },
+  { prop: 'projectId', env: 'VBS_HOOK_PROJECT_ID' },
+  { prop: 'cloud', env: 'VBS_HOOK_CLOUD' },
 ];
 
 /** The rule of each field, from src/contract/rules.ts (a stack writes project ids in lower case). */
@@ -118,35 +117,6 @@ export function connectionEnvironment(connection: VbsConnection | undefined): Re
     const value = connection?.[field.prop];
     if (value !== undefined) {
       env[field.env] = value;
-    }
-  }
-  return env;
-}
-
-/** The trigger entries for the fields that are set (`endpoint`, `region`, `project_id`, `cloud`). */
-export function connectionTriggers(connection: VbsConnection | undefined): Record<string, string> {
-  const triggers: Record<string, string> = {};
-  for (const field of CONNECTION_FIELDS) {
-    const value = connection?.[field.prop];
-    if (value !== undefined) {
-      triggers[field.trigger] = value;
-    }
-  }
-  return triggers;
-}
-
-/**
- * The hook variables read back from a resource's own triggers, for destroy-time provisioners
- * (which may only reference `self`). `selfRef(key)` renders the reference to one trigger.
- */
-export function connectionEnvironmentFromSelf(
-  connection: VbsConnection | undefined,
-  selfRef: (key: string) => string,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const field of CONNECTION_FIELDS) {
-    if (connection?.[field.prop] !== undefined) {
-      env[field.env] = selfRef(field.trigger);
     }
   }
   return env;

@@ -1,7 +1,5 @@
 import {
   connectionEnvironment,
-  connectionEnvironmentFromSelf,
-  connectionTriggers,
   mergeConnections,
   validateConnection,
   VbsConnection,
@@ -61,23 +59,16 @@ describe('VbsConnection: merging and rendering', () => {
     });
   });
 
-  test('the cloud is one more connection key: VBS_HOOK_CLOUD and trigger key cloud', () => {
+  test('the cloud is one more connection key: VBS_HOOK_CLOUD', () => {
     const connection = { region: 'eu-west-0', cloud: 'flexibleengine' as const };
     expect(connectionEnvironment(connection)).toEqual({ VBS_HOOK_REGION: 'eu-west-0', VBS_HOOK_CLOUD: 'flexibleengine' });
-    expect(connectionTriggers(connection)).toEqual({ region: 'eu-west-0', cloud: 'flexibleengine' });
-    expect(connectionEnvironmentFromSelf(connection, (key) => `<${key}>`)).toEqual({ VBS_HOOK_REGION: '<region>', VBS_HOOK_CLOUD: '<cloud>' });
     expect(mergeConnections({ cloud: 'otc', region: 'eu-de' }, { region: 'eu-nl' })).toEqual({ cloud: 'otc', region: 'eu-nl' });
     expect(mergeConnections({ cloud: 'otc' }, { cloud: 'huaweicloud' }).cloud).toBe('huaweicloud');
   });
 
-  test('hook variables and trigger keys only for the fields set', () => {
+  test('hook variables only for the fields set', () => {
     const connection = { endpoint: 'http://127.0.0.1:8787', projectId: PROJECT_ID };
     expect(connectionEnvironment(connection)).toEqual({ VBS_HOOK_ENDPOINT: 'http://127.0.0.1:8787', VBS_HOOK_PROJECT_ID: PROJECT_ID });
-    expect(connectionTriggers(connection)).toEqual({ endpoint: 'http://127.0.0.1:8787', project_id: PROJECT_ID });
-    expect(connectionEnvironmentFromSelf(connection, (key) => `<${key}>`)).toEqual({
-      VBS_HOOK_ENDPOINT: '<endpoint>',
-      VBS_HOOK_PROJECT_ID: '<project_id>',
-    });
     expect(connectionEnvironment(undefined)).toEqual({});
   });
 });
