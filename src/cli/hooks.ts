@@ -84,10 +84,10 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
     if (inputs.phase === 'destroy' && (isVbsUnavailable(err) || isPolicyGone(err))) {
       // The switch never fails on the retired service: nothing can be backed up, say so and carry on.
       const what = isVbsUnavailable(err) ? vbsUnavailableMessage(err) : `the policy is gone (${(err as Error).message}; see the ${VBS_TO_CBR_README})`;
-      io.err(`WARNING: ${what}: nothing backed up before destroy; the destroy carries on`);
+      io.err(`WARNING: ${describeRef(inputs.ref)}: ${what}: nothing backed up before destroy; the destroy carries on`);
       return 0;
     }
-    const message = isVbsUnavailable(err) ? vbsUnavailableMessage(err) : describeRunFailure(err, deadline, 'construct');
+    const message = isVbsUnavailable(err) ? `${describeRef(inputs.ref)}: ${vbsUnavailableMessage(err)}` : describeRunFailure(err, deadline, 'construct');
     if (inputs.failureMode === 'continue') {
       io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
       return 0;

@@ -58,14 +58,14 @@ test('destroy phase, the policy disappears between lookup and execute: a WARNING
   emulator.addFault({ operation: 'executePolicy', status: 404, body: { error: { code: 'AutoBackup.0205', message: 'The backup policy does not exist' } } });
   const r = await trigger({ VBS_HOOK_POLICY_ID: policyId, VBS_HOOK_PHASE: 'destroy' });
   expect(r.code).toBe(0);
-  expect(r.stderr).toMatch(/^WARNING: the policy is gone \(executePolicy failed: HTTP 404 AutoBackup\.0205: .*README section "From VBS to CBR"\): nothing backed up before destroy; the destroy carries on$/m);
+  expect(r.stderr).toMatch(new RegExp(`^WARNING: policy id ${policyId}: the policy is gone \\(executePolicy failed: HTTP 404 AutoBackup\\.0205: .*README section "From VBS to CBR"\\): nothing backed up before destroy; the destroy carries on$`, 'm'));
 });
 
 test('destroy phase, VBS not available to the account: a WARNING saying so, pointing at the README, exit 0', async () => {
   emulator.addFault({ operation: 'listPolicies', status: 404, body: UNAVAILABLE, times: 5 });
   const r = await trigger({ VBS_HOOK_POLICY_NAME: 'nightly-db', VBS_HOOK_PHASE: 'destroy' });
   expect(r.code).toBe(0);
-  expect(r.stderr).toMatch(/^WARNING: VBS is not available to this account \(listPolicies failed: HTTP 404 APIGW\.0101: The API does not exist .*\): VBS is being retired/m);
+  expect(r.stderr).toMatch(/^WARNING: policy named 'nightly-db': VBS is not available to this account \(listPolicies failed: HTTP 404 APIGW\.0101: The API does not exist .*\): VBS is being retired/m);
   expect(r.stderr).toContain(`(see the ${README}): nothing backed up before destroy; the destroy carries on`);
   expect(emulator.executeCount()).toBe(0);
 });
@@ -74,7 +74,7 @@ test('deploy phase, VBS not available: says so and points at the README section,
   emulator.addFault({ operation: 'listPolicies', status: 404, body: UNAVAILABLE, times: 5 });
   const r = await trigger({ VBS_HOOK_POLICY_NAME: 'nightly-db' });
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/^error: VBS is not available to this account \(listPolicies failed: HTTP 404 APIGW\.0101: /m);
+  expect(r.stderr).toMatch(/^error: policy named 'nightly-db': VBS is not available to this account \(listPolicies failed: HTTP 404 APIGW\.0101: /m);
   expect(r.stderr).toContain(`a trigger of a migrated policy becomes a vault trigger (see the ${README})`);
   expect(r.stderr).not.toMatch(NO_STACK);
 });
