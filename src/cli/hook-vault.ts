@@ -90,7 +90,7 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
         made = new Set(backups.map((b) => b.id));
       }
       for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name}`);
-      for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name ?? '-'} joined`);
+      for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name ?? '-'} joined for resource ${b.resource_id}`);
       if (inputs.keepLast !== undefined) {
         // The run succeeded: pruning that fails is a warning, never a failed backup.
         await keepLast(api, vault, inputs, inputs.keepLast, made, deadline, io).catch((err: unknown) => {
