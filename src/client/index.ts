@@ -15,14 +15,13 @@ export { CbrBusyError, CbrBusyTimeoutError } from './cbr-backup';
 export type {
   BackupVaultOptions, BackupVaultResult, CbrBackupProgress, CbrBusyEvent, CbrBusyResource, CbrCheckpointRun, WaitForBackupsOptions,
 } from './cbr-backup';
+// The CBR wire types that CbrClient's methods take and return (their nested types are reached
+// through these, e.g. WireCbrVault['billing']).
 export type {
-  CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint,
-  WireCbrCheckpointCreateRequest, WireCbrOperationLog, WireCbrOperationLogList, WireCbrPolicy, WireCbrPolicyCreateRequest,
-  WireCbrPolicyUpdateRequest, WireCbrSkippedResource, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
-  WireCbrAddResourcesRequest, WireCbrResourceInput, WireCbrCheckpointResource, WireCbrVaultResource, WireCbrBilling, WireCbrBillingCreate,
-  WireCbrBackupExtendInfo, WireCbrOperationDefinition, WireCbrPolicyTrigger, WireCbrTag, WireCbrResourceExtraInfo, WireCbrBindRules,
-  WireCbrResourceDetail, CbrBackupStatus, CbrCheckpointStatus, CbrProtectStatus, CbrResourceType, CbrVaultStatus, CbrObjectType,
-  CbrProtectType, CbrConsistentLevel, CbrChargingMode, CbrPolicyOperationType, CbrTaskType, CbrTaskStatus,
+  CbrBackupListQuery, CbrBackupStatus, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrAddResourcesRequest,
+  WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrCheckpointCreateRequest, WireCbrOperationLog, WireCbrOperationLogList,
+  WireCbrPolicy, WireCbrPolicyCreateRequest, WireCbrPolicyUpdateRequest, WireCbrSkippedResource, WireCbrVault, WireCbrVaultCreateRequest,
+  WireCbrVaultList, WireCbrVaultUpdateRequest,
 } from '../contract/cbr-wire';
 export { VbsBusyError, VbsBusyTimeoutError } from './busy';
 export type { BusyEvent, BusyPollOptions, BusyRun, ExecuteOptions, ExecuteResult, WhenBusyChoice } from './busy';
