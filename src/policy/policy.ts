@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { connectionEnvironment, validateConnection, VbsConnection } from '../core/connection';
+import { connectionEnvironment, validateConnection, BackupConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { createHookResource, environmentFromSelf, LateString, selfTriggerExpression } from '../core/hook-resource';
@@ -70,7 +70,7 @@ export interface BackupPolicyProps {
    *
    * @default - region, project and endpoint from the apply environment
    */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /**
    * The resource type that carries the hooks.
@@ -85,7 +85,7 @@ export interface BackupPolicyProps {
 abstract class BackupPolicyBase extends Construct implements IBackupPolicy {
   public abstract readonly policyReference: Record<string, string>;
   public abstract readonly policyIdentity: string;
-  public abstract readonly connection?: VbsConnection;
+  public abstract readonly connection?: BackupConnection;
   public abstract readonly hookResources: IHookResource[];
 
   public addTrigger(id: string, options: BackupPolicyTriggerOptions = {}): BackupPolicyTrigger {
@@ -102,7 +102,7 @@ class ImportedBackupPolicy extends BackupPolicyBase {
     id: string,
     public readonly policyReference: Record<string, string>,
     public readonly policyIdentity: string,
-    public readonly connection: VbsConnection | undefined,
+    public readonly connection: BackupConnection | undefined,
   ) {
     super(scope, id);
     validateConnection(this, connection);
@@ -121,7 +121,7 @@ class ImportedBackupPolicy extends BackupPolicyBase {
  */
 export class BackupPolicy extends BackupPolicyBase {
   /** An existing policy by its id (a UUID, or a token). */
-  public static fromPolicyId(scope: Construct, id: string, policyId: string, connection?: VbsConnection): IBackupPolicy {
+  public static fromPolicyId(scope: Construct, id: string, policyId: string, connection?: BackupConnection): IBackupPolicy {
     const imported = new ImportedBackupPolicy(
       scope,
       id,
@@ -134,7 +134,7 @@ export class BackupPolicy extends BackupPolicyBase {
   }
 
   /** An existing policy by its name, looked up when the hook runs. */
-  public static fromPolicyName(scope: Construct, id: string, policyName: string, connection?: VbsConnection): IBackupPolicy {
+  public static fromPolicyName(scope: Construct, id: string, policyName: string, connection?: BackupConnection): IBackupPolicy {
     const imported = new ImportedBackupPolicy(
       scope,
       id,
@@ -155,7 +155,7 @@ export class BackupPolicy extends BackupPolicyBase {
   public readonly identity: string;
   public readonly policyReference: Record<string, string>;
   public readonly policyIdentity: string;
-  public readonly connection?: VbsConnection;
+  public readonly connection?: BackupConnection;
   public readonly hookResources: IHookResource[];
   /** The hook resource that creates, updates and deletes the policy. */
   public readonly resource: IHookResource;

@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { HOOK_COMMANDS } from '../contract/hook';
-import type { VbsConnection } from '../core/connection';
+import type { BackupConnection } from '../core/connection';
 import type { IHookResource } from '../core/hook-kind';
 import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
 
@@ -25,7 +25,7 @@ export interface IBackupPolicy extends IConstruct {
   readonly policyIdentity: string;
 
   /** Where the policy lives. @default - the apply environment decides */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /** The resources that create the policy; triggers wait for them. Empty for existing policies. */
   readonly hookResources: IHookResource[];

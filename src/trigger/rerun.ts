@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
 import { resourcesIn } from '../core/hook-resource';
-import { isLiteral, VbsValidationError } from '../core/validation';
+import { isLiteral, BackupValidationError } from '../core/validation';
 
 /** A Terraform resource as `replace_triggered_by` names it (structural: no framework type in the declarations). */
 type WatchedResource = IConstruct & { readonly terraformResourceType: string; readonly friendlyUniqueId: string };
@@ -47,17 +47,17 @@ export class Rerun {
 
   private constructor(
     /** The rule: `once`, `onChange`, `everyApply` or `whenChanged`. */
-    public readonly kind: 'once' | 'onChange' | 'everyApply' | 'whenChanged',
+    private readonly kind: 'once' | 'onChange' | 'everyApply' | 'whenChanged',
     /** For `onChange`: the watched values. */
-    public readonly values: Readonly<Record<string, string>>,
+    private readonly values: Readonly<Record<string, string>>,
     /** For `whenChanged`: the watched constructs. */
-    public readonly constructs: readonly IConstruct[] = [],
+    private readonly constructs: readonly IConstruct[] = [],
   ) {}
 
   /**
    * The resources whose update or replacement re-runs the trigger `scope` (`whenChanged`);
    * empty for the other rules.
-   * @throws VbsValidationError for a `whenChanged` without constructs, a construct with no
+   * @throws BackupValidationError for a `whenChanged` without constructs, a construct with no
    *   resource, or one that contains the trigger
    * @internal
    */
@@ -66,17 +66,17 @@ export class Rerun {
       return [];
     }
     if (this.constructs.length === 0) {
-      throw new VbsValidationError(scope, 'rerun', 'Rerun.whenChanged()', 'watches nothing', 'Rerun.whenChanged with at least one construct that holds a Terraform resource');
+      throw new BackupValidationError(scope, 'rerun', 'Rerun.whenChanged()', 'watches nothing', 'Rerun.whenChanged with at least one construct that holds a Terraform resource');
     }
     const watched: WatchedResource[] = [];
     for (const construct of this.constructs) {
       const path = construct.node.path || '<app>';
       if (construct === scope || scope.node.scopes.includes(construct)) {
-        throw new VbsValidationError(scope, 'rerun: Rerun.whenChanged', path, 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
+        throw new BackupValidationError(scope, 'rerun: Rerun.whenChanged', path, 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
       }
       const resources = resourcesIn(scope, construct);
       if (resources.length === 0) {
-        throw new VbsValidationError(
+        throw new BackupValidationError(
           scope,
           'rerun: Rerun.whenChanged',
           path,
@@ -107,7 +107,7 @@ export class Rerun {
       case 'onChange': {
         const keys = Object.keys(this.values);
         if (keys.length === 0) {
-          throw new VbsValidationError(
+          throw new BackupValidationError(
             scope,
             'rerun',
             this.values,
@@ -118,7 +118,7 @@ export class Rerun {
         const triggers: Record<string, string> = {};
         for (const key of keys) {
           if (isLiteral(scope, key) && !RERUN_KEY_PATTERN.test(key)) {
-            throw new VbsValidationError(
+            throw new BackupValidationError(
               scope,
               'rerun key',
               key,

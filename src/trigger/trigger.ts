@@ -8,10 +8,10 @@
 import type * as cdktf from 'cdktf';
 import { IConstruct } from 'constructs';
 import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
-import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
+import { connectionEnvironment, mergeConnections, validateConnection, BackupConnection } from '../core/connection';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { addDependency, HookTerraformResource, isLiteralWord, resourcesIn } from '../core/hook-resource';
-import { checkIntegerRange, VbsValidationError } from '../core/validation';
+import { checkIntegerRange, BackupValidationError } from '../core/validation';
 import { createTriggerHooks } from './hooks';
 import { FailureMode, Rerun } from './rerun';
 import { WhenBusy } from './when-busy';
@@ -96,7 +96,7 @@ export interface BackupPolicyTriggerOptions {
    *
    * @default - the policy's (vault's) connection
    */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /**
    * The resource type that carries the hooks.
@@ -124,7 +124,7 @@ export interface TriggerTarget {
   /** The hook variables naming what is run (the policy or the vault and its resources): replacing values. */
   readonly reference: Record<string, string>;
   /** The target's own connection, under the trigger's `connection`. */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
   /** Settings of this kind of trigger beyond the common ones, only those not at the executor's default: environment only. */
   readonly settings: Record<string, string>;
   /** Resources that must exist before the run and outlive the run before destroy (a managed policy's). */
@@ -155,7 +155,7 @@ export class TriggerCore {
     checkIntegerRange(owner, 'timeoutSeconds', timeoutSeconds, 1, 86400);
     const whenBusy = options.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
     if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusy)) {
-      throw new VbsValidationError(owner, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
+      throw new BackupValidationError(owner, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
     }
     const rule = options.rerun ?? Rerun.once();
     const rerun = rule._triggers(owner);
@@ -180,7 +180,7 @@ export class TriggerCore {
         // Every literal setting is a plain word; a token never is (a number token reads `-1.8e+289`).
         if (!isLiteralWord(owner, value)) {
           const property = SETTING_PROPS[name] ?? name;
-          throw new VbsValidationError(
+          throw new BackupValidationError(
             owner,
             property,
             (options as Record<string, unknown>)[property] ?? value,
@@ -241,7 +241,7 @@ export class TriggerCore {
     // target it depends on is in there). Running after a scope around it means "after the rest".
     const owner = this.owner;
     if (construct === owner || (property === 'executeBefore' && owner.node.scopes.includes(construct))) {
-      throw new VbsValidationError(owner, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
+      throw new BackupValidationError(owner, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
     }
     return resourcesIn(owner, construct).filter((resource) => !(this.hookResources as cdktf.TerraformResource[]).includes(resource));
   }

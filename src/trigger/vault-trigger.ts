@@ -3,10 +3,10 @@ import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
-import type { VbsConnection } from '../core/connection';
+import type { BackupConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
 import type { IHookResource } from '../core/hook-kind';
-import { isLiteral, VbsValidationError } from '../core/validation';
+import { isLiteral, BackupValidationError } from '../core/validation';
 import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
 
 /**
@@ -31,7 +31,7 @@ export interface IBackupVault extends IConstruct {
   readonly vaultReference: Record<string, string>;
 
   /** Where the vault lives; `endpoint` is the CBR base URL. @default - the apply environment decides */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /** Adds a trigger that backs this vault up, as a child of this construct. */
   addTrigger(id: string, options?: VaultBackupTriggerOptions): VaultBackupTrigger;
@@ -108,10 +108,10 @@ export class VaultBackupTrigger extends Construct {
     if (resourceIds !== undefined) this.checkResourceIds(resourceIds);
     if (props.keepLast !== undefined && isLiteral(this, props.keepLast)) {
       const refusal = keepLastRefusal(props.keepLast);
-      if (refusal) throw new VbsValidationError(this, 'keepLast', props.keepLast, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(this, 'keepLast', props.keepLast, refusal.problem, refusal.allowed);
     }
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
-      throw new VbsValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
+      throw new BackupValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
     this.triggerId = hash('sha256', this.node.path, 'hex').slice(0, 12);
     this.label = checkpointLabel(stackFor(this).node.id, id);
@@ -166,15 +166,15 @@ export class VaultBackupTrigger extends Construct {
   private checkResourceIds(resourceIds: string[]): void {
     if (isListToken(this, resourceIds)) return;
     if (!Array.isArray(resourceIds) || resourceIds.length === 0) {
-      throw new VbsValidationError(this, 'resourceIds', resourceIds, 'is empty', 'at least one resource id, or no resourceIds to back up every resource in the vault');
+      throw new BackupValidationError(this, 'resourceIds', resourceIds, 'is empty', 'at least one resource id, or no resourceIds to back up every resource in the vault');
     }
     const seen = new Set<string>();
     resourceIds.forEach((resourceId, index) => {
       if (!isLiteral(this, resourceId)) return;
       const refusal = typeof resourceId === 'string' ? resourceIdRefusal(resourceId) : resourceIdRefusal(String(resourceId));
-      if (refusal) throw new VbsValidationError(this, `resourceIds[${index}]`, resourceId, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(this, `resourceIds[${index}]`, resourceId, refusal.problem, refusal.allowed);
       if (seen.has(resourceId)) {
-        throw new VbsValidationError(this, `resourceIds[${index}]`, resourceId, 'is listed twice', 'each resource id once');
+        throw new BackupValidationError(this, `resourceIds[${index}]`, resourceId, 'is listed twice', 'each resource id once');
       }
       seen.add(resourceId);
     });

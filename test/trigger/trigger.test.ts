@@ -1,6 +1,6 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
+import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core/hook-kind';
 import { NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
 import { BackupPolicy, Retention, Schedule } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, Rerun, WhenBusy } from '../../src/trigger';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import * as root from '../../src';
-import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
+import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core/hook-kind';
 import { vaultCheckpointPrefix } from '../../src/contract/hook';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, IBackupVault, Rerun, VaultBackupTrigger, VaultBackupTriggerOptions, WhenBusy } from '../../src/trigger';
