@@ -17,6 +17,36 @@ import { FailureMode, Rerun } from './rerun';
 import { WhenBusy } from './when-busy';
 
 /**
+ * A trigger: a policy trigger ({@link BackupPolicyTrigger}) or a vault trigger
+ * ({@link VaultBackupTrigger}). Both run their target when the `runResource` is created (and
+ * re-created by the rerun rule), and, with `backupBeforeDestroy`, when the
+ * `beforeDestroyResource` is destroyed.
+ */
+export interface IBackupTrigger extends IConstruct {
+  /** The resource whose create runs the backup. */
+  readonly runResource: IHookResource;
+
+  /**
+   * The resource whose destroy runs the backup.
+   *
+   * @default - none: the trigger has no `backupBeforeDestroy`
+   */
+  readonly beforeDestroyResource?: IHookResource;
+
+  /**
+   * Runs the backup after these constructs: the trigger's resources depend on every Terraform
+   * resource inside each, as the tree is when the stack is synthesized.
+   */
+  executeAfter(...constructs: IConstruct[]): void;
+
+  /**
+   * Runs the backup before these constructs: every Terraform resource inside each, as the tree
+   * is when the stack is synthesized, depends on the trigger's resources.
+   */
+  executeBefore(...constructs: IConstruct[]): void;
+}
+
+/**
  * Options of a trigger made with `policy.addTrigger(id, options)`; a vault trigger
  * (`VaultBackupTriggerOptions`) has every one of them, with the same meaning and defaults.
  */

@@ -7,7 +7,7 @@ import type { BackupConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
 import type { IHookResource } from '../core/hook-kind';
 import { isLiteral, BackupValidationError } from '../core/validation';
-import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
+import { BackupPolicyTriggerOptions, IBackupTrigger, TriggerCore } from './trigger';
 
 /**
  * A CBR vault that triggers can back up: one that exists, or that a provider resource of the
@@ -18,17 +18,19 @@ import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
  * vault nor the trigger module imports the other back (docs/architecture.md, Layout).
  */
 export interface IBackupVault extends IConstruct {
-  /** The vault's id (a UUID, or a token such as a provider vault's `.id`), when referred to by id. */
+  /**
+   * The vault's id (a UUID, or a token such as a provider vault's `.id`), when referred to by id.
+   *
+   * @default - none: a vault referred to by name
+   */
   readonly vaultId?: string;
 
-  /** The vault's name, when referred to by name (looked up when the hook runs). */
-  readonly vaultName?: string;
-
   /**
-   * The hook variables naming the vault: exactly one of `VBS_HOOK_VAULT_ID` or
-   * `VBS_HOOK_VAULT_NAME`.
+   * The vault's name, when referred to by name (looked up when the hook runs).
+   *
+   * @default - none: a vault referred to by id
    */
-  readonly vaultReference: Record<string, string>;
+  readonly vaultName?: string;
 
   /** Where the vault lives; `endpoint` is the CBR base URL. @default - the apply environment decides */
   readonly connection?: BackupConnection;
@@ -87,7 +89,7 @@ const LABEL_MAX = 19;
  * `<label>-<trigger id>-<run>-...` so the hook can tell its own backups (a retried run joins
  * its earlier checkpoint; `keepLast` prunes only its own).
  */
-export class VaultBackupTrigger extends Construct {
+export class VaultBackupTrigger extends Construct implements IBackupTrigger {
   /** The vault this trigger backs up. */
   public readonly vault: IBackupVault;
   /** First 12 hex of sha256 of the construct path (which starts with the stack name): in every checkpoint name the trigger makes. */
@@ -119,7 +121,7 @@ export class VaultBackupTrigger extends Construct {
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.vaultTrigger,
       reference: {
-        ...props.vault.vaultReference,
+        ...vaultReference(this, props.vault),
         ...(resourceIds !== undefined ? { [HOOK_ENV.resourceIds]: isListToken(this, resourceIds) ? fw(this).Fn.join(',', resourceIds) : resourceIds.join(',') } : {}),
         [HOOK_ENV.triggerId]: this.triggerId,
         [HOOK_ENV.label]: this.label,
@@ -210,6 +212,13 @@ export class VaultBackupTrigger extends Construct {
     }
     return vault !== undefined;
   }
+}
+
+/** The hook variables naming the vault: its id (`VBS_HOOK_VAULT_ID`), else its name (`VBS_HOOK_VAULT_NAME`). */
+function vaultReference(scope: IConstruct, vault: IBackupVault): Record<string, string> {
+  if (vault.vaultId !== undefined) return { [HOOK_ENV.vaultId]: vault.vaultId };
+  if (vault.vaultName !== undefined) return { [HOOK_ENV.vaultName]: vault.vaultName };
+  throw new BackupValidationError(scope, 'vault', vault.node.path, 'has neither a vaultId nor a vaultName', 'BackupVault.fromVaultId or BackupVault.fromVaultName');
 }
 
 /** Whether `values` is one list token (e.g. a provider resource's list attribute) rather than a list of strings. */

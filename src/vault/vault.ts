@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { vaultIdRefusal, vaultNameRefusal } from '../contract/cbr-rules';
-import { HOOK_ENV } from '../contract/hook';
 import { validateConnection, BackupConnection } from '../core/connection';
 import { isLiteral, BackupValidationError } from '../core/validation';
 import { IBackupVault, VaultBackupTrigger, VaultBackupTriggerOptions } from '../trigger/vault-trigger';
@@ -10,7 +9,6 @@ class ImportedBackupVault extends Construct implements IBackupVault {
   constructor(
     scope: Construct,
     id: string,
-    public readonly vaultReference: Record<string, string>,
     public readonly connection: BackupConnection | undefined,
     public readonly vaultId?: string,
     public readonly vaultName?: string,
@@ -36,7 +34,7 @@ export class BackupVault {
    * resource. `connection.endpoint` is the CBR base URL.
    */
   public static fromVaultId(scope: Construct, id: string, vaultId: string, connection?: BackupConnection): IBackupVault {
-    const vault = new ImportedBackupVault(scope, id, { [HOOK_ENV.vaultId]: vaultId }, connection, vaultId, undefined);
+    const vault = new ImportedBackupVault(scope, id, connection, vaultId, undefined);
     if (isLiteral(vault, vaultId)) {
       const refusal = typeof vaultId === 'string' ? vaultIdRefusal(vaultId) : vaultIdRefusal(String(vaultId));
       if (refusal) throw new BackupValidationError(vault, 'vaultId', vaultId, refusal.problem, refusal.allowed);
@@ -50,7 +48,7 @@ export class BackupVault {
    * carries the policy's name.
    */
   public static fromVaultName(scope: Construct, id: string, vaultName: string, connection?: BackupConnection): IBackupVault {
-    const vault = new ImportedBackupVault(scope, id, { [HOOK_ENV.vaultName]: vaultName }, connection, undefined, vaultName);
+    const vault = new ImportedBackupVault(scope, id, connection, undefined, vaultName);
     if (isLiteral(vault, vaultName)) {
       const refusal = typeof vaultName === 'string' ? vaultNameRefusal(vaultName) : vaultNameRefusal(String(vaultName));
       if (refusal) throw new BackupValidationError(vault, 'vaultName', vaultName, refusal.problem, refusal.allowed);

@@ -295,7 +295,10 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('a vault name of 64 characters, or of a migrated policy, passes', () => {
       const stack = newStack();
       expect(BackupVault.fromVaultName(stack, 'A', 'x'.repeat(64)).vaultName).toHaveLength(64);
-      expect(BackupVault.fromVaultName(stack, 'B', 'nightly-db').vaultReference).toEqual({ VBS_HOOK_VAULT_NAME: 'nightly-db' });
+      const vault = BackupVault.fromVaultName(stack, 'B', 'nightly-db');
+      expect(vault.vaultName).toBe('nightly-db');
+      expect(vault.vaultId).toBeUndefined();
+      expect(vault).not.toHaveProperty('vaultReference');
     });
 
     test('resourceIds: each id checked, naming its index', () => {
@@ -418,4 +421,19 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 test('the vault constructs are exported from the package root', () => {
   expect(root.BackupVault).toBe(BackupVault);
   expect(root.VaultBackupTrigger).toBe(VaultBackupTrigger);
+});
+
+test('both triggers are an IBackupTrigger: one function orders either kind', () => {
+  const { newStack, hook, userResource } = under('cdktf');
+  const stack = newStack();
+  const deploy = userResource(stack, 'Deploy');
+  const triggers: root.IBackupTrigger[] = [
+    BackupPolicy.fromPolicyId(stack, 'Policy', POLICY_ID).addTrigger('Backup', { backupBeforeDestroy: true }),
+    BackupVault.fromVaultName(stack, 'Vault', 'nightly-db').addTrigger('Backup', { backupBeforeDestroy: true }),
+  ];
+  const beforeDeploy = (trigger: root.IBackupTrigger) => trigger.executeBefore(deploy);
+  triggers.forEach(beforeDeploy);
+  const addresses = triggers.flatMap((t) => [t.runResource, t.beforeDestroyResource!]).map((r) => `${hook.type}.${r.friendlyUniqueId}`);
+  expect(addresses).toHaveLength(4);
+  expect(synthJson(stack).resource.null_resource[deploy.friendlyUniqueId].depends_on).toEqual(addresses);
 });
