@@ -151,15 +151,16 @@ export class VaultBackupTrigger extends Construct implements IBackupTrigger {
 
   /**
    * Backs the vault up after these constructs: the trigger's resources depend on every
-   * Terraform resource inside each (as they are now).
+   * Terraform resource inside each, as the tree is when the stack is synthesized (a resource
+   * added to one later counts too).
    */
   public executeAfter(...constructs: IConstruct[]): void {
     this.core.executeAfter(...constructs);
   }
 
   /**
-   * Backs the vault up before these constructs: every Terraform resource inside each (as they
-   * are now) depends on the trigger's resources.
+   * Backs the vault up before these constructs: every Terraform resource inside each, as the
+   * tree is when the stack is synthesized, depends on the trigger's resources.
    */
   public executeBefore(...constructs: IConstruct[]): void {
     this.core.executeBefore(...constructs);

@@ -49,13 +49,14 @@ describe.each(FRAMEWORK_NAMES)('BackupPolicyTrigger validation under %s', (frame
       );
     });
 
-    test('a construct with no resource (a data source only) is refused, naming it', () => {
+    test('a construct with no resource at synth (a data source only) is refused then, naming it', () => {
       const stack = newStack();
       const empty = new Construct(stack, 'Empty');
       new module.TerraformDataSource(empty, 'Lookup', { terraformResourceType: 'terraform_remote_state' });
       const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
-      expect(() => new BackupPolicyTrigger(stack, 'Backup', { policy, rerun: Rerun.whenChanged(empty) })).toThrow(
-        'stack/Backup: rerun: Rerun.whenChanged "stack/Empty" holds no Terraform resource; allowed: constructs with at least one resource inside (data sources do not count: they are read, never updated)',
+      new BackupPolicyTrigger(stack, 'Backup', { policy, rerun: Rerun.whenChanged(empty) });
+      expect(() => synthJson(stack)).toThrow(
+        'stack/Backup: rerun: Rerun.whenChanged "stack/Empty" holds no Terraform resource; allowed: constructs with at least one resource inside when the stack is synthesized (data sources do not count: they are read, never updated)',
       );
     });
 

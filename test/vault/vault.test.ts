@@ -216,6 +216,24 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       expect(before.exec.environment).toContain(`VBS_HOOK_RUN = ${RUN_KEY()}`);
     });
 
+    test('whenChanged and ordering take resources added after the trigger was made: in the run key too, JSON and HCL', () => {
+      const stack = newStack();
+      const migration = new Construct(stack, 'Migration');
+      const traffic = new Construct(stack, 'Traffic');
+      const trigger = vaultTrigger(stack, { rerun: Rerun.whenChanged(migration), executeAfter: [migration], executeBefore: [traffic] });
+      const schema = userResource(migration, 'Schema');
+      const switchOver = userResource(traffic, 'Switch');
+      const type = under(framework).userResourceType;
+      const { res, exec } = run(stack);
+      expect(res.lifecycle.replace_triggered_by).toEqual([`${type}.${schema.friendlyUniqueId}`]);
+      expect(res.depends_on).toEqual([`${type}.${schema.friendlyUniqueId}`]);
+      expect(exec.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_RUN = ${RUN_KEY(hook.triggers, [`${type}.${schema.friendlyUniqueId}`])}})}`);
+      expect(resourceNamed(synthJson(stack), type, switchOver.friendlyUniqueId).depends_on).toEqual([`${hook.type}.${trigger.runResource.friendlyUniqueId}`]);
+      const hcl = synthHcl(stack);
+      expect(hcl).toContain(`replace_triggered_by = [${type}.${schema.friendlyUniqueId}]`);
+      expect(hcl).toContain(`VBS_HOOK_RUN = ${RUN_KEY(hook.triggers, [`${type}.${schema.friendlyUniqueId}`])}`);
+    });
+
     test('whenChanged names a watched resource by the logical id it has at synth', () => {
       const stack = newStack();
       const migration = userResource(stack, 'Migration');
