@@ -36,7 +36,10 @@ export interface IBackupPolicy extends IConstruct {
   addTrigger(id: string, options?: BackupPolicyTriggerOptions): BackupPolicyTrigger;
 }
 
-/** How a trigger runs a policy the library manages: internal, not part of {@link IBackupPolicy}. */
+/**
+ * How a trigger runs a policy the library manages: not part of {@link IBackupPolicy}.
+ * @internal
+ */
 export interface ManagedPolicyTarget {
   /** The hook variables naming the policy (`VBS_HOOK_POLICY_IDENTITY`). */
   readonly reference: Record<string, string>;
@@ -47,7 +50,10 @@ export interface ManagedPolicyTarget {
 /** The managed policies made by src/policy, by construct (module-private: no public member carries hook variables). */
 const managedPolicies = new WeakMap<IConstruct, ManagedPolicyTarget>();
 
-/** Records how triggers run `policy`, a policy this stack manages (src/policy/policy.ts). */
+/**
+ * Records how triggers run `policy`, a policy this stack manages (src/policy/policy.ts).
+ * @internal
+ */
 export function registerManagedPolicy(policy: IBackupPolicy, target: ManagedPolicyTarget): void {
   managedPolicies.set(policy, target);
 }
