@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto';
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
+import { vaultTriggerId, vaultTriggerLabel } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import type { BackupConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
@@ -77,10 +77,6 @@ export interface VaultBackupTriggerProps extends VaultBackupTriggerOptions {
 /** Provider resource types of a CBR vault (`huaweicloud_cbr_vault`, `opentelekomcloud_cbr_vault_v3`, `flexibleengine_cbr_vault`). */
 const VAULT_RESOURCE_TYPE = /^[a-z0-9]+_cbr_vault(_v\d+)?$/;
 
-/** Characters of a checkpoint label, and its length (a prefix is `<label>-<12 hex>-<8 hex>`: at most 41). */
-const LABEL_UNSAFE = /[^A-Za-z0-9_-]+/g;
-const LABEL_MAX = 19;
-
 /**
  * Backs a CBR vault up as part of a deployment: one checkpoint of the vault (of all its
  * resources, or of `resourceIds`) when its `run` hook resource is created (`hook-vault-trigger`),
@@ -115,8 +111,9 @@ export class VaultBackupTrigger extends Construct implements IBackupTrigger {
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
       throw new BackupValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
-    this.triggerId = hash('sha256', this.node.path, 'hex').slice(0, 12);
-    this.label = checkpointLabel(stackFor(this).node.id, id);
+    // The checkpoint-name contract (src/contract/checkpoint.ts), shared with the hook and the CLI.
+    this.triggerId = vaultTriggerId(this.node.path);
+    this.label = vaultTriggerLabel(stackFor(this).node.id, id);
 
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.vaultTrigger,
@@ -226,9 +223,4 @@ function vaultReference(scope: IConstruct, vault: IBackupVault): Record<string, 
 function isListToken(scope: IConstruct, values: string[]): boolean {
   const { Token } = fw(scope);
   return Array.isArray(values) && Token.isUnresolved(values) && !values.some((value) => Token.isUnresolved(value));
-}
-
-/** `<stack>-<id>` with every run of other characters as `_`, at most 19 characters. */
-function checkpointLabel(stack: string, id: string): string {
-  return `${stack}-${id}`.replace(LABEL_UNSAFE, '_').slice(0, LABEL_MAX);
 }
