@@ -59,12 +59,12 @@ async function coldStart(): Promise<void> {
     // The vault hook as Terraform runs it: a new run key each time, so each run makes a checkpoint.
     const [{ vaultId }] = await makeVaults(emu.url, 1, 9000);
     let runs = 0;
-    const vaultHook = () => timeSpawn(process.execPath, [HOOK, 'hook-vault-trigger'], {
+    const vaultHook = () => timeSpawn(process.execPath, [HOOK, 'hook-backup'], {
       ...env, CBR_ENDPOINT: emu.url, VBS_HOOK_VAULT_ID: vaultId, VBS_HOOK_TRIGGER_ID: '0123456789ab', VBS_HOOK_LABEL: 'bench',
       VBS_HOOK_RUN: (runs++).toString(16).padStart(8, '0'),
     });
     const v = await interleave(21, vaultHook, base);
-    print(ratioLine('vault hook cold start (shipped executor `hook-vault-trigger`, one checkpoint each, vs node -e "")', v.a, v.b, fmt, 'goal <= 1.5'));
+    print(ratioLine('vault hook cold start (shipped executor `hook-backup` of a vault, one checkpoint each, vs node -e "")', v.a, v.b, fmt, 'goal <= 1.5'));
     const c = await interleave(11, cli, base);
     print(ratioLine('  same with the unbundled CLI lib/cli/bin.js', c.a, c.b, fmt, 'informational'));
   } finally {

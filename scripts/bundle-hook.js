@@ -3,7 +3,7 @@
 // lib/hook/vbs-backup-hook.js, that the constructs ship into cdktf.out as a Terraform asset.
 // Only `node` is needed where `terraform apply` runs. A plain esbuild bundle: CommonJS, node20.
 //
-// In it: every command but the emulator's, the vault hook (`hook-vault-trigger`) and with it the
+// In it: every command but the emulator's, the vault hook (`hook-backup` of a vault) and with it the
 // CBR client and commands included. esbuild keeps each module behind a lazy wrapper, so a module
 // costs the start only its parse until a command requires it; the CBR part adds about 40 KiB,
 // whose cost to the policy hook's cold start is within the noise (README "Performance").

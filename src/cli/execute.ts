@@ -1,6 +1,6 @@
 /**
  * Running a policy now, and optionally waiting for the jobs the run started (shared by
- * `hook-trigger`), and the command
+ * `hook-backup` of a policy), and the command
  *   vbs-backup execute (--policy-id ID | --policy-name NAME) [--wait] [--timeout S] [--when-busy wait|join|fail] [--json]
  */
 import type { BusyEvent } from '../client/busy';

@@ -34,7 +34,7 @@ export type PolicyRef =
   | { readonly kind: 'name'; readonly policyName: string }
   | { readonly kind: 'identity'; readonly identity: string };
 
-/** Inputs of `hook-trigger`. */
+/** Inputs of `hook-backup` for a policy. */
 export interface TriggerInputs {
   readonly ref: PolicyRef;
   /** VBS_HOOK_WAIT. @default false */
@@ -53,7 +53,7 @@ export interface TriggerInputs {
 /** How a vault hook names its vault: exactly one of id and name. */
 export type VaultRef = { readonly vaultId: string } | { readonly vaultName: string };
 
-/** Inputs of `hook-vault-trigger` (the settings as for `hook-trigger`). */
+/** Inputs of `hook-backup` for a vault (the settings as for a policy). */
 export interface VaultTriggerInputs {
   /** VBS_HOOK_VAULT_ID (a UUID) or VBS_HOOK_VAULT_NAME. */
   readonly vault: VaultRef;
@@ -78,7 +78,7 @@ export interface VaultTriggerInputs {
   readonly connection: HookConnection;
 }
 
-/** Reads the inputs of `hook-vault-trigger`. */
+/** Reads the inputs of `hook-backup` for a vault. */
 export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerInputs {
   const names = [HOOK_ENV.vaultId, HOOK_ENV.vaultName];
   const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
@@ -207,7 +207,7 @@ export function readPolicyRef(command: string, env: Env): PolicyRef {
   }
 }
 
-/** Reads the inputs of `hook-trigger`. */
+/** Reads the inputs of `hook-backup` for a policy. */
 export function readTriggerInputs(command: string, env: Env): TriggerInputs {
   return {
     ref: readPolicyRef(command, env),

@@ -1,5 +1,5 @@
 /**
- * `hook-vault-trigger`: a vault trigger's hook (CBR), run by Terraform on the create of the
+ * `hook-backup` with a vault's variables: a vault trigger's hook (CBR), run by Terraform on the create of the
  * trigger's run resource and, with `VBS_HOOK_PHASE=destroy`, on the destroy of its
  * before-destroy resource (docs/architecture.md ADR 1-3). Inputs come only from the environment
  * (`HOOK_ENV` in src/contract/hook.ts).
@@ -28,23 +28,18 @@ import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '..
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
 import { ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
-import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
+import { HOOK_ENV } from '../contract/hook';
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
-import { hookArgs, runTrigger } from './hooks';
 import type { VaultApi } from './cbr-ports';
 import { CliIo, Deadline, describeFailure, startDeadline } from './runtime';
 
-/** Runs `hook-vault-trigger`; resolves to the exit code. */
-export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number> {
-  const command = HOOK_COMMANDS.vaultTrigger;
-  if (hookArgs(command, argv, io)) return 0;
-  // A policy trigger switched to a vault (README "From VBS to CBR") keeps its resource addresses:
-  // Terraform runs this new destroy hook with the old resource's values, a policy's. It is that
-  // policy's before-destroy: run it as the policy trigger would (a gone policy or VBS: a warning).
-  const env = io.env;
-  if (env[HOOK_ENV.phase] === 'destroy' && !env[HOOK_ENV.vaultId] && !env[HOOK_ENV.vaultName] && (env[HOOK_ENV.policyId] || env[HOOK_ENV.policyName] || env[HOOK_ENV.policyIdentity])) return runTrigger(argv, io);
+/**
+ * Runs a vault trigger's hook (`hook-backup` with a vault's variables, hook-backup.ts, which has
+ * checked the arguments); resolves to the exit code.
+ */
+export async function runVaultTrigger(io: CliIo, command: string): Promise<number> {
   const inputs = readVaultTriggerInputs(command, io.env);
   const deadline = startDeadline(inputs.timeoutSeconds, HOOK_ENV.timeout);
   const destroy = inputs.phase === 'destroy';

@@ -1,6 +1,6 @@
 /**
  * The hook commands Terraform runs (docs/architecture.md ADR 1-3). Inputs come only from the
- * environment. `hook-trigger` runs a policy now (optionally waiting for its jobs);
+ * environment. `hook-backup` with a policy's variables runs it now (optionally waiting for its jobs);
  * `hook-policy-apply` and `hook-policy-destroy` keep a managed policy's id across changes
  * (ADR 2): apply finds the policy by its marker tag (or creates it), updates it in place,
  * reconciles tags, and writes the new marker last; destroy deletes it only while the marker
@@ -21,9 +21,10 @@ import { VBS_TO_CBR_README, isVbsUnavailable, vbsUnavailableMessage } from './vb
 
 /** Help of the hidden hook commands (they take no arguments). */
 export const HOOK_HELP = `Hook commands (hook-policy-apply, hook-policy-destroy, hook-volume-attach,
-hook-volume-detach, hook-trigger, hook-vault-trigger) are run by the cdktf-vbs-backup constructs from Terraform
-local-exec provisioners. They take no arguments: every input comes from VBS_HOOK_* environment
-variables (see docs/architecture.md, ADR 1).`;
+hook-volume-detach, hook-backup; hook-trigger and hook-vault-trigger of earlier builds run as
+hook-backup) are run by the cdktf-vbs-backup constructs from Terraform local-exec provisioners.
+They take no arguments: every input comes from VBS_HOOK_* environment variables (see
+docs/architecture.md, ADR 1).`;
 
 /**
  * Handles `--help` and refuses any other argument of a hook command.
@@ -49,10 +50,11 @@ export function describeRef(ref: PolicyRef): string {
   }
 }
 
-/** Runs `hook-trigger`; resolves to the exit code. */
-export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
-  const command = HOOK_COMMANDS.trigger;
-  if (hookArgs(command, argv, io)) return 0;
+/**
+ * Runs a policy trigger's hook (`hook-backup` with a policy's variables, hook-backup.ts, which
+ * has checked the arguments); resolves to the exit code.
+ */
+export async function runTrigger(io: CliIo, command: string): Promise<number> {
   const inputs = readTriggerInputs(command, io.env);
   const deadline = startDeadline(inputs.timeoutSeconds, HOOK_ENV.timeout);
   const phase = inputs.phase === 'destroy' ? 'before destroy' : 'deploy';

@@ -23,8 +23,9 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   emulator: async () => (await import('./cmd-emulator')).run,
   [HOOK_COMMAND_WORDS.policyApply]: async () => (await import('./hooks')).runApply,
   [HOOK_COMMAND_WORDS.policyDestroy]: async () => (await import('./hooks')).runDestroy,
-  [HOOK_COMMAND_WORDS.trigger]: async () => (await import('./hooks')).runTrigger,
-  [HOOK_COMMAND_WORDS.vaultTrigger]: async () => (await import('./hook-vault')).runVaultTrigger,
+  [HOOK_COMMAND_WORDS.backup]: async () => (await import('./hook-backup')).backupHook(HOOK_COMMAND_WORDS.backup),
+  [HOOK_COMMAND_WORDS.trigger]: async () => (await import('./hook-backup')).backupHook(HOOK_COMMAND_WORDS.trigger),
+  [HOOK_COMMAND_WORDS.vaultTrigger]: async () => (await import('./hook-backup')).backupHook(HOOK_COMMAND_WORDS.vaultTrigger),
   [HOOK_COMMAND_WORDS.volumeAttach]: async () => (await import('./hook-volumes')).runVolumeAttach,
   [HOOK_COMMAND_WORDS.volumeDetach]: async () => (await import('./hook-volumes')).runVolumeDetach,
 };

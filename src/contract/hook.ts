@@ -28,13 +28,21 @@ export const HOOK_COMMANDS = {
   policyApply: 'hook-policy-apply',
   /** Destroy of a managed policy's resource: delete it if still ours and removal is `destroy`. */
   policyDestroy: 'hook-policy-destroy',
-  /** Create of a trigger's run resource, or destroy of its before-destroy resource. */
+  /**
+   * Create of a trigger's run resource, or destroy of its before-destroy resource, of either
+   * trigger: backs up what its variables name, a policy (`VBS_HOOK_POLICY_*`: runs it) or a
+   * vault (`VBS_HOOK_VAULT_*`: a checkpoint). One word for both, so a trigger switched from a
+   * policy to a vault or back (same construct ids) runs the old side's destroy hook, which
+   * Terraform runs with the new configuration's command and the old resource's variables.
+   */
+  backup: 'hook-backup',
+  /** The policy trigger's word before 1.0: run as `hook-backup` (stacks synthesized then still apply). */
   trigger: 'hook-trigger',
   /** Create of one instance of a managed policy's `Volumes` resource: associate that volume. */
   volumeAttach: 'hook-volume-attach',
   /** Destroy of one instance of a managed policy's `Volumes` resource: disassociate that volume unless retained. */
   volumeDetach: 'hook-volume-detach',
-  /** Create of a vault trigger's run resource, or destroy of its before-destroy resource: back the vault up (CBR). */
+  /** The vault trigger's word before 1.0: run as `hook-backup` (stacks synthesized then still apply). */
   vaultTrigger: 'hook-vault-trigger',
 } as const;
 

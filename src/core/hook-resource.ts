@@ -20,7 +20,7 @@ export type { HookValue } from './late';
 
 /** One `local-exec` run of the executor. */
 export interface HookCommand {
-  /** The hook command word, e.g. `hook-trigger` (one argv word, no shell). */
+  /** The hook command word, e.g. `hook-backup` (one argv word, no shell). */
   readonly command: string;
   /**
    * Every input of the hook; never a secret. A map (a {@link LateString} in it is computed at

@@ -13,7 +13,7 @@ import { Addressable, dependencyAddress, HookValue, LateString } from '../core/l
 export interface TriggerHooksOptions {
   /** Which resource type carries the hooks. */
   readonly kind: HookResource;
-  /** The hook command word, e.g. `hook-trigger`. */
+  /** The hook command word, e.g. `hook-backup`. */
   readonly command: string;
   /**
    * Hook variables naming what is run and where (the policy reference, the connection):
@@ -38,7 +38,10 @@ export interface TriggerHooksOptions {
   /** Also run the hook when the trigger is destroyed. */
   readonly backupBeforeDestroy: boolean;
   /**
-   * Give the hook `VBS_HOOK_RUN`, the run key Terraform computes (see {@link runKeyExpression}).
+   * Give the run resource's hook `VBS_HOOK_RUN`, the run key Terraform computes (see
+   * {@link runKeyExpression}). The before-destroy resource's hook always has it: after a switch
+   * from a vault trigger to a policy trigger (same construct ids), Terraform runs the policy
+   * trigger's destroy hook with the vault trigger's variables, which back the vault up with it.
    *
    * @default false
    */
@@ -75,12 +78,13 @@ export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptio
     const extra = { ...settings, ...(phase === 'destroy' ? { [HOOK_ENV.phase]: phase } : {}) };
     // Computed at synth: a watched resource is named by the logical id it has then.
     const runKey = (): string => runKeyExpression(kind, phase === 'deploy' ? (watched ?? []) : []);
+    const withRunKey = options.runKey === true || phase === 'destroy';
     if (Object.values(extra).every((value) => isLiteralWord(scope, value))) {
-      if (!options.runKey) return environmentFromSelf(kind, extra);
+      if (!withRunKey) return environmentFromSelf(kind, extra);
       return new LateString(() => environmentFromSelf(kind, extra, { [HOOK_ENV.run]: runKey() }));
     }
     const fromSelf = Object.fromEntries(Object.keys(target).map((name) => [name, selfTrigger(kind, name)]));
-    return { ...fromSelf, ...extra, ...(options.runKey ? { [HOOK_ENV.run]: new LateString(() => `\${${runKey()}}`) } : {}) };
+    return { ...fromSelf, ...extra, ...(withRunKey ? { [HOOK_ENV.run]: new LateString(() => `\${${runKey()}}`) } : {}) };
   };
 
   const run = createHookResource(scope, 'Run', {

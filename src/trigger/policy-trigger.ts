@@ -84,7 +84,7 @@ export interface BackupPolicyTriggerProps extends BackupPolicyTriggerOptions {
 
 /**
  * Runs a backup policy as part of a deployment: a `run` hook resource whose create runs
- * `hook-trigger`, ordered after and before other constructs, re-created (so run again) by its
+ * `hook-backup`, ordered after and before other constructs, re-created (so run again) by its
  * rerun rule; with `backupBeforeDestroy`, a `before_destroy` hook resource that runs the policy
  * when it is destroyed (ADR 3).
  */
@@ -103,7 +103,7 @@ export class BackupPolicyTrigger extends Construct implements IBackupTrigger {
     this.policy = props.policy;
     const target = policyTarget(this, props.policy);
     this.core = new TriggerCore(this, props, {
-      command: HOOK_COMMANDS.trigger,
+      command: HOOK_COMMANDS.backup,
       reference: target.reference,
       connection: props.policy.connection,
       settings: {},

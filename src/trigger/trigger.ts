@@ -151,7 +151,7 @@ const SETTING_PROPS: Readonly<Record<string, string>> = {
 
 /** What differs between the triggers: what is run, and what the run waits for. */
 export interface TriggerTarget {
-  /** The hook command word (`hook-trigger`, `hook-vault-trigger`). */
+  /** The hook command word (`hook-backup` for both triggers). */
   readonly command: string;
   /** The hook variables naming what is run (the policy or the vault and its resources): replacing values. */
   readonly reference: Record<string, string>;

@@ -79,7 +79,7 @@ const VAULT_RESOURCE_TYPE = /^[a-z0-9]+_cbr_vault(_v\d+)?$/;
 
 /**
  * Backs a CBR vault up as part of a deployment: one checkpoint of the vault (of all its
- * resources, or of `resourceIds`) when its `run` hook resource is created (`hook-vault-trigger`),
+ * resources, or of `resourceIds`) when its `run` hook resource is created (`hook-backup`),
  * with the ordering, rerun rules, failure modes, busy handling and run before destroy of
  * {@link BackupPolicyTrigger}, from the same implementation. Each checkpoint is named
  * `<label>-<trigger id>-<run>-...` so the hook can tell its own backups (a retried run joins
@@ -116,7 +116,7 @@ export class VaultBackupTrigger extends Construct implements IBackupTrigger {
     this.label = vaultTriggerLabel(stackFor(this).node.id, id);
 
     this.core = new TriggerCore(this, props, {
-      command: HOOK_COMMANDS.vaultTrigger,
+      command: HOOK_COMMANDS.backup,
       reference: {
         ...vaultReference(this, props.vault),
         ...(resourceIds !== undefined ? { [HOOK_ENV.resourceIds]: isListToken(this, resourceIds) ? fw(this).Fn.join(',', resourceIds) : resourceIds.join(',') } : {}),

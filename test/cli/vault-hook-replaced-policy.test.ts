@@ -1,10 +1,12 @@
 /**
  * A policy trigger switched to a vault keeps its resource addresses, so Terraform replaces its
- * before-destroy resource in place and runs the NEW configuration's destroy hook
- * (`hook-vault-trigger`) with the OLD resource's values: a policy's (`VBS_HOOK_POLICY_*`, no
- * vault). Run from the copied bundle as Terraform runs it, that hook is the policy's
- * before-destroy: it runs the policy when it is still there, and warns (exit 0) when it is gone.
- * The end-to-end switch is test/examples/vault-examples.test.ts.
+ * before-destroy resource in place and runs the NEW configuration's destroy hook with the OLD
+ * resource's values: a policy's (`VBS_HOOK_POLICY_*`, no vault). The command is `hook-backup`
+ * (src/cli/hook-backup.ts), or `hook-vault-trigger` in a configuration synthesized before 1.0:
+ * both decide from the variables. Run from the copied bundle as Terraform runs it, that hook is
+ * the policy's before-destroy: it runs the policy when it is still there, and warns (exit 0) when
+ * it is gone. The end-to-end switches are test/examples/vault-examples.test.ts and
+ * test/e2e/vault-switch.test.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,8 +30,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function vaultHook(extra: Record<string, string>) {
-  return runCli(['hook-vault-trigger'], emulatorEnv(emulator.url, extra), { script: hookFile });
+function vaultHook(extra: Record<string, string>, word = 'hook-vault-trigger') {
+  return runCli([word], emulatorEnv(emulator.url, extra), { script: hookFile });
 }
 
 test('destroy phase with a policy\'s values, the policy still there: it runs that policy once (as hook-trigger), exit 0', async () => {
@@ -51,8 +53,14 @@ test('destroy phase with a policy\'s values, the policy gone (migrated): a WARNI
   expect(r.stderr).toMatch(/^WARNING: no backup policy named 'migrated-away' .*README section "From VBS to CBR"/m);
 });
 
-test('deploy phase with no vault: still the usage error naming the variables (exit 2)', async () => {
+test.each(['hook-backup', 'hook-vault-trigger'])('%s, destroy phase, the policy gone: the same WARNING', async (word) => {
+  const r = await vaultHook({ VBS_HOOK_POLICY_NAME: 'migrated-away', VBS_HOOK_PHASE: 'destroy' }, word);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/^WARNING: no backup policy named 'migrated-away' .*README section "From VBS to CBR"/m);
+});
+
+test('deploy phase with a policy\'s values: the word does not decide, the variables do (the policy is looked up, exit 1 when unknown)', async () => {
   const r = await vaultHook({ VBS_HOOK_POLICY_NAME: 'nightly-db' });
-  expect(r.code).toBe(2);
-  expect(r.stderr).toContain('exactly one of VBS_HOOK_VAULT_ID, VBS_HOOK_VAULT_NAME must be set, got none');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^error: no backup policy named 'nightly-db' in project /m);
 });

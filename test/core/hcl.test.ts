@@ -43,7 +43,7 @@ describe.each(FRAMEWORK_NAMES)('%s', (framework) => {
       expect(text).toContain('hook-policy-apply');
       expect(text).toContain('hook-volume-detach');
       expect(text).toContain('BeforeDestroy');
-      expect(text).toContain('hook-vault-trigger');
+      expect(text).toContain('hook-backup');
       expect(text).toContain('VBS_HOOK_RUN = substr(sha256(jsonencode([self.triggers_replace, terraform_data.');
       if (hcl) {
         expect(text).toContain('VBS_HOOK_SPEC = "${jsonencode(');

@@ -6,7 +6,7 @@ import { FRAMEWORKS, FrameworkName, POLICY_ID, PROJECT_ID, VOLUME_A, VOLUME_B } 
  * A stack with every hook kind: a managed policy (apply and destroy), its volumes (`for_each`,
  * a literal id and a token), a trigger with a run-before-destroy, a trigger of an existing
  * policy ordered after the managed one, and a spec with a token inside (rendered with
- * `jsonencode` by Terraform); and vault triggers (`hook-vault-trigger`): one by name with a
+ * `jsonencode` by Terraform); and vault triggers (`hook-backup`): one by name with a
  * run-before-destroy, watching the managed policy (the run key over `self` and the watched
  * resources), one by id with a token `keepLast` and resource ids (its environment a map).
  */

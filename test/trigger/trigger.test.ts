@@ -17,6 +17,11 @@ function managedPolicy(stack: TerraformStack) {
   });
 }
 
+/** The run key of a before-destroy resource: over its own triggers (src/trigger/hooks.ts `runKeyExpression`). */
+function runKey(triggers: string): string {
+  return `substr(sha256(jsonencode([self.${triggers}])), 0, 8)`;
+}
+
 function trigger(stack: TerraformStack, options: BackupPolicyTriggerOptions = {}) {
   const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID);
   return new BackupPolicyTrigger(stack, 'Backup', { policy, ...options });
@@ -32,11 +37,11 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
   }
 
   describe('BackupPolicyTrigger: the run resource', () => {
-    test("defaults: create-time hook-trigger; the environment is the triggers (each input once), the executor's defaults not written", () => {
+    test("defaults: create-time hook-backup; the environment is the triggers (each input once), the executor's defaults not written", () => {
       const stack = newStack();
       trigger(stack);
       const { res, exec, env } = run(stack);
-      expect(exec.command).toBe('hook-trigger');
+      expect(exec.command).toBe('hook-backup');
       expect(exec.when).toBeUndefined();
       // no wait, 1800 s, fail, wait when busy, deploy phase: the executor's defaults (src/cli/hook-env.ts)
       expect(exec.environment).toBe(`\${self.${hook.triggers}}`);
@@ -136,7 +141,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const json = synthJson(stack);
       expect(resourceNamed(json, kind, 'Backup_Run')[triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
       const before = resourceNamed(json, kind, 'Backup_BeforeDestroy');
-      expect(localExecs(before)[0].environment).toBe(`\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy"})}`);
+      expect(localExecs(before)[0].environment).toBe(`\${merge(self.${triggers}, {VBS_HOOK_PHASE = "destroy", VBS_HOOK_RUN = ${runKey(triggers)}})}`);
       expect(json.provider).toEqual(provider);
       expect(json.terraform?.required_providers?.null).toEqual(required);
     });
@@ -183,7 +188,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
   });
 
   describe('backupBeforeDestroy', () => {
-    test('a destroy-time hook-trigger whose triggers exclude the rerun values and read back from self', () => {
+    test('a destroy-time hook-backup whose triggers exclude the rerun values and read back from self', () => {
       const stack = newStack();
       trigger(stack, {
         backupBeforeDestroy: true,
@@ -194,15 +199,18 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
       expect(before[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID, VBS_HOOK_PROJECT_ID: PROJECT_ID });
       const [exec] = localExecs(before);
-      expect(exec.command).toBe('hook-trigger');
+      expect(exec.command).toBe('hook-backup');
       expect(exec.when).toBe('destroy');
       // only self: a destroy-time provisioner may reference nothing else
-      expect(exec.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_WAIT = "true", VBS_HOOK_PHASE = "destroy"})}`);
+      // the run key over its own triggers, as a vault trigger's: after a switch from a vault trigger
+      // (same construct ids), this hook runs with the vault's variables and backs it up with it
+      expect(exec.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_WAIT = "true", VBS_HOOK_PHASE = "destroy", VBS_HOOK_RUN = ${runKey(hook.triggers)}})}`);
       expect(hookEnvironment(before, exec)).toEqual({
         VBS_HOOK_POLICY_ID: POLICY_ID,
         VBS_HOOK_PROJECT_ID: PROJECT_ID,
         VBS_HOOK_WAIT: 'true',
         VBS_HOOK_PHASE: 'destroy',
+        VBS_HOOK_RUN: runKey(hook.triggers),
       });
     });
 
@@ -213,7 +221,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       expect(t.beforeDestroyResource).toBeDefined();
       const before = resourceNamed(synthJson(stack), hook.type, 'Backup_BeforeDestroy');
       expect(before[hook.triggers]).toEqual({ VBS_HOOK_POLICY_IDENTITY: policy.identity });
-      expect(hookEnvironment(before, localExecs(before)[0])).toEqual({ VBS_HOOK_POLICY_IDENTITY: policy.identity, VBS_HOOK_PHASE: 'destroy' });
+      expect(hookEnvironment(before, localExecs(before)[0])).toEqual({ VBS_HOOK_POLICY_IDENTITY: policy.identity, VBS_HOOK_PHASE: 'destroy', VBS_HOOK_RUN: runKey(hook.triggers) });
     });
   });
 

@@ -48,11 +48,11 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     `substr(sha256(jsonencode([${[`self.${kind}`, ...watched].join(', ')}])), 0, 8)`;
 
   describe('VaultBackupTrigger: the run resource', () => {
-    test('defaults: create-time hook-vault-trigger; the triggers name the vault and the trigger; the environment is them plus the run key Terraform computes', () => {
+    test('defaults: create-time hook-backup; the triggers name the vault and the trigger; the environment is them plus the run key Terraform computes', () => {
       const stack = newStack();
       const trigger = vaultTrigger(stack);
       const { res, exec, env } = run(stack);
-      expect(exec.command).toBe('hook-vault-trigger');
+      expect(exec.command).toBe('hook-backup');
       expect(exec.when).toBeUndefined();
       const triggerId = idOf('stack/Backup');
       expect(trigger.triggerId).toBe(triggerId);
@@ -189,7 +189,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const before = resource(stack, 'Backup_BeforeDestroy');
       expect(before.res[hook.triggers].rerun_release).toBeUndefined();
       expect(before.exec.when).toBe('destroy');
-      expect(before.exec.command).toBe('hook-vault-trigger');
+      expect(before.exec.command).toBe('hook-backup');
       // the destroy-time key is over self only; the phase keeps its runs apart
       expect(before.exec.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_PHASE = "destroy", VBS_HOOK_RUN = ${RUN_KEY()}})}`);
     });
