@@ -60,7 +60,7 @@ test('the hook bundle is self-contained and requires none of cdktf, cdktn, const
   const bare = [...text.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
   const allowed = ['../emulator', 'undici'];
   expect(bare.filter((id) => !allowed.includes(id) && !isBuiltin(id) && !id.startsWith('node:'))).toEqual([]);
-  expect(text).toContain('hook-vault-trigger');
+  expect(text).toContain('hook-backup');
 });
 
 test('the built package bundle (lib/hook, from npm run build) has no cdktf, cdktn or constructs require', () => {

@@ -112,3 +112,71 @@ test('switched with new construct ids: the old trigger\'s resources go without t
     expect(emulator.executeCount(policyId)).toBe(1);
   }, { framework: 'cdktn', output: 'hcl' });
 });
+
+/**
+ * The one hook command (`hook-backup`, src/cli/hook-backup.ts) in both directions, same construct
+ * ids, the VBS policy and the vault both there (Flexible Engine, which still sells VBS; or a switch
+ * made before the migration, and its rollback). Per direction, counted by the emulator: the
+ * switch runs the old side's before-destroy once and the new side once, a re-apply nothing, the
+ * destroy the new side's before-destroy once.
+ */
+describe('both directions, same construct ids, the policy and the vault both there', () => {
+  const onPolicy = (stack: Construct): void => {
+    BackupPolicy.fromPolicyName(stack, 'NightlyDb', 'e2e-both-ways').addTrigger('AfterMigration', OPTIONS);
+  };
+  const onVault = (stack: Construct): void => {
+    BackupVault.fromVaultName(stack, 'NightlyDb', 'e2e-both-ways').addTrigger('AfterMigration', OPTIONS);
+  };
+
+  let policyId: string;
+  let vaultId: string;
+  beforeAll(async () => {
+    const disksOf = disks('e3');
+    policyId = await vbs.createPolicy({
+      backup_policy_name: 'e2e-both-ways', scheduled_policy: { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' },
+    });
+    await vbs.associateVolumes(policyId, disksOf);
+    vaultId = await makeVault(cbr, 'e2e-both-ways', disksOf);
+  });
+
+  /** Runs of the policy and checkpoints of the vault so far. */
+  const counts = () => ({ executes: emulator.executeCount(policyId), checkpoints: checkpointsMade(emulator, vaultId).length });
+
+  test('policy -> vault: the old trigger runs the policy before destroy once, the vault is backed up once; destroy backs the vault up', async () => {
+    const start = counts();
+    const since = (now: { executes: number; checkpoints: number }) => ({ executes: now.executes - start.executes, checkpoints: now.checkpoints - start.checkpoints });
+    await withStack('switch-to-vault', apiEnv(emulator), onPolicy, async (sut) => {
+      ok(await sut.apply(), 'apply on the policy');
+      expect(since(counts())).toEqual({ executes: 1, checkpoints: 0 });
+      sut.resynth(onVault);
+      const switched = ok(await sut.apply(), 'apply on the vault');
+      expect(switched.output).toMatch(/Apply complete! Resources: 2 added, 0 changed, 2 destroyed\./);
+      expect(hookLines(switched.output).filter((l) => l.startsWith('WARNING:') || l.startsWith('error:'))).toEqual([]);
+      expect(since(counts())).toEqual({ executes: 2, checkpoints: 1 });
+      ok(await sut.apply(), 're-apply');
+      expect(since(counts())).toEqual({ executes: 2, checkpoints: 1 });
+      ok(await sut.destroy(), 'destroy');
+      expect(since(counts())).toEqual({ executes: 2, checkpoints: 2 });
+    });
+  });
+
+  test('vault -> policy: the old trigger backs the vault up before destroy once, the policy runs once; destroy runs the policy', async () => {
+    const start = counts();
+    const since = (now: { executes: number; checkpoints: number }) => ({ executes: now.executes - start.executes, checkpoints: now.checkpoints - start.checkpoints });
+    await withStack('switch-to-policy', apiEnv(emulator), onVault, async (sut) => {
+      ok(await sut.apply(), 'apply on the vault');
+      expect(since(counts())).toEqual({ executes: 0, checkpoints: 1 });
+      sut.resynth(onPolicy);
+      const switched = ok(await sut.apply(), 'apply on the policy');
+      expect(switched.output).toMatch(/Apply complete! Resources: 2 added, 0 changed, 2 destroyed\./);
+      const lines = hookLines(switched.output);
+      expect(lines.filter((l) => l.startsWith('WARNING:') || l.startsWith('error:'))).toEqual([]);
+      expect(lines.filter((l) => l.startsWith('vault backup trigger (before destroy): '))).toHaveLength(1);
+      expect(since(counts())).toEqual({ executes: 1, checkpoints: 2 });
+      ok(await sut.apply(), 're-apply');
+      expect(since(counts())).toEqual({ executes: 1, checkpoints: 2 });
+      ok(await sut.destroy(), 'destroy');
+      expect(since(counts())).toEqual({ executes: 2, checkpoints: 2 });
+    }, { framework: 'cdktn', output: 'hcl' });
+  });
+});
