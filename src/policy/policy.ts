@@ -131,8 +131,12 @@ export class BackupPolicy extends BackupPolicyBase {
     return imported;
   }
 
-  /** The policy's name in VBS. */
-  public readonly policyName: string;
+  /**
+   * The policy's name in VBS: always set on a managed policy (`BackupPolicyProps.policyName`).
+   * Optional in its type only as `IBackupPolicy.policyName` is (a policy referred to by id has
+   * none), since jsii requires an implementation to keep the interface's optionality.
+   */
+  public readonly policyName?: string;
   /**
    * First 16 hex of sha256 of the construct path (which starts with the stack name): the
    * policy's identity in its marker tag.
