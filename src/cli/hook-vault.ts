@@ -28,22 +28,13 @@ import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '..
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
 import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../contract/hook';
+import { BEFORE_DESTROY_DESCRIPTION, ownBackupPattern, phaseRun } from '../contract/trigger-id';
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
 import { hookArgs, runTrigger } from './hooks';
 import type { VaultApi } from './cbr-ports';
 import { CliIo, Deadline, describeFailure, startDeadline } from './runtime';
-
-/** The run key of a phase: the deploy run is `VBS_HOOK_RUN`, the destroy run `d` + its first 7 hex. */
-export function phaseRun(run: string, phase: 'deploy' | 'destroy'): string {
-  return phase === 'destroy' ? `d${run.slice(0, 7)}` : run;
-}
-
-/** Names of the backups a trigger made: `...-<trigger id>-<run>-<UTC>-<6 hex>`, optionally a suffix the service added. */
-export function ownBackupPattern(triggerId: string): RegExp {
-  return new RegExp(`-${triggerId}-[0-9a-f]{8}-\\d{8}T\\d{6}-[0-9a-f]{6}(?:[-_][A-Za-z0-9_-]*)?$`);
-}
 
 /** Runs `hook-vault-trigger`; resolves to the exit code. */
 export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number> {
@@ -131,6 +122,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   const prefix = vaultCheckpointPrefix(inputs.label, inputs.triggerId, run);
   const options = (resourceIds: readonly string[] | undefined): BackupVaultOptions => ({
     resourceIds, incremental: inputs.incremental, whenBusy: inputs.whenBusy, name: prefix, signal: deadline.signal,
+    ...(inputs.phase === 'destroy' ? { description: BEFORE_DESTROY_DESCRIPTION } : {}),
     timeoutMs: Math.max(1, deadline.at - Date.now()), onBusy: (e) => io.err(busyLine(e)),
   });
   const earlier = await api.findBackupsByName(vault.id, `-${inputs.triggerId}-${run}-`, { signal: deadline.signal });

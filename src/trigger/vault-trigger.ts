@@ -1,8 +1,8 @@
-import { hash } from 'node:crypto';
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
+import { vaultCheckpointLabel, vaultTriggerId } from '../contract/trigger-id';
 import type { VbsConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
 import type { IHookResource } from '../core/hook-kind';
@@ -75,10 +75,6 @@ export interface VaultBackupTriggerProps extends VaultBackupTriggerOptions {
 /** Provider resource types of a CBR vault (`huaweicloud_cbr_vault`, `opentelekomcloud_cbr_vault_v3`, `flexibleengine_cbr_vault`). */
 const VAULT_RESOURCE_TYPE = /^[a-z0-9]+_cbr_vault(_v\d+)?$/;
 
-/** Characters of a checkpoint label, and its length (a prefix is `<label>-<12 hex>-<8 hex>`: at most 41). */
-const LABEL_UNSAFE = /[^A-Za-z0-9_-]+/g;
-const LABEL_MAX = 19;
-
 /**
  * Backs a CBR vault up as part of a deployment: one checkpoint of the vault (of all its
  * resources, or of `resourceIds`) when its `run` hook resource is created (`hook-vault-trigger`),
@@ -113,8 +109,8 @@ export class VaultBackupTrigger extends Construct {
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
       throw new VbsValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
-    this.triggerId = hash('sha256', this.node.path, 'hex').slice(0, 12);
-    this.label = checkpointLabel(stackFor(this).node.id, id);
+    this.triggerId = vaultTriggerId(this.node.path);
+    this.label = vaultCheckpointLabel(stackFor(this).node.id, id);
 
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.vaultTrigger,
@@ -216,9 +212,4 @@ export class VaultBackupTrigger extends Construct {
 function isListToken(scope: IConstruct, values: string[]): boolean {
   const { Token } = fw(scope);
   return Array.isArray(values) && Token.isUnresolved(values) && !values.some((value) => Token.isUnresolved(value));
-}
-
-/** `<stack>-<id>` with every run of other characters as `_`, at most 19 characters. */
-function checkpointLabel(stack: string, id: string): string {
-  return `${stack}-${id}`.replace(LABEL_UNSAFE, '_').slice(0, LABEL_MAX);
 }
