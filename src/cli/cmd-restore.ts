@@ -68,9 +68,8 @@ export function triggerOption(command: string, values: ParsedValues): TriggerRef
 function runOption(command: string, value: string | undefined): number {
   if (value === undefined || value === 'latest') return 1;
   if (value === 'previous') return 2;
-  const n = integerOption(command, '--run', value, 1, 100000);
-  if (n === undefined) throw new UsageError(`--run must be latest, previous or a whole number from 1 (the latest), got '${value}'`, command);
-  return n;
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new UsageError(`--run must be latest, previous or a whole number from 1 (the latest) to 999999, got '${value}'`, command);
+  return Number(value);
 }
 
 function describeRun(r: TriggerRun, index: number): string {

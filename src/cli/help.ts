@@ -116,6 +116,18 @@ ${CBR_CONNECTION_HELP}
 
 ${EXIT_HELP}`,
 
+  vaults: `Usage: vbs-backup vaults [--json]
+
+Lists the CBR vaults of the project.
+
+Options:
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+${CBR_CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
   restore: `Usage: vbs-backup restore (--vault-id ID | --vault-name NAME)
                          (--checkpoint-id ID | --trigger STACK/CONSTRUCT_PATH | --trigger-id ID)
                          [--run latest|previous|N] [--resource-id ID]... [--to SRC=DST]...
@@ -145,18 +157,6 @@ Options:
 Refused before anything is sent (exit 1): a disk of the run without an available backup
 (leave it out with --resource-id), a --resource-id the run did not back up, two sources
 onto one disk. A restore is never sent twice for a disk.
-
-${CBR_CONNECTION_HELP}
-
-${EXIT_HELP}`,
-
-  vaults: `Usage: vbs-backup vaults [--json]
-
-Lists the CBR vaults of the project.
-
-Options:
-  --json              print one JSON document on stdout
-  -h, --help          show this help
 
 ${CBR_CONNECTION_HELP}
 
