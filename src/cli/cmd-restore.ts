@@ -281,7 +281,7 @@ async function runBackups(
   if (runs.length < runIndex) {
     throw new VaultNotFoundError(runs.length === 0
       ? `no run of ${trigger!.shown} in ${vaultLabel(vault)} (no backup named after it); check the construct path with vbs-backup vault-backups --trigger`
-      : `${trigger!.shown} has ${plural(runs.length, 'run')} in ${vaultLabel(vault)}; --run ${runIndex} asks for the ${runIndex}-th newest`);
+      : `${trigger!.shown} has ${plural(runs.length, 'run')} in ${vaultLabel(vault)}; --run ${runIndex} asks for run ${runIndex} (1 is the latest)`);
   }
   const run = runs[runIndex - 1];
   for (const d of run.resources) backups.set(d.resourceId, [...d.backups]);

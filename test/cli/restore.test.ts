@@ -155,3 +155,20 @@ test('a restore whose answer is lost in transit is not sent twice', async () => 
   expect([r.code, r.err]).toEqual([0, expect.stringContaining('was already sent by an earlier attempt (answer lost): not sent again')]);
   expect(restores(e).map((x) => x.path.split('/')[4])).toEqual([run[A], run[B]]);
 });
+
+test('restore --checkpoint-id (any checkpoint, e.g. a person\'s) and --trigger-id --run N: the same plan rules', async () => {
+  const { em: e, c, vault, env } = await setup();
+  const person = await c.backupVault(vault.id, { name: 'before-upgrade' });
+  const checkpointId = person.checkpoints[0].checkpointId;
+  const byDisk = Object.fromEntries((await c.listBackups({ checkpoint_id: checkpointId })).backups.map((b) => [b.resource_id, b.id]));
+  const dry = await cli(['restore', '--vault-id', vault.id, '--checkpoint-id', checkpointId, '--dry-run', '--json'], env);
+  expect(dry.code).toBe(0);
+  expect(JSON.parse(dry.out)).toMatchObject({ from: `checkpoint ${checkpointId}`, dryRun: true, restores: [{ backupId: byDisk[A], targetDisk: A }, { backupId: byDisk[B], targetDisk: B }] });
+  const first = await triggerRun(c, vault.id, '0000000a');
+  await triggerRun(c, vault.id, '0000000b');
+  const tooFar = await cli(['restore', '--vault-id', vault.id, '--trigger-id', TRIGGER, '--run', '3', '--yes'], env);
+  expect([tooFar.code, tooFar.err]).toEqual([1, expect.stringContaining(`trigger id ${TRIGGER} has 2 runs in vault db (id ${vault.id}); --run 3 asks for run 3 (1 is the latest)`)]);
+  const r = await cli(['restore', '--vault-id', vault.id, '--trigger-id', TRIGGER, '--run', '2', '--resource-id', B, '--yes'], env);
+  expect([r.code, r.err]).toEqual([0, expect.stringContaining('1 restore started; --wait waits for them')]);
+  expect(restores(e).map((x) => x.path.split('/')[4])).toEqual([first[B]]);
+});

@@ -4,7 +4,7 @@
  * runs). `vault-backups --trigger` lists them; `restore --run previous --dry-run` names the
  * second run's backups and sends nothing; `restore --yes --wait` restores both disks from
  * exactly those backups (the emulator's log: two restores, of those backup ids) and reports
- * each disk. The CLI derives the trigger id from the construct path as synth does.
+ * each disk; after destroy the run made before destroy is listed first, marked. The CLI derives the trigger id from the construct path as synth does.
  */
 import { Construct } from 'constructs';
 import { TerraformResource } from 'cdktn';
@@ -48,6 +48,7 @@ test('three applies, three runs; restore --run previous: the dry run names the s
       // Before the migration, so on the migration's version (whenChanged waits for the resources it watches).
       rerun: Rerun.onChange({ version }),
       waitForCompletion: true,
+      backupBeforeDestroy: true,
     });
   };
   const env = apiEnv(emulator);
@@ -84,5 +85,11 @@ test('three applies, three runs; restore --run previous: the dry run names the s
     const tasks = (await client.listTasks({ operation_type: 'restore', vault_id: vaultId })).operation_logs;
     expect(tasks.map((t) => [t.extra_info?.restore?.backup_id, t.extra_info?.restore?.target_resource_id, t.status]).sort())
       .toEqual([[byDisk[diskA], diskA, 'success'], [byDisk[diskB], diskB, 'success']].sort());
+
+    // Destroyed with backupBeforeDestroy: a fourth run, listed first and marked.
+    ok(await sut.destroy(), 'destroy');
+    const after = JSON.parse((await cli(['vault-backups', '--vault-name', 'e2e-restore', '--trigger', path, '--json'], env)).out);
+    expect(after.runs.map((r: { beforeDestroy: boolean }) => r.beforeDestroy)).toEqual([true, false, false, false]);
+    expect(after.runs[0].run).toMatch(/^d[0-9a-f]{7}$/);
   });
 });
