@@ -5,7 +5,7 @@
  *                      [--run latest|previous|N] [--resource-id ID]... [--to SRC=DST]... [--dry-run] [--yes]
  *                      [--wait] [--timeout S] [--json]
  *
- * The trigger id comes from the construct path by the code synth uses (src/contract/trigger-id.ts).
+ * The trigger id comes from the construct path by the code synth uses (src/contract/checkpoint.ts).
  * `restore` works out its whole plan first and refuses (exit 1) before anything is sent when a
  * disk has no available backup in the run, a --resource-id is not in the run, or two sources
  * go onto one disk; it sends nothing on --dry-run, and without --yes it asks on a terminal and
@@ -14,7 +14,7 @@
  */
 import type { RestoreOutcome, RestoreStarted, TriggerRun } from '../client/cbr-restore';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
-import { vaultTriggerId } from '../contract/trigger-id';
+import { TRIGGER_ID_ALLOWED, TRIGGER_ID_PATTERN, vaultTriggerNames } from '../contract/checkpoint';
 import {
   CONNECTION_OPTIONS, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, parseCommandLine, stringList, stringOption,
 } from './args';
@@ -49,19 +49,19 @@ export function triggerOption(command: string, values: ParsedValues): TriggerRef
   const id = stringOption(values, 'trigger-id');
   if (path !== undefined && id !== undefined) throw new UsageError('give either --trigger or --trigger-id, not both', command);
   if (id !== undefined) {
-    if (!/^[0-9a-f]{12}$/.test(id)) throw new UsageError(`--trigger-id must be 12 lower-case hex digits (VBS_HOOK_TRIGGER_ID in the synthesized stack), got '${id}'`, command);
+    if (!TRIGGER_ID_PATTERN.test(id)) throw new UsageError(`--trigger-id must be ${TRIGGER_ID_ALLOWED} (VBS_HOOK_TRIGGER_ID in the synthesized stack), got '${id}'`, command);
     return { triggerId: id, shown: `trigger id ${id}` };
   }
   if (path === undefined) return undefined;
-  const segments = path.split('/');
-  if (segments.length < 2 || segments.some((s) => s.length === 0)) {
+  const names = vaultTriggerNames(path);
+  if (names === undefined) {
     throw new UsageError(
       `--trigger must be the trigger's construct path, stack first, such as stack/Vault/AfterMigration (for vault.addTrigger('AfterMigration') ` +
         `on BackupVault 'Vault' in stack 'stack'), got '${path}'`,
       command,
     );
   }
-  return { triggerId: vaultTriggerId(path), shown: `trigger ${path} (id ${vaultTriggerId(path)})` };
+  return { triggerId: names.triggerId, shown: `trigger ${path} (id ${names.triggerId})` };
 }
 
 /** `--run latest|previous|N` as a 1-based index, newest first. */

@@ -27,8 +27,8 @@
 import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '../client/cbr-backup';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
-import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../contract/hook';
-import { BEFORE_DESTROY_DESCRIPTION, ownBackupPattern, phaseRun } from '../contract/trigger-id';
+import { BEFORE_DESTROY_DESCRIPTION, ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
@@ -125,7 +125,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
     ...(inputs.phase === 'destroy' ? { description: BEFORE_DESTROY_DESCRIPTION } : {}),
     timeoutMs: Math.max(1, deadline.at - Date.now()), onBusy: (e) => io.err(busyLine(e)),
   });
-  const earlier = await api.findBackupsByName(vault.id, `-${inputs.triggerId}-${run}-`, { signal: deadline.signal });
+  const earlier = await api.findBackupsByName(vault.id, runNameMarker(inputs.triggerId, run), { signal: deadline.signal });
   const byCheckpoint = new Map<string, WireCbrBackup[]>();
   for (const b of earlier) byCheckpoint.set(b.checkpoint_id, [...(byCheckpoint.get(b.checkpoint_id) ?? []), b]);
   const joinable = [...byCheckpoint].filter(([, backups]) => !backups.some((b) => b.status === 'error'));
@@ -196,7 +196,7 @@ async function keepLast(
   api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerInputs, keep: number, made: ReadonlySet<string>, deadline: Deadline, io: CliIo,
 ): Promise<void> {
   const pattern = ownBackupPattern(inputs.triggerId);
-  const own = (await api.findBackupsByName(vault.id, `-${inputs.triggerId}-`, { signal: deadline.signal })).filter((b) => pattern.test(b.name));
+  const own = (await api.findBackupsByName(vault.id, triggerNameMarker(inputs.triggerId), { signal: deadline.signal })).filter((b) => pattern.test(b.name));
   const byResource = new Map<string, WireCbrBackup[]>();
   for (const b of own) byResource.set(b.resource_id, [...(byResource.get(b.resource_id) ?? []), b]);
   const doomed: WireCbrBackup[] = [];

@@ -2,7 +2,7 @@
  * The way back: a vault trigger's runs, and the restore of a backup onto a disk.
  *
  * Runs. A vault trigger names each checkpoint `<label>-<trigger id>-<run>-<UTC>-<6 hex>`
- * (src/contract/trigger-id.ts, src/contract/hook.ts), and each backup carries its checkpoint's
+ * (src/contract/checkpoint.ts), and each backup carries its checkpoint's
  * name, so the vault's backups tell which trigger and which run made them: a run is every
  * backup of one run key (one checkpoint, or several: a busy resource backed up later, a retry
  * after a failed backup). Per resource, the backup to restore is the run's newest `available`
@@ -15,9 +15,9 @@
  * backup onto that disk since the call began, or the backup `restoring`) before sending again.
  */
 import type { CallOptions, CallResult, CallSpec } from './caller';
-import type { CbrBackupListQuery, CbrOperationLogListQuery, WireCbrBackup, WireCbrBackupList, WireCbrOperationLog, WireCbrOperationLogList } from '../contract/cbr-wire';
-import { CBR_UUID_PATTERN } from '../contract/cbr-wire';
-import { BEFORE_DESTROY_DESCRIPTION, ownBackupPattern } from '../contract/trigger-id';
+import type { CbrBackupListQuery, CbrOperationLogListQuery, WireCbrRestoreRequest, WireCbrBackup, WireCbrBackupList, WireCbrOperationLog, WireCbrOperationLogList } from '../contract/cbr-wire';
+import { UUID_PATTERN } from '../contract/wire';
+import { BEFORE_DESTROY_DESCRIPTION, runOfBackupName, triggerNameMarker, TRIGGER_ID_PATTERN } from '../contract/checkpoint';
 import { findBackupsNamed } from './cbr-backup';
 import { VbsAbortError, VbsConfigError, VbsTimeoutError } from './errors';
 import { parseApiTime } from './jobs';
@@ -106,15 +106,15 @@ export interface CbrRestoreOps {
 }
 
 function checkUuid(value: unknown, what: string, operation: string): string {
-  if (typeof value !== 'string' || !CBR_UUID_PATTERN.test(value)) {
+  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
     throw new VbsConfigError(`${operation}: ${what} "${String(value)}" is not a UUID (8-4-4-4-12 hexadecimal)`);
   }
   return value.toLowerCase();
 }
 
-/** The trigger id the runs are named by: 12 lower-case hex (src/contract/trigger-id.ts). */
+/** The trigger id the runs are named by: 12 lower-case hex (src/contract/checkpoint.ts). */
 function checkTriggerId(value: unknown): string {
-  if (typeof value !== 'string' || !/^[0-9a-f]{12}$/.test(value)) {
+  if (typeof value !== 'string' || !TRIGGER_ID_PATTERN.test(value)) {
     throw new VbsConfigError(`triggerRuns: trigger id "${String(value)}" is not 12 lower-case hex digits (vaultTriggerId of the construct path)`);
   }
   return value;
@@ -127,11 +127,11 @@ function time(b: WireCbrBackup): number {
 /** A vault trigger's runs, newest first (see the module comment). */
 export async function listTriggerRuns(ops: Pick<CbrRestoreOps, 'listBackups'>, vaultId: string, triggerId: string, o: CallOptions): Promise<TriggerRun[]> {
   checkUuid(vaultId, 'vault id', 'triggerRuns');
-  const pattern = ownBackupPattern(checkTriggerId(triggerId));
-  const own = await findBackupsNamed(ops, vaultId, `-${triggerId}-`, o);
+  checkTriggerId(triggerId);
+  const own = await findBackupsNamed(ops, vaultId, triggerNameMarker(triggerId), o);
   const byRun = new Map<string, WireCbrBackup[]>();
   for (const b of own) {
-    const run = pattern.exec(b.name)?.[1];
+    const run = runOfBackupName(triggerId, b.name);
     if (run !== undefined) byRun.set(run, [...(byRun.get(run) ?? []), b]);
   }
   const runs: TriggerRun[] = [...byRun].map(([run, backups]) => {
@@ -171,7 +171,7 @@ export async function runRestore(ops: CbrRestoreOps, backupId: string, o: Restor
   const volumeId = checkUuid(o?.volumeId, 'volumeId', 'restoreBackup');
   const since = ops.serverTime(ops.now());
   const result = await ops.call({
-    operation: 'restoreBackup', method: 'POST', url: `${ops.projectPath}/backups/${backup}/restore`, body: { restore: { volume_id: volumeId } },
+    operation: 'restoreBackup', method: 'POST', url: `${ops.projectPath}/backups/${backup}/restore`, body: { restore: { volume_id: volumeId } } satisfies WireCbrRestoreRequest,
     expect: [200, 202, 204], idempotent: false,
     checkBeforeResend: async ({ signal, timeoutMs }) => {
       const lookup: CallOptions = { signal, timeoutMs };

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { HOOK_ENV } from '../contract/hook';
 import type { Cloud } from '../contract/rules';
 import { cloudOfRegion, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../contract/rules';
 import { isLiteral, VbsValidationError } from './validation';
@@ -62,10 +63,10 @@ interface ConnectionField {
 
 /** In a stable order, so the synthesized JSON does not move between synths. */
 const CONNECTION_FIELDS: readonly ConnectionField[] = [
-  { prop: 'endpoint', env: 'VBS_HOOK_ENDPOINT' },
-  { prop: 'region', env: 'VBS_HOOK_REGION' },
-  { prop: 'projectId', env: 'VBS_HOOK_PROJECT_ID' },
-  { prop: 'cloud', env: 'VBS_HOOK_CLOUD' },
+  { prop: 'endpoint', env: HOOK_ENV.endpoint },
+  { prop: 'region', env: HOOK_ENV.region },
+  { prop: 'projectId', env: HOOK_ENV.projectId },
+  { prop: 'cloud', env: HOOK_ENV.cloud },
 ];
 
 /** The rule of each field, from src/contract/rules.ts (a stack writes project ids in lower case). */

@@ -84,8 +84,6 @@ type HookResourceClass = new (
   hook: HookResourceConfig & { readonly executor: string },
 ) => HookTerraformResource;
 
-const HOOK_MARKER = Symbol.for('cdktf-vbs-backup/HookResource');
-
 /** One hook resource class per framework module, made on first use. */
 const hookClasses = new WeakMap<FrameworkModule, HookResourceClass>();
 
@@ -114,7 +112,6 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
         // framework from removing them (it merges its own list, or deletes the key for none).
         provisioners: [],
       });
-      Object.defineProperty(this, HOOK_MARKER, { value: true });
     }
 
     protected synthesizeAttributes(): Record<string, unknown> {
@@ -190,11 +187,6 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
   }
   hookClasses.set(module, VbsHookResource);
   return VbsHookResource;
-}
-
-/** Whether `construct` is one of the library's hook resources. */
-export function isHookResource(construct: unknown): construct is HookTerraformResource {
-  return construct !== null && typeof construct === 'object' && HOOK_MARKER in construct;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
+import { vaultTriggerId, vaultTriggerLabel } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
-import { vaultCheckpointLabel, vaultTriggerId } from '../contract/trigger-id';
 import type { VbsConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
 import type { IHookResource } from '../core/hook-kind';
@@ -109,8 +109,9 @@ export class VaultBackupTrigger extends Construct {
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
       throw new VbsValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
+    // The checkpoint-name contract (src/contract/checkpoint.ts), shared with the hook and the CLI.
     this.triggerId = vaultTriggerId(this.node.path);
-    this.label = vaultCheckpointLabel(stackFor(this).node.id, id);
+    this.label = vaultTriggerLabel(stackFor(this).node.id, id);
 
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.vaultTrigger,

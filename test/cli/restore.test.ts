@@ -7,7 +7,7 @@
  */
 import { CbrClient, Credentials, WireCbrVault, vaultTriggerId } from '../../src/client';
 import { main } from '../../src/cli/main';
-import { vaultCheckpointPrefix } from '../../src/contract/hook';
+import { vaultCheckpointPrefix } from '../../src/contract/checkpoint';
 import { Emulator, startEmulator } from '../../src/emulator';
 import { PROJECT_ID, TOKEN, baseEnv, buildCli, captureIo, runCli } from './support';
 
@@ -131,10 +131,10 @@ test('refused before anything is sent (exit 1): a disk with only an error backup
 });
 
 test('a restore already running for a disk: sent once, refused by the service (2010), exit 1 naming it, the other disk restored, nothing retried', async () => {
-  const { em: e, c, vault, env } = await setup(2);
+  // Long jobs: the restore below runs for the whole test; the run's backups are ended by the emulator's clock control.
+  const { em: e, c, vault, env } = await setup(600);
   const run = await triggerRun(c, vault.id, '0000000a');
-  // Observed state, not time: the run's backups are available.
-  for (let i = 0; i < 400 && !(await c.listBackups({ vault_id: vault.id, status: 'available' })).backups.length; i++) await new Promise((r) => setTimeout(r, 25));
+  e.finishJobs({ vaultId: vault.id });
   expect((await c.listBackups({ vault_id: vault.id, status: 'available' })).count).toBe(2);
   // Someone restores disk A from another backup of it (an automatic one) meanwhile.
   const auto = e.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 0 });

@@ -5,8 +5,7 @@
  * in transit not sent twice.
  */
 import { CbrClient, Credentials, VbsApiError, vaultTriggerId } from '../../src/client';
-import { vaultCheckpointPrefix } from '../../src/contract/hook';
-import { BEFORE_DESTROY_DESCRIPTION } from '../../src/contract/trigger-id';
+import { BEFORE_DESTROY_DESCRIPTION, vaultCheckpointPrefix } from '../../src/contract/checkpoint';
 import { Emulator, startEmulator } from '../../src/emulator';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';

@@ -6,7 +6,7 @@ import type * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import * as root from '../../src';
 import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
-import { vaultCheckpointPrefix } from '../../src/contract/hook';
+import { vaultCheckpointPrefix } from '../../src/contract/checkpoint';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, IBackupVault, Rerun, VaultBackupTrigger, VaultBackupTriggerOptions, WhenBusy } from '../../src/trigger';
 import { BackupVault } from '../../src/vault';
