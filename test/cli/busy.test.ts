@@ -1,5 +1,5 @@
 /**
- * `vbs-backup execute --when-busy` and `hook-trigger` with `VBS_HOOK_WHEN_BUSY`, as separate
+ * `vbs-backup execute --when-busy` and `hook-backup` of a policy with `VBS_HOOK_WHEN_BUSY`, as separate
  * processes against the real emulator: a scheduled run in progress, racing processes, the
  * messages a user reads, and usage errors. Runs take an hour of emulator time; a test ends them
  * (`finishJobs`) when a process says it waits for one, so nothing waits for a job time.
@@ -140,8 +140,8 @@ describe('racing processes on one policy', () => {
   });
 });
 
-describe('hook-trigger VBS_HOOK_WHEN_BUSY', () => {
-  const hook = (em: Emulator, env: Record<string, string>, o: Parameters<typeof runCli>[2] = {}) => runCli(['hook-trigger'], emulatorEnv(em.url, env), o);
+describe('hook-backup VBS_HOOK_WHEN_BUSY', () => {
+  const hook = (em: Emulator, env: Record<string, string>, o: Parameters<typeof runCli>[2] = {}) => runCli(['hook-backup'], emulatorEnv(em.url, env), o);
 
   test('unset: waits (the default)', async () => {
     const { em, id } = await setup();

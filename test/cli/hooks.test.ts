@@ -220,7 +220,7 @@ describe('hook-volume-detach', () => {
   });
 });
 
-describe('hook-trigger', () => {
+describe('hook-backup', () => {
   let id: string;
   beforeEach(async () => {
     id = await applyWithVolumes();
@@ -232,14 +232,14 @@ describe('hook-trigger', () => {
     ['name', () => ({ VBS_HOOK_POLICY_NAME: 'nightly-db' })],
     ['identity', () => ({ VBS_HOOK_POLICY_IDENTITY: IDENTITY })],
   ])('by %s starts one run and says what it started', async (_kind, ref) => {
-    const r = await hook('hook-trigger', ref());
+    const r = await hook('hook-backup', ref());
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`started a backup run of policy nightly-db (id ${id}) in project ${PROJECT_ID}: 2 volumes`);
     expect(emulator.executeCount(id)).toBe(1);
   });
 
   test('waits for the jobs and reports their final state', async () => {
-    const r = await hook('hook-trigger', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '60' });
+    const r = await hook('hook-backup', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '60' });
     expect(r.code).toBe(0);
     for (const v of [v1, v2]) expect(r.stderr).toMatch(new RegExp(`job \\S+ on volume ${v}: EXECUTE_SUCCESS`));
     expect(r.stderr).toContain('all 2 jobs of the run finished');
@@ -247,33 +247,33 @@ describe('hook-trigger', () => {
 
   test('fails (exit 1) when a job ends EXECUTE_FAIL, naming the volume and the reason', async () => {
     emulator.addFault({ operation: 'executePolicy', policyId: id, jobStatus: 'EXECUTE_FAIL', failReason: 'volume is being detached' });
-    const r = await hook('hook-trigger', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WAIT: 'true' });
+    const r = await hook('hook-backup', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WAIT: 'true' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`error: backup run of policy nightly-db .* failed: .*volume ${v1} EXECUTE_FAIL \\(volume is being detached\\)`));
   });
 
   test('with failure mode continue, a failure is a WARNING and exit 0', async () => {
     emulator.addFault({ operation: 'executePolicy', policyId: id, jobStatus: 'EXECUTE_TIMEOUT', failReason: 'backend timeout' });
-    const r = await hook('hook-trigger', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WAIT: 'true', VBS_HOOK_FAILURE_MODE: 'continue' });
+    const r = await hook('hook-backup', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_WAIT: 'true', VBS_HOOK_FAILURE_MODE: 'continue' });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^WARNING: backup run of policy nightly-db .*EXECUTE_TIMEOUT \(backend timeout\).*failure mode continue/m);
   });
 
   test('an unknown policy fails with a clear message', async () => {
-    const r = await hook('hook-trigger', { VBS_HOOK_POLICY_NAME: 'no-such-policy' });
+    const r = await hook('hook-backup', { VBS_HOOK_POLICY_NAME: 'no-such-policy' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: no backup policy named 'no-such-policy' in project ${PROJECT_ID}`);
   });
 
   test('VBS_HOOK_TIMEOUT bounds the whole hook', async () => {
     emulator.addFault({ operation: 'executePolicy', policyId: id, delayMs: 5000 });
-    const r = await hook('hook-trigger', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_TIMEOUT: '1' });
+    const r = await hook('hook-backup', { VBS_HOOK_POLICY_ID: id, VBS_HOOK_TIMEOUT: '1' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: timed out after 1 s \(VBS_HOOK_TIMEOUT\)/m);
   });
 
   test('VBS_HOOK_ENDPOINT and VBS_HOOK_PROJECT_ID win over VBS_ENDPOINT and HW_PROJECT_ID', async () => {
-    const r = await runCli(['hook-trigger'], emulatorEnv('http://127.0.0.1:9', {
+    const r = await runCli(['hook-backup'], emulatorEnv('http://127.0.0.1:9', {
       HW_PROJECT_ID: 'b'.repeat(32), VBS_HOOK_ENDPOINT: emulator.url, VBS_HOOK_PROJECT_ID: PROJECT_ID, VBS_HOOK_POLICY_ID: id,
     }));
     expect(r.code).toBe(0);
@@ -281,7 +281,7 @@ describe('hook-trigger', () => {
   });
 
   test('before destroy, a policy that is already gone is nothing to back up', async () => {
-    const r = await hook('hook-trigger', { VBS_HOOK_POLICY_IDENTITY: 'ffffffffffffffff', VBS_HOOK_PHASE: 'destroy' });
+    const r = await hook('hook-backup', { VBS_HOOK_POLICY_IDENTITY: 'ffffffffffffffff', VBS_HOOK_PHASE: 'destroy' });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('nothing to back up before destroy');
     expect(emulator.executeCount()).toBe(0);

@@ -35,7 +35,7 @@ describe('top level', () => {
     expect(r.stdout).toMatch(new RegExp(`^Usage: vbs-backup ${cmd}`));
   });
 
-  test.each(['hook-trigger', 'hook-policy-apply', 'hook-policy-destroy', 'hook-volume-attach', 'hook-volume-detach'])('%s --help explains the hook contract', async (cmd) => {
+  test.each(['hook-backup', 'hook-trigger', 'hook-vault-trigger', 'hook-policy-apply', 'hook-policy-destroy', 'hook-volume-attach', 'hook-volume-detach'])('%s --help explains the hook contract', async (cmd) => {
     const r = await run([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('VBS_HOOK_*');
@@ -52,9 +52,9 @@ describe('usage errors exit 2 with what was wrong, what is allowed, and a pointe
   });
 
   test('a hook with bad inputs names the variable and exits 2', async () => {
-    const r = await run(['hook-trigger'], { VBS_HOOK_POLICY_NAME: 'n', VBS_HOOK_WAIT: 'maybe' });
+    const r = await run(['hook-backup'], { VBS_HOOK_POLICY_NAME: 'n', VBS_HOOK_WAIT: 'maybe' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("vbs-backup hook-trigger: VBS_HOOK_WAIT must be one of true, false, got 'maybe'");
+    expect(r.stderr).toContain("vbs-backup hook-backup: VBS_HOOK_WAIT must be one of true, false, got 'maybe'");
     expect(r.stderr).toContain('VBS_HOOK_* variables');
   });
 

@@ -1,5 +1,5 @@
 /**
- * `hook-vault-trigger` as Terraform runs it: the bundled executor copied alone into a folder
+ * `hook-backup` with a vault's variables, as Terraform runs it: the bundled executor copied alone into a folder
  * without node_modules, its inputs in VBS_HOOK_* variables, against the real emulator (CBR).
  * Counts are the emulator's: checkpoints made (`checkpointCount`), backups held, requests logged.
  */
@@ -56,7 +56,7 @@ async function setup(o: { jobSeconds?: number } = {}): Promise<Setup> {
   const api = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
   client = api;
   const vault = await api.createVault({ vault: { name: 'nightly-db', billing, resources: [A, B].map((id) => ({ id, type: 'OS::Cinder::Volume' as const })) } });
-  const hook = (extra: Record<string, string | undefined> = {}) => runCli(['hook-vault-trigger'], baseEnv({
+  const hook = (extra: Record<string, string | undefined> = {}) => runCli(['hook-backup'], baseEnv({
     // The apply environment: credentials and project; VBS_ENDPOINT points nowhere (the vault hook speaks CBR).
     HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, VBS_ENDPOINT: 'http://127.0.0.1:9',
     // The provisioner environment the constructs write (connection.endpoint is the CBR URL).
@@ -119,7 +119,7 @@ describe('the vault', () => {
     const { em, hook } = await setup();
     const r = await hook({ VBS_HOOK_RUN: undefined });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('vbs-backup hook-vault-trigger: VBS_HOOK_RUN must be set to 8 lower-case hex digits (Terraform computes it)');
+    expect(r.stderr).toContain('vbs-backup hook-backup: VBS_HOOK_RUN must be set to 8 lower-case hex digits (Terraform computes it)');
     expect(em.checkpointCount()).toBe(0);
   });
 });
@@ -234,7 +234,7 @@ describe('a retried run joins its own checkpoint', () => {
     });
     // The first attempt is interrupted as Ctrl-C on terraform apply does, once it waits for its backups.
     const interrupted = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [hookFile, 'hook-vault-trigger'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [hookFile, 'hook-backup'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         stderr += d;
@@ -246,7 +246,7 @@ describe('a retried run joins its own checkpoint', () => {
     expect(interrupted.signal ?? interrupted.code).not.toBe(0);
     expect(interrupted.stderr).not.toMatch(/all 2 backups available/);
     expect(em.backups(PROJECT_ID, vault.id).map((b) => b.status)).toEqual(['protecting', 'protecting']);
-    const retry = await runCli(['hook-vault-trigger'], env, { script: hookFile });
+    const retry = await runCli(['hook-backup'], env, { script: hookFile });
     expect(retry.code).toBe(0);
     expect(retry.stderr).toMatch(/was made by an earlier attempt of this run \(2 backups: protecting\): joining it, no new backup$/m);
     expect(retry.stderr).toMatch(/^all 2 backups available$/m);
