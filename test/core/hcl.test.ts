@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import type { TerraformStack } from 'cdktf';
 import { HookResource } from '../../src';
 import { makeTempDir, Terraform } from '../../examples/support/terraform';
-import { everyHookKind } from './stacks';
+import { everyHookKind, lateResources } from './stacks';
 import { FRAMEWORK_NAMES, FRAMEWORKS, FrameworkName } from './synth';
 
 /**
  * `terraform validate` of stacks with every hook kind (policy apply and destroy, volumes with
- * `for_each`, trigger, before-destroy), as HCL (what `cdktf synth --hcl` writes: the
+ * `for_each`, trigger, before-destroy) and a trigger whose ordering and rerun name constructs
+ * filled after it (src/trigger/trigger.ts takes them at synth), as HCL (what `cdktf synth --hcl` writes: the
  * `SYNTH_HCL_OUTPUT` variable plus `hclOutput`) and as JSON, under both frameworks.
  * `terraform_data` needs no provider, so `terraform init` downloads nothing.
  */
@@ -22,6 +23,7 @@ function synthesize(framework: FrameworkName, hcl: boolean, outdir: string): str
     const stack = new TerraformStack(app, 'hooks');
     new LocalBackend(stack, { path: 'terraform.tfstate' });
     everyHookKind(stack as TerraformStack, framework, HookResource.TERRAFORM_DATA);
+    lateResources(stack as TerraformStack, framework);
     app.synth();
   } finally {
     if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
@@ -45,6 +47,9 @@ describe.each(FRAMEWORK_NAMES)('%s', (framework) => {
       expect(text).toContain('BeforeDestroy');
       expect(text).toContain('hook-backup');
       expect(text).toContain('VBS_HOOK_RUN = substr(sha256(jsonencode([self.triggers_replace, terraform_data.');
+      // resources added after the trigger named their constructs: watched and ordered
+      expect(text).toMatch(hcl ? /replace_triggered_by = \[terraform_data\.Later_Migration_[0-9A-F]{8}\]/ : /"replace_triggered_by": \[\s*"terraform_data\.Later_Migration_[0-9A-F]{8}"\s*\]/);
+      expect(text).toMatch(/"terraform_data\.LateVault_Backup_BeforeDestroy_[0-9A-F]{8}"/); // in Deploy_Switch's depends_on
       if (hcl) {
         expect(text).toContain('VBS_HOOK_SPEC = "${jsonencode(');
       }

@@ -1,4 +1,5 @@
 import type { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { BackupPolicy, BackupVault, FailureMode, HookResource, Rerun, Retention, Schedule } from '../../src';
 import { FRAMEWORKS, FrameworkName, POLICY_ID, PROJECT_ID, VOLUME_A, VOLUME_B } from './synth';
 
@@ -45,4 +46,23 @@ export function everyHookKind(stack: TerraformStack, framework: FrameworkName, h
     keepLast: keep.numberValue,
     hookResource,
   });
+}
+
+/**
+ * A vault trigger whose ordering and rerun name constructs that get their resources only after
+ * the trigger is made (taken at synth): `Later_Migration` watched and waited for,
+ * `Deploy_Switch` waiting for the trigger. Its two resources are the user's `terraform_data`.
+ */
+export function lateResources(stack: TerraformStack, framework: FrameworkName): void {
+  const { TerraformResource } = FRAMEWORKS[framework];
+  const later = new Construct(stack, 'Later');
+  const deploy = new Construct(stack, 'Deploy');
+  const trigger = BackupVault.fromVaultName(stack, 'LateVault', 'late-db').addTrigger('Backup', {
+    rerun: Rerun.whenChanged(later),
+    executeAfter: [later],
+    backupBeforeDestroy: true,
+  });
+  trigger.executeBefore(deploy);
+  new TerraformResource(later, 'Migration', { terraformResourceType: 'terraform_data' });
+  new TerraformResource(deploy, 'Switch', { terraformResourceType: 'terraform_data' });
 }
