@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ClientOptions } from '../client/service';
+import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import type { Cloud } from '../contract/rules';
 
 /**
@@ -217,4 +218,13 @@ export function connectionArgs(command: string, values: ParsedValues): Connectio
     region: stringOption(values, 'region'),
     projectId: checkProjectId(command, stringOption(values, 'project-id')),
   };
+}
+
+/** Reads `--when-busy` (absent: `wait`, the first choice). */
+export function whenBusyOption(command: string, text: string | undefined): WhenBusyChoice {
+  if (text === undefined) return WHEN_BUSY_CHOICES[0];
+  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(text)) {
+    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${text}'`, command);
+  }
+  return text as WhenBusyChoice;
 }

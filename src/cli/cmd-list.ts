@@ -10,7 +10,8 @@ import { jobToJson, jobsTable, policiesTable, policyLabel } from './format';
 import { resolvePolicy } from './lookup';
 import { COMMAND_HELP } from './help';
 import type { JobInfo, PolicyApi } from './ports';
-import { CliIo, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+import { describeFailure } from './failure';
+import { CliIo, jsonDocument, startDeadline, withClient } from './runtime';
 
 const COMMAND = 'jobs';
 /** Bound of the list commands, seconds. */
@@ -66,7 +67,7 @@ export async function runJobs(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline)}`);
+    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }
@@ -117,7 +118,7 @@ export async function runPolicies(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline)}`);
+    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }

@@ -6,17 +6,18 @@
  *   vbs-backup vaults [--json]
  */
 import type { BackupVaultResult, CbrBusyEvent } from '../client/cbr-backup';
+import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
-import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import { UUID_PATTERN } from '../contract/wire';
 import {
   CONNECTION_OPTIONS, ConnectionArgs, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, isoOption, parseCommandLine,
-  stringList, stringOption,
+  stringList, stringOption, whenBusyOption,
 } from './args';
+import { CommandFailure, describeFailure } from './failure';
 import { plural, table } from './format';
 import { COMMAND_HELP } from './help';
 import type { VaultApi } from './cbr-ports';
-import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline } from './runtime';
+import { CliIo, jsonDocument, startDeadline } from './runtime';
 
 /** Default bound of `backup-vault` and of `vault-backups --wait`, seconds. */
 export const DEFAULT_VAULT_TIMEOUT_SECONDS = 600;
@@ -28,21 +29,30 @@ export const DEFAULT_BACKUP_COUNT = 50;
 export const MAX_BACKUPS = 1000;
 const FINAL = ['available', 'error'];
 
-/** The vault a command names was not found (or the name is ambiguous): exit 1. */
-export class VaultNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VaultNotFoundError';
-  }
-}
-
 /** Backups of a waited run ended in `error`: exit 1 naming each resource. */
-export class BackupsFailedError extends Error {
+export class BackupsFailedError extends CommandFailure {
   constructor(vault: WireCbrVault, failed: WireCbrBackup[], total: number) {
     super(`backup of ${vaultLabel(vault)} failed: ${plural(failed.length, 'backup')} of ${total} ended in error: ` +
       failed.map((b) => `resource ${b.resource_id}${b.resource_name && b.resource_name !== b.resource_id ? ` (${b.resource_name})` : ''} backup ${b.id}`).join('; '));
-    this.name = 'BackupsFailedError';
   }
+}
+
+/** Resources named to back up that the vault does not hold: exit 1 naming them and the vault's resources. */
+export class ResourcesNotInVaultError extends CommandFailure {
+  /**
+   * @param source where the ids came from, for the message (`VBS_HOOK_RESOURCE_IDS`); absent: the command line
+   */
+  constructor(vault: WireCbrVault, readonly resourceIds: readonly string[], source?: string) {
+    super(`${plural(resourceIds.length, 'resource')}${source ? ` of ${source}` : ''} not in ${vaultLabel(vault)}: ${resourceIds.join(', ')}; ` +
+      `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`);
+  }
+}
+
+/** Every id of `resourceIds` (lower case) must be a resource of the vault; a ResourcesNotInVaultError otherwise. */
+export function checkHeld(vault: WireCbrVault, resourceIds: readonly string[] | undefined, source?: string): void {
+  const held = new Set(vault.resources.map((r) => r.id.toLowerCase()));
+  const foreign = (resourceIds ?? []).filter((id) => !held.has(id));
+  if (foreign.length > 0) throw new ResourcesNotInVaultError(vault, foreign, source);
 }
 
 /** `vault NAME (id ID)`. */
@@ -76,34 +86,22 @@ export async function withCbr<T>(connection: ConnectionArgs, env: Record<string,
   return withCbrClient(connection, env, fn);
 }
 
-/** Finds the vault by id (must exist) or by exact name (exactly one); a VaultNotFoundError otherwise. */
+/**
+ * Finds the vault by id (must exist) or by exact name (exactly one).
+ * @throws VbsNotFoundError when no vault has the id or the name
+ * @throws VbsAmbiguousNameError when several vaults have the name
+ */
 export async function resolveVault(api: VaultApi, selector: VaultSelector, signal: AbortSignal): Promise<WireCbrVault> {
-  const where = `in project ${api.projectId} at ${api.endpoint}`;
-  if ('vaultId' in selector) {
-    try {
-      return await api.showVault(selector.vaultId, { signal });
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new VaultNotFoundError(`no vault with id ${selector.vaultId} ${where}`);
-      throw e;
-    }
-  }
+  if ('vaultName' in selector) return api.findVaultByName(selector.vaultName, { signal });
   try {
-    return await api.findVaultByName(selector.vaultName, { signal });
+    return await api.showVault(selector.vaultId, { signal });
   } catch (e) {
-    if ((e as { name?: string }).name === 'VbsConfigError') throw new VaultNotFoundError((e as Error).message.replace(/^findVaultByName: /, ''));
+    if (e instanceof VbsApiError && e.status === 404) {
+      throw new VbsNotFoundError({ operation: 'showVault', kind: 'vault', by: 'id', value: selector.vaultId, projectId: api.projectId },
+        `no vault with id ${selector.vaultId} in project ${api.projectId} at ${api.endpoint}`);
+    }
     throw e;
   }
-}
-
-function failure(err: unknown, deadline: Deadline): string {
-  const e = err as { name?: string; message?: string };
-  if (e.name === 'VaultNotFoundError' || e.name === 'BackupsFailedError') return e.message ?? String(err);
-  if (e.name === 'CbrBusyError') {
-    return `${e.message}. --when-busy fail does not wait; --when-busy wait (the default) waits for those backups, then backs the resources up; ` +
-      '--when-busy join counts the running backups';
-  }
-  if (e.name === 'CbrBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
-  return describeFailure(err, deadline);
 }
 
 /** One progress line for a busy-resources event of backupVault. */
@@ -159,23 +157,12 @@ export async function runBackupVault(argv: string[], io: CliIo): Promise<number>
   const resourceIds = stringList(values, 'resource-id').map((id) => checkUuid(command, '--resource-id', id));
   const connection = connectionArgs(command, values);
   const timeout = integerOption(command, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_VAULT_TIMEOUT_SECONDS;
-  const whenBusyText = stringOption(values, 'when-busy') ?? WHEN_BUSY_CHOICES[0];
-  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
-    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, command);
-  }
-  const whenBusy = whenBusyText as WhenBusyChoice;
+  const whenBusy = whenBusyOption(command, stringOption(values, 'when-busy'));
   const deadline = startDeadline(timeout, '--timeout');
   try {
     return await withCbr(connection, io.env, async (api) => {
       const vault = await resolveVault(api, selector, deadline.signal);
-      const held = new Set(vault.resources.map((r) => r.id));
-      const foreign = resourceIds.filter((id) => !held.has(id));
-      if (foreign.length > 0) {
-        throw new VaultNotFoundError(
-          `${plural(foreign.length, 'resource')} not in ${vaultLabel(vault)}: ${foreign.join(', ')}; ` +
-            `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`,
-        );
-      }
+      checkHeld(vault, resourceIds);
       const result = await api.backupVault(vault.id, {
         resourceIds: resourceIds.length > 0 ? resourceIds : undefined,
         incremental: values.full !== true,
@@ -220,7 +207,7 @@ export async function runBackupVault(argv: string[], io: CliIo): Promise<number>
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${failure(err, deadline)}`);
+    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }
@@ -296,7 +283,7 @@ export async function runVaultBackups(argv: string[], io: CliIo): Promise<number
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${failure(err, deadline)}`);
+    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }
@@ -342,7 +329,7 @@ export async function runVaults(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${failure(err, deadline)}`);
+    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }

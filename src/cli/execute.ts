@@ -6,16 +6,17 @@
 import type { BusyEvent } from '../client/busy';
 import { BusyRun, describeUnfinishedRun } from '../client/busy-run';
 import type { WirePolicy } from '../contract/wire';
-import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
+import type { WhenBusyChoice } from '../contract/hook';
 import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, UsageError, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption,
+  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption, whenBusyOption,
 } from './args';
+import { CommandFailure, describeFailure } from './failure';
 import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural, policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { resolvePolicy, policyWhere } from './lookup';
 import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
-import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+import { CliIo, jsonDocument, startDeadline, withClient } from './runtime';
 
 /** How to run. */
 export interface RunOptions {
@@ -44,13 +45,12 @@ export interface RunResult {
 }
 
 /** A waited run whose jobs failed: exit 1 with each volume and reason. */
-export class JobsFailedError extends Error {
+export class JobsFailedError extends CommandFailure {
   constructor(readonly result: RunResult) {
     super(
       `backup run of policy ${result.policy.backup_policy_name} (id ${result.policy.backup_policy_id}) failed: ` +
         `${plural(result.failed.length, 'job')} of ${result.jobs?.length ?? 0} did not succeed: ${describeFailures(result.failed)}`,
     );
-    this.name = 'JobsFailedError';
   }
 }
 
@@ -126,25 +126,6 @@ export function busyLine(event: BusyEvent, label: string): string {
   }
 }
 
-/** How the user sets the busy mode, for failure messages. */
-export type BusySetting = 'cli' | 'construct';
-
-/**
- * The message of a failed run: a busy policy says which choices exist (the user's words for
- * them: the CLI flag or the construct prop); everything else as {@link describeFailure}.
- */
-export function describeRunFailure(err: unknown, deadline: Deadline, via: BusySetting): string {
-  const e = err as { name?: string; message?: string };
-  if (e.name === 'VbsBusyError') {
-    const choices = via === 'cli'
-      ? `--when-busy fail does not wait; --when-busy wait (the default) waits for that run, then runs; --when-busy join counts that run as this one`
-      : `whenBusy is WhenBusy.FAIL, so the deployment does not wait; WhenBusy.WAIT_THEN_RUN (the default) waits for that run, then runs; WhenBusy.JOIN_RUNNING counts that run as this trigger's backup`;
-    return `${e.message}. ${choices}`;
-  }
-  if (e.name === 'VbsBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
-  return describeFailure(err, deadline);
-}
-
 const COMMAND = 'execute';
 
 /** Default bound of `execute`, seconds. */
@@ -176,11 +157,7 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
   const timeout = integerOption(COMMAND, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_EXECUTE_TIMEOUT_SECONDS;
   const wait = values.wait === true;
   const json = values.json === true;
-  const whenBusyText = stringOption(values, 'when-busy') ?? WHEN_BUSY_CHOICES[0];
-  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
-    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, COMMAND);
-  }
-  const whenBusy = whenBusyText as WhenBusyChoice;
+  const whenBusy = whenBusyOption(COMMAND, stringOption(values, 'when-busy'));
 
   const deadline = startDeadline(timeout, '--timeout');
   try {
@@ -210,7 +187,7 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    io.err(`error: ${describeRunFailure(err, deadline, 'cli')}`);
+    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
     return 1;
   }
 }

@@ -5,12 +5,14 @@
  * `hook-volume-detach`. Each touches exactly its one volume, because the VBS API cannot list a
  * policy's volumes.
  */
+import { VbsApiError } from '../client/errors';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { policyLabel } from './format';
 import { readVolumeInputs } from './hook-env';
 import { hookArgs } from './hooks';
 import { findManagedPolicy, resolvePolicy } from './lookup';
-import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
+import { describeFailure } from './failure';
+import { CliIo, startDeadline, withClient } from './runtime';
 
 /**
  * Runs `hook-volume-attach`: finds the managed policy by its identity and associates the one
@@ -32,7 +34,7 @@ export async function runVolumeAttach(argv: string[], io: CliIo): Promise<number
       return 0;
     });
   } catch (err) {
-    io.err(`error: attaching volume ${volume} to the managed policy with identity ${identity} failed: ${describeFailure(err, deadline)}`);
+    io.err(`error: attaching volume ${volume} to the managed policy with identity ${identity} failed: ${describeFailure(err, deadline, 'construct')}`);
     return 1;
   }
 }
@@ -66,7 +68,7 @@ export async function runVolumeDetach(argv: string[], io: CliIo): Promise<number
       try {
         res = await api.disassociateVolumes(found.policy.backup_policy_id, [volume], { signal });
       } catch (err) {
-        if ((err as { status?: unknown }).status !== 404) throw err;
+        if (!(err instanceof VbsApiError && err.status === 404)) throw err;
         io.err(`${label} in ${project} is gone: volume ${volume} has no policy to be detached from`);
         return 0;
       }
@@ -80,7 +82,7 @@ export async function runVolumeDetach(argv: string[], io: CliIo): Promise<number
       return 0;
     });
   } catch (err) {
-    io.err(`error: detaching volume ${volume} from the managed policy with identity ${identity} failed: ${describeFailure(err, deadline)}`);
+    io.err(`error: detaching volume ${volume} from the managed policy with identity ${identity} failed: ${describeFailure(err, deadline, 'construct')}`);
     return 1;
   }
 }

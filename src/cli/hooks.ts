@@ -7,16 +7,18 @@
  * still holds its own revision and the removal policy is `destroy`. Volumes are attached and
  * detached one at a time by `hook-volume-attach` / `hook-volume-detach` (hook-volumes.ts).
  */
+import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { UsageError } from './args';
-import { describeRunFailure, runPolicy, JobsFailedError } from './execute';
+import { runPolicy, JobsFailedError } from './execute';
+import { describeFailure } from './failure';
 import { plural } from './format';
 import { PolicyRef, readPolicyApplyInputs, readPolicyDestroyInputs, readTriggerInputs } from './hook-env';
 import {
   MARKER_TAG_KEY, createBody, desiredTags, markerValue, updateBody,
 } from './hook-plan';
-import { PolicyNotFoundError, findManagedPolicy, resolvePolicy } from './lookup';
-import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
+import { findManagedPolicy, resolvePolicy } from './lookup';
+import { CliIo, startDeadline, withClient } from './runtime';
 import { VBS_TO_CBR_README, isVbsUnavailable, vbsUnavailableMessage } from './vbs-retired';
 
 /** Help of the hidden hook commands (they take no arguments). */
@@ -66,11 +68,11 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
       } catch (err) {
         // Before destroy, a policy that is already gone has nothing left to back up (the
         // VBS -> CBR switch destroys the old trigger after the migration removed its policy).
-        if (inputs.phase === 'destroy' && err instanceof PolicyNotFoundError) {
+        if (inputs.phase === 'destroy' && err instanceof VbsNotFoundError) {
           io.err(`WARNING: ${err.message}: nothing to back up before destroy (a policy migrated to CBR is a vault now: see the ${VBS_TO_CBR_README})`);
           return 0;
         }
-        if (err instanceof PolicyNotFoundError) throw new PolicyNotFoundError(`${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
+        if (err instanceof VbsNotFoundError) throw new VbsNotFoundError(err, `${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
         throw err;
       }
       const result = await runPolicy(api, policy, {
@@ -87,7 +89,7 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
       io.err(`WARNING: ${describeRef(inputs.ref)}: ${what}: nothing backed up before destroy; the destroy carries on`);
       return 0;
     }
-    const message = isVbsUnavailable(err) ? `${describeRef(inputs.ref)}: ${vbsUnavailableMessage(err)}` : describeRunFailure(err, deadline, 'construct');
+    const message = isVbsUnavailable(err) ? `${describeRef(inputs.ref)}: ${vbsUnavailableMessage(err)}` : describeFailure(err, deadline, 'construct');
     if (inputs.failureMode === 'continue') {
       io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
       return 0;
@@ -99,8 +101,7 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
 
 /** The execute of a policy that disappeared after it was found (`AutoBackup.0205` / `.1100`). */
 function isPolicyGone(err: unknown): boolean {
-  const e = err as { name?: string; code?: unknown };
-  return e?.name === 'VbsApiError' && (e.code === 'AutoBackup.0205' || e.code === 'AutoBackup.1100');
+  return err instanceof VbsApiError && (err.code === 'AutoBackup.0205' || err.code === 'AutoBackup.1100');
 }
 
 /** Runs `hook-policy-apply`; resolves to the exit code. */
@@ -136,7 +137,7 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    io.err(`error: applying policy ${spec.name} (identity ${identity}, revision ${revision}) failed: ${describeFailure(err, deadline)}`);
+    io.err(`error: applying policy ${spec.name} (identity ${identity}, revision ${revision}) failed: ${describeFailure(err, deadline, 'construct')}`);
     return 1;
   }
 }
@@ -167,7 +168,7 @@ export async function runDestroy(argv: string[], io: CliIo): Promise<number> {
       try {
         await api.deletePolicy(found.policy.backup_policy_id, { signal });
       } catch (err) {
-        if ((err as { status?: unknown }).status !== 404) throw err;
+        if (!(err instanceof VbsApiError && err.status === 404)) throw err;
         io.err(`${label} was already gone`);
         return 0;
       }
@@ -175,7 +176,7 @@ export async function runDestroy(argv: string[], io: CliIo): Promise<number> {
       return 0;
     });
   } catch (err) {
-    io.err(`error: deleting the managed policy with identity ${identity} (revision ${revision}) failed: ${describeFailure(err, deadline)}`);
+    io.err(`error: deleting the managed policy with identity ${identity} (revision ${revision}) failed: ${describeFailure(err, deadline, 'construct')}`);
     return 1;
   }
 }
