@@ -49,6 +49,18 @@ export const CONNECTION_OPTIONS: Record<string, OptionDef> = {
 /** `--help` / `-h`, accepted by every command. */
 export const HELP_OPTION: Record<string, OptionDef> = { help: { type: 'boolean', short: 'h' } };
 
+/** The options of the commands that back up now (`execute`, `backup-vault`): wait, bound, busy choice. */
+export const RUN_NOW_OPTIONS: Record<string, OptionDef> = {
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'when-busy': { type: 'string' },
+};
+
+/** The option table of an API command: its own options, then `--json`, the connection options and `--help`. */
+export function apiCommandOptions(own: Record<string, OptionDef>): Record<string, OptionDef> {
+  return { ...own, json: { type: 'boolean' }, ...CONNECTION_OPTIONS, ...HELP_OPTION };
+}
+
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
 /**
@@ -227,4 +239,23 @@ export function whenBusyOption(command: string, text: string | undefined): WhenB
     throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${text}'`, command);
   }
   return text as WhenBusyChoice;
+}
+
+/** What {@link RUN_NOW_OPTIONS} say. */
+export interface RunNowArgs {
+  /** `--wait`. */
+  readonly wait: boolean;
+  /** `--timeout`, 1-86400 seconds. */
+  readonly timeoutSeconds: number;
+  /** `--when-busy`. @default 'wait' */
+  readonly whenBusy: WhenBusyChoice;
+}
+
+/** Reads {@link RUN_NOW_OPTIONS}; `--timeout` absent is `defaultTimeoutSeconds`. */
+export function runNowArgs(command: string, values: ParsedValues, defaultTimeoutSeconds: number): RunNowArgs {
+  return {
+    wait: values.wait === true,
+    timeoutSeconds: integerOption(command, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? defaultTimeoutSeconds,
+    whenBusy: whenBusyOption(command, stringOption(values, 'when-busy')),
+  };
 }

@@ -3,9 +3,7 @@
  *   vbs-backup policies [--json]
  *   vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]
  */
-import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, isoOption, parseCommandLine, policySelector, stringOption,
-} from './args';
+import { apiCommandOptions, connectionArgs, isoOption, parseCommandLine, policySelector, stringOption } from './args';
 import { jobToJson, jobsTable, policiesTable, policyLabel } from './format';
 import { resolvePolicy } from './lookup';
 import { COMMAND_HELP } from './help';
@@ -23,14 +21,7 @@ export const DEFAULT_JOB_COUNT = 50;
 export const MAX_JOBS = 1000;
 const PAGE = 100;
 
-const OPTIONS: Record<string, OptionDef> = {
-  'policy-id': { type: 'string' },
-  'policy-name': { type: 'string' },
-  since: { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const OPTIONS = apiCommandOptions({ 'policy-id': { type: 'string' }, 'policy-name': { type: 'string' }, since: { type: 'string' } });
 
 /** Runs `vbs-backup jobs`; resolves to the exit code. */
 export async function runJobs(argv: string[], io: CliIo): Promise<number> {
@@ -91,11 +82,7 @@ async function collectJobs(api: PolicyApi, policyId: string, since: Date | undef
 }
 
 
-const POLICIES_OPTIONS: Record<string, OptionDef> = {
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const POLICIES_OPTIONS = apiCommandOptions({});
 
 /** Runs `vbs-backup policies`; resolves to the exit code. */
 export async function runPolicies(argv: string[], io: CliIo): Promise<number> {

@@ -10,14 +10,14 @@ import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { UUID_PATTERN } from '../contract/wire';
 import {
-  CONNECTION_OPTIONS, ConnectionArgs, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, isoOption, parseCommandLine,
-  stringList, stringOption, whenBusyOption,
+  ConnectionArgs, OptionDef, ParsedValues, RUN_NOW_OPTIONS, UsageError, apiCommandOptions, connectionArgs, isoOption, parseCommandLine, runNowArgs,
+  stringList, stringOption,
 } from './args';
 import { CommandFailure, describeFailure } from './failure';
 import { plural, table } from './format';
 import { COMMAND_HELP } from './help';
 import type { VaultApi } from './cbr-ports';
-import { CliIo, jsonDocument, startDeadline } from './runtime';
+import { CliIo, Deadline, jsonDocument, startDeadline } from './runtime';
 
 /** Default bound of `backup-vault` and of `vault-backups --wait`, seconds. */
 export const DEFAULT_VAULT_TIMEOUT_SECONDS = 600;
@@ -132,18 +132,10 @@ function backupsTable(backups: WireCbrBackup[]): string[] {
   );
 }
 
-const BACKUP_OPTIONS: Record<string, OptionDef> = {
-  'vault-id': { type: 'string' },
-  'vault-name': { type: 'string' },
-  'resource-id': { type: 'string', multiple: true },
-  full: { type: 'boolean' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string' },
-  'when-busy': { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+/** How a command names its vault. */
+const VAULT_OPTIONS: Record<string, OptionDef> = { 'vault-id': { type: 'string' }, 'vault-name': { type: 'string' } };
+
+const BACKUP_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'resource-id': { type: 'string', multiple: true }, full: { type: 'boolean' }, ...RUN_NOW_OPTIONS });
 
 /** Runs `vbs-backup backup-vault`; resolves to the exit code. */
 export async function runBackupVault(argv: string[], io: CliIo): Promise<number> {
@@ -156,9 +148,8 @@ export async function runBackupVault(argv: string[], io: CliIo): Promise<number>
   const selector = vaultSelector(command, values);
   const resourceIds = stringList(values, 'resource-id').map((id) => checkUuid(command, '--resource-id', id));
   const connection = connectionArgs(command, values);
-  const timeout = integerOption(command, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_VAULT_TIMEOUT_SECONDS;
-  const whenBusy = whenBusyOption(command, stringOption(values, 'when-busy'));
-  const deadline = startDeadline(timeout, '--timeout');
+  const { wait, timeoutSeconds, whenBusy } = runNowArgs(command, values, DEFAULT_VAULT_TIMEOUT_SECONDS);
+  const deadline = startDeadline(timeoutSeconds, '--timeout');
   try {
     return await withCbr(connection, io.env, async (api) => {
       const vault = await resolveVault(api, selector, deadline.signal);
@@ -171,13 +162,9 @@ export async function runBackupVault(argv: string[], io: CliIo): Promise<number>
         timeoutMs: Math.max(1, deadline.at - Date.now()),
         onBusy: (e) => io.err(busyLine(e)),
       });
-      report(io, vault, result);
+      reportRun(io, vault, result);
       let backups: WireCbrBackup[] | undefined;
-      if (values.wait === true) {
-        const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
-        io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
-        backups = await api.waitForBackups(result, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
-      }
+      if (wait) backups = await waitForRun(api, result, deadline, io);
       const failed = backups?.filter((b) => b.status === 'error') ?? [];
       if (backups) io.err(failed.length === 0 ? `all ${plural(backups.length, 'backup')} available` : `${plural(failed.length, 'backup')} of ${backups.length} ended in error`);
       if (values.json === true) {
@@ -212,26 +199,28 @@ export async function runBackupVault(argv: string[], io: CliIo): Promise<number>
   }
 }
 
-function report(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
+/** Progress lines of a backupVault call: each checkpoint made (or found made), each running backup joined. */
+export function reportRun(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
   for (const c of result.checkpoints) {
     const n = c.resourceIds ? plural(c.resourceIds.length, 'resource') : 'its resources';
     io.err(c.alreadyCreated
-      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier attempt: ${n}`
+      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier request: ${n}`
       : `made checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)}: ${n}`);
   }
-  for (const b of result.joined) io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}, ${b.status}): joining it (when busy: join)`);
+  for (const b of result.joined) {
+    io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}${b.name ? ` "${b.name}"` : ''}, ${b.status}): ` +
+      'it counts as this run\'s backup (when busy: join)');
+  }
 }
 
-const LIST_OPTIONS: Record<string, OptionDef> = {
-  'vault-id': { type: 'string' },
-  'vault-name': { type: 'string' },
-  'checkpoint-id': { type: 'string' },
-  since: { type: 'string' },
-  wait: { type: 'boolean' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+/** Waits, within the deadline, until every backup of the run is final, a line per change. */
+export async function waitForRun(api: VaultApi, run: BackupVaultResult, deadline: Deadline, io: CliIo): Promise<WireCbrBackup[]> {
+  const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
+  io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
+  return api.waitForBackups(run, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
+}
+
+const LIST_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'checkpoint-id': { type: 'string' }, since: { type: 'string' }, wait: { type: 'boolean' } });
 
 /** Runs `vbs-backup vault-backups`; resolves to the exit code. */
 export async function runVaultBackups(argv: string[], io: CliIo): Promise<number> {
@@ -299,11 +288,7 @@ async function collectBackups(api: VaultApi, vaultId: string, checkpointId: stri
   return page.backups.filter((b) => !b.parent_id && (Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(b.created_at) ? b.created_at : `${b.created_at}Z`) >= since.getTime()));
 }
 
-const VAULTS_OPTIONS: Record<string, OptionDef> = {
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const VAULTS_OPTIONS = apiCommandOptions({});
 
 /** Runs `vbs-backup vaults`; resolves to the exit code. */
 export async function runVaults(argv: string[], io: CliIo): Promise<number> {

@@ -7,9 +7,7 @@ import type { BusyEvent } from '../client/busy';
 import { BusyRun, describeUnfinishedRun } from '../client/busy-run';
 import type { WirePolicy } from '../contract/wire';
 import type { WhenBusyChoice } from '../contract/hook';
-import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption, whenBusyOption,
-} from './args';
+import { RUN_NOW_OPTIONS, apiCommandOptions, connectionArgs, parseCommandLine, policySelector, runNowArgs } from './args';
 import { CommandFailure, describeFailure } from './failure';
 import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural, policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
@@ -131,16 +129,7 @@ const COMMAND = 'execute';
 /** Default bound of `execute`, seconds. */
 export const DEFAULT_EXECUTE_TIMEOUT_SECONDS = 600;
 
-const OPTIONS: Record<string, OptionDef> = {
-  'policy-id': { type: 'string' },
-  'policy-name': { type: 'string' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string' },
-  'when-busy': { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const OPTIONS = apiCommandOptions({ 'policy-id': { type: 'string' }, 'policy-name': { type: 'string' }, ...RUN_NOW_OPTIONS });
 
 /** Runs `vbs-backup execute`; resolves to the exit code. */
 export async function runExecute(argv: string[], io: CliIo): Promise<number> {
@@ -154,12 +143,10 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
     ? { kind: 'id', policyId: selector.policyId }
     : { kind: 'name', policyName: selector.policyName };
   const connection = connectionArgs(COMMAND, values);
-  const timeout = integerOption(COMMAND, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_EXECUTE_TIMEOUT_SECONDS;
-  const wait = values.wait === true;
+  const { wait, timeoutSeconds, whenBusy } = runNowArgs(COMMAND, values, DEFAULT_EXECUTE_TIMEOUT_SECONDS);
   const json = values.json === true;
-  const whenBusy = whenBusyOption(COMMAND, stringOption(values, 'when-busy'));
 
-  const deadline = startDeadline(timeout, '--timeout');
+  const deadline = startDeadline(timeoutSeconds, '--timeout');
   try {
     return await withClient(connection, io.env, async (api) => {
       const policy = await resolvePolicy(api, ref, deadline.signal);

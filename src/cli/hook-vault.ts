@@ -30,7 +30,7 @@ import { parseApiTime } from '../client/jobs';
 import { ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { VbsApiError, VbsNotFoundError } from '../client/errors';
-import { BackupsFailedError, busyLine, checkHeld, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
+import { BackupsFailedError, busyLine, checkHeld, reportRun, resolveVault, vaultLabel, waitForRun, withCbr } from './cmd-vault';
 import { describeFailure } from './failure';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
@@ -74,9 +74,7 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
       }
       let made: ReadonlySet<string> = new Set();
       if (inputs.wait) {
-        const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
-        io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
-        const backups = await api.waitForBackups(result, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
+        const backups = await waitForRun(api, result, deadline, io);
         const failed = backups.filter((b) => b.status === 'error');
         if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups.length);
         io.err(`all ${plural(backups.length, 'backup')} available`);
@@ -125,7 +123,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   }
   if (joinable.length === 0) {
     const result = await api.backupVault(vault.id, options(inputs.resourceIds));
-    report(io, vault, result);
+    reportRun(io, vault, result);
     return result;
   }
 
@@ -150,7 +148,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   if (missing.length > 0) {
     io.err(`${plural(missing.length, 'resource')} of this run not in that checkpoint: backing ${missing.length === 1 ? 'it' : 'them'} up now`);
     rest = await api.backupVault(vault.id, options(missing));
-    report(io, vault, rest);
+    reportRun(io, vault, rest);
   }
   const first = parseApiTime(earlier[earlier.length - 1]?.created_at);
   return {
@@ -162,19 +160,6 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
     waitedMs: rest?.waitedMs ?? 0,
     startedAt: first ?? rest?.startedAt ?? new Date(),
   };
-}
-
-function report(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
-  for (const c of result.checkpoints) {
-    const n = c.resourceIds ? plural(c.resourceIds.length, 'resource') : 'its resources';
-    io.err(c.alreadyCreated
-      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier request: ${n}`
-      : `made checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)}: ${n}`);
-  }
-  for (const b of result.joined) {
-    io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}${b.name ? ` "${b.name}"` : ''}, ${b.status}): ` +
-      'it counts as this run\'s backup (when busy: join)');
-  }
 }
 
 /**
