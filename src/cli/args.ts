@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { ClientOptions } from '../client/service';
 import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import type { Cloud } from '../contract/rules';
+import { COMMAND_HELP } from './help';
 
 /**
  * The client's own checks (id formats, endpoint rules), loaded when an option needs them:
@@ -74,6 +75,17 @@ export function parseCommandLine(command: string, argv: string[], options: Recor
   } catch (err) {
     throw new UsageError(describeParseError(err, options), command);
   }
+}
+
+/**
+ * Parses `argv` for `command` as {@link parseCommandLine}; with `--help`, prints the command's
+ * help and resolves to undefined: the command has nothing more to do (exit 0).
+ */
+export function parseOrHelp(command: string, argv: string[], options: Record<string, OptionDef>, io: { out(line: string): void }): ParsedValues | undefined {
+  const values = parseCommandLine(command, argv, options);
+  if (values.help !== true) return values;
+  io.out(COMMAND_HELP[command]);
+  return undefined;
 }
 
 function describeParseError(err: unknown, options: Record<string, OptionDef>): string {

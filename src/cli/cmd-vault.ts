@@ -10,12 +10,11 @@ import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { UUID_PATTERN } from '../contract/wire';
 import {
-  ConnectionArgs, OptionDef, ParsedValues, RUN_NOW_OPTIONS, UsageError, apiCommandOptions, connectionArgs, isoOption, parseCommandLine, runNowArgs,
+  ConnectionArgs, OptionDef, ParsedValues, RUN_NOW_OPTIONS, UsageError, apiCommandOptions, connectionArgs, isoOption, parseOrHelp, runNowArgs,
   stringList, stringOption,
 } from './args';
-import { CommandFailure, describeFailure } from './failure';
+import { CommandFailure, exitCodeOf } from './failure';
 import { plural, table } from './format';
-import { COMMAND_HELP } from './help';
 import type { VaultApi } from './cbr-ports';
 import { CliIo, Deadline, jsonDocument, startDeadline } from './runtime';
 
@@ -46,6 +45,13 @@ export class ResourcesNotInVaultError extends CommandFailure {
     super(`${plural(resourceIds.length, 'resource')}${source ? ` of ${source}` : ''} not in ${vaultLabel(vault)}: ${resourceIds.join(', ')}; ` +
       `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`);
   }
+}
+
+/** Resources the service skipped for another reason than busy (`BackupVaultResult.skipped`): exit 1 naming each and why. */
+export function checkSkipped(vault: WireCbrVault, result: BackupVaultResult): void {
+  if (result.skipped.length === 0) return;
+  throw new CommandFailure(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
+    result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
 }
 
 /** Every id of `resourceIds` (lower case) must be a resource of the vault; a ResourcesNotInVaultError otherwise. */
@@ -140,63 +146,52 @@ const BACKUP_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'resource-id': { ty
 /** Runs `vbs-backup backup-vault`; resolves to the exit code. */
 export async function runBackupVault(argv: string[], io: CliIo): Promise<number> {
   const command = 'backup-vault';
-  const values = parseCommandLine(command, argv, BACKUP_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[command]);
-    return 0;
-  }
+  const values = parseOrHelp(command, argv, BACKUP_OPTIONS, io);
+  if (!values) return 0;
   const selector = vaultSelector(command, values);
   const resourceIds = stringList(values, 'resource-id').map((id) => checkUuid(command, '--resource-id', id));
   const connection = connectionArgs(command, values);
   const { wait, timeoutSeconds, whenBusy } = runNowArgs(command, values, DEFAULT_VAULT_TIMEOUT_SECONDS);
   const deadline = startDeadline(timeoutSeconds, '--timeout');
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vault = await resolveVault(api, selector, deadline.signal);
-      checkHeld(vault, resourceIds);
-      const result = await api.backupVault(vault.id, {
-        resourceIds: resourceIds.length > 0 ? resourceIds : undefined,
-        incremental: values.full !== true,
-        whenBusy,
-        signal: deadline.signal,
-        timeoutMs: Math.max(1, deadline.at - Date.now()),
-        onBusy: (e) => io.err(busyLine(e)),
-      });
-      reportRun(io, vault, result);
-      let backups: WireCbrBackup[] | undefined;
-      if (wait) backups = await waitForRun(api, result, deadline, io);
-      const failed = backups?.filter((b) => b.status === 'error') ?? [];
-      if (backups) io.err(failed.length === 0 ? `all ${plural(backups.length, 'backup')} available` : `${plural(failed.length, 'backup')} of ${backups.length} ended in error`);
-      if (values.json === true) {
-        io.out(jsonDocument({
-          vaultId: vault.id,
-          vaultName: vault.name,
-          projectId: api.projectId,
-          checkpoints: result.checkpoints.map((c) => ({ checkpointId: c.checkpointId, name: c.name, resourceIds: c.resourceIds ?? null, alreadyCreated: c.alreadyCreated })),
-          joined: result.joined.map(backupJson),
-          skipped: result.skipped,
-          attempts: result.attempts,
-          waitedSeconds: Math.round(result.waitedMs) / 1000,
-          startedAt: result.startedAt.toISOString(),
-          ...(backups ? { succeeded: failed.length === 0, backups: backups.map(backupJson) } : {}),
-        }));
-      } else if (backups) {
-        for (const line of backupsTable(backups)) io.out(line);
-      } else {
-        for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name} ${c.resourceIds?.length ?? '?'} resource(s)`);
-        for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name} joined backup ${b.id} of ${b.resource_id}`);
-      }
-      if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups!.length);
-      if (result.skipped.length > 0) {
-        throw new Error(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
-          result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
-      }
-      return 0;
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vault = await resolveVault(api, selector, deadline.signal);
+    checkHeld(vault, resourceIds);
+    const result = await api.backupVault(vault.id, {
+      resourceIds: resourceIds.length > 0 ? resourceIds : undefined,
+      incremental: values.full !== true,
+      whenBusy,
+      signal: deadline.signal,
+      timeoutMs: Math.max(1, deadline.at - Date.now()),
+      onBusy: (e) => io.err(busyLine(e)),
     });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
-    return 1;
-  }
+    reportRun(io, vault, result);
+    let backups: WireCbrBackup[] | undefined;
+    if (wait) backups = await waitForRun(api, result, deadline, io);
+    const failed = backups?.filter((b) => b.status === 'error') ?? [];
+    if (backups) io.err(failed.length === 0 ? `all ${plural(backups.length, 'backup')} available` : `${plural(failed.length, 'backup')} of ${backups.length} ended in error`);
+    if (values.json === true) {
+      io.out(jsonDocument({
+        vaultId: vault.id,
+        vaultName: vault.name,
+        projectId: api.projectId,
+        checkpoints: result.checkpoints.map((c) => ({ checkpointId: c.checkpointId, name: c.name, resourceIds: c.resourceIds ?? null, alreadyCreated: c.alreadyCreated })),
+        joined: result.joined.map(backupJson),
+        skipped: result.skipped,
+        attempts: result.attempts,
+        waitedSeconds: Math.round(result.waitedMs) / 1000,
+        startedAt: result.startedAt.toISOString(),
+        ...(backups ? { succeeded: failed.length === 0, backups: backups.map(backupJson) } : {}),
+      }));
+    } else if (backups) {
+      for (const line of backupsTable(backups)) io.out(line);
+    } else {
+      for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name} ${c.resourceIds?.length ?? '?'} resource(s)`);
+      for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name} joined backup ${b.id} of ${b.resource_id}`);
+    }
+    if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups!.length);
+    checkSkipped(vault, result);
+    return 0;
+  }), io, deadline, 'cli');
 }
 
 /** Progress lines of a backupVault call: each checkpoint made (or found made), each running backup joined. */
@@ -225,11 +220,8 @@ const LIST_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'checkpoint-id': { ty
 /** Runs `vbs-backup vault-backups`; resolves to the exit code. */
 export async function runVaultBackups(argv: string[], io: CliIo): Promise<number> {
   const command = 'vault-backups';
-  const values = parseCommandLine(command, argv, LIST_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[command]);
-    return 0;
-  }
+  const values = parseOrHelp(command, argv, LIST_OPTIONS, io);
+  if (!values) return 0;
   const selector = vaultSelector(command, values);
   const cpText = stringOption(values, 'checkpoint-id');
   const checkpointId = cpText === undefined ? undefined : checkUuid(command, '--checkpoint-id', cpText);
@@ -237,44 +229,39 @@ export async function runVaultBackups(argv: string[], io: CliIo): Promise<number
   const connection = connectionArgs(command, values);
   const wait = values.wait === true;
   const deadline = startDeadline(wait ? DEFAULT_VAULT_TIMEOUT_SECONDS : LIST_TIMEOUT_SECONDS, `the vault-backups command bound${wait ? ' with --wait' : ''}`);
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vault = await resolveVault(api, selector, deadline.signal);
-      const seen = new Map<string, string>();
-      let backups: WireCbrBackup[];
-      for (;;) {
-        backups = await collectBackups(api, vault.id, checkpointId, since, deadline.signal);
-        if (!wait) break;
-        for (const b of backups) {
-          if (seen.get(b.id) !== b.status) io.err(progressLine({ resourceId: b.resource_id, resourceName: b.resource_name, backupId: b.id, status: b.status }));
-          seen.set(b.id, b.status);
-        }
-        if (backups.every((b) => FINAL.includes(b.status))) break;
-        await new Promise((resolve, reject) => {
-          const t = setTimeout(resolve, 2000);
-          deadline.signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            reject(deadline.signal.reason);
-          }, { once: true });
-        });
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vault = await resolveVault(api, selector, deadline.signal);
+    const seen = new Map<string, string>();
+    let backups: WireCbrBackup[];
+    for (;;) {
+      backups = await collectBackups(api, vault.id, checkpointId, since, deadline.signal);
+      if (!wait) break;
+      for (const b of backups) {
+        if (seen.get(b.id) !== b.status) io.err(progressLine({ resourceId: b.resource_id, resourceName: b.resource_name, backupId: b.id, status: b.status }));
+        seen.set(b.id, b.status);
       }
-      io.err(`${plural(backups.length, 'backup')} of ${vaultLabel(vault)} in project ${api.projectId}` +
-        (checkpointId ? ` from checkpoint ${checkpointId}` : '') + (since ? ` created since ${since.toISOString()}` : ''));
-      if (values.json === true) {
-        io.out(jsonDocument({
-          vaultId: vault.id, vaultName: vault.name, projectId: api.projectId,
-          ...(checkpointId ? { checkpointId } : {}), ...(since ? { since: since.toISOString() } : {}),
-          backups: backups.map(backupJson),
-        }));
-      } else {
-        for (const line of backupsTable(backups)) io.out(line);
-      }
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
-    return 1;
-  }
+      if (backups.every((b) => FINAL.includes(b.status))) break;
+      await new Promise((resolve, reject) => {
+        const t = setTimeout(resolve, 2000);
+        deadline.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(deadline.signal.reason);
+        }, { once: true });
+      });
+    }
+    io.err(`${plural(backups.length, 'backup')} of ${vaultLabel(vault)} in project ${api.projectId}` +
+      (checkpointId ? ` from checkpoint ${checkpointId}` : '') + (since ? ` created since ${since.toISOString()}` : ''));
+    if (values.json === true) {
+      io.out(jsonDocument({
+        vaultId: vault.id, vaultName: vault.name, projectId: api.projectId,
+        ...(checkpointId ? { checkpointId } : {}), ...(since ? { since: since.toISOString() } : {}),
+        backups: backups.map(backupJson),
+      }));
+    } else {
+      for (const line of backupsTable(backups)) io.out(line);
+    }
+    return 0;
+  }), io, deadline, 'cli');
 }
 
 /** Newest first: the newest DEFAULT_BACKUP_COUNT, or every backup since `since` (up to MAX_BACKUPS); top-level backups only. */
@@ -292,29 +279,21 @@ const VAULTS_OPTIONS = apiCommandOptions({});
 
 /** Runs `vbs-backup vaults`; resolves to the exit code. */
 export async function runVaults(argv: string[], io: CliIo): Promise<number> {
-  const values = parseCommandLine('vaults', argv, VAULTS_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP.vaults);
-    return 0;
-  }
+  const values = parseOrHelp('vaults', argv, VAULTS_OPTIONS, io);
+  if (!values) return 0;
   const connection = connectionArgs('vaults', values);
   const deadline = startDeadline(LIST_TIMEOUT_SECONDS, 'the vaults command bound');
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vaults = await api.listAllVaults({ signal: deadline.signal });
-      io.err(`${plural(vaults.length, 'vault')} in project ${api.projectId}`);
-      if (values.json === true) {
-        io.out(jsonDocument({ projectId: api.projectId, vaults }));
-      } else {
-        for (const line of table(
-          ['ID', 'NAME', 'TYPE', 'STATUS', 'SIZE GB', 'RESOURCES'],
-          vaults.map((v) => [v.id, v.name, v.billing?.object_type ?? '-', v.billing?.status ?? '-', String(v.billing?.size ?? '-'), String(v.resources.length)]),
-        )) io.out(line);
-      }
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
-    return 1;
-  }
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vaults = await api.listAllVaults({ signal: deadline.signal });
+    io.err(`${plural(vaults.length, 'vault')} in project ${api.projectId}`);
+    if (values.json === true) {
+      io.out(jsonDocument({ projectId: api.projectId, vaults }));
+    } else {
+      for (const line of table(
+        ['ID', 'NAME', 'TYPE', 'STATUS', 'SIZE GB', 'RESOURCES'],
+        vaults.map((v) => [v.id, v.name, v.billing?.object_type ?? '-', v.billing?.status ?? '-', String(v.billing?.size ?? '-'), String(v.resources.length)]),
+      )) io.out(line);
+    }
+    return 0;
+  }), io, deadline, 'cli');
 }

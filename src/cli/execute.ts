@@ -7,12 +7,11 @@ import type { BusyEvent } from '../client/busy';
 import { BusyRun, describeUnfinishedRun } from '../client/busy-run';
 import type { WirePolicy } from '../contract/wire';
 import type { WhenBusyChoice } from '../contract/hook';
-import { RUN_NOW_OPTIONS, apiCommandOptions, connectionArgs, parseCommandLine, policySelector, runNowArgs } from './args';
-import { CommandFailure, describeFailure } from './failure';
+import { RUN_NOW_OPTIONS, apiCommandOptions, connectionArgs, parseOrHelp, policySelector, runNowArgs } from './args';
+import { CommandFailure, exitCodeOf } from './failure';
 import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural, policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { resolvePolicy, policyWhere } from './lookup';
-import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
 import { CliIo, jsonDocument, startDeadline, withClient } from './runtime';
 
@@ -133,11 +132,8 @@ const OPTIONS = apiCommandOptions({ 'policy-id': { type: 'string' }, 'policy-nam
 
 /** Runs `vbs-backup execute`; resolves to the exit code. */
 export async function runExecute(argv: string[], io: CliIo): Promise<number> {
-  const values = parseCommandLine(COMMAND, argv, OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[COMMAND]);
-    return 0;
-  }
+  const values = parseOrHelp(COMMAND, argv, OPTIONS, io);
+  if (!values) return 0;
   const selector = policySelector(COMMAND, values);
   const ref: PolicyRef = 'policyId' in selector
     ? { kind: 'id', policyId: selector.policyId }
@@ -147,34 +143,29 @@ export async function runExecute(argv: string[], io: CliIo): Promise<number> {
   const json = values.json === true;
 
   const deadline = startDeadline(timeoutSeconds, '--timeout');
-  try {
-    return await withClient(connection, io.env, async (api) => {
-      const policy = await resolvePolicy(api, ref, deadline.signal);
-      const result = await runPolicy(api, policy, { wait, whenBusy, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
-      const ok = result.failed.length === 0;
-      if (json) {
-        io.out(jsonDocument({
-          policyId: policy.backup_policy_id,
-          policyName: policy.backup_policy_name,
-          projectId: api.projectId,
-          volumes: policy.policy_resource_count ?? 0,
-          startedAt: result.execute.startedAt.toISOString(),
-          alreadyStarted: result.execute.alreadyStarted,
-          attempts: result.execute.attempts,
-          joined: result.execute.joined,
-          waitedSeconds: Math.round(result.execute.waitedMs) / 1000,
-          ...(result.jobs ? { succeeded: ok, jobs: result.jobs.map(jobToJson) } : {}),
-        }));
-      } else if (result.jobs) {
-        for (const line of jobsTable(result.jobs)) io.out(line);
-      } else {
-        io.out(`${policy.backup_policy_id} ${result.execute.joined ? 'joined the run started' : 'started'} ${result.execute.startedAt.toISOString()}`);
-      }
-      if (!ok) throw new JobsFailedError(result);
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline, 'cli')}`);
-    return 1;
-  }
+  return exitCodeOf(() => withClient(connection, io.env, async (api) => {
+    const policy = await resolvePolicy(api, ref, deadline.signal);
+    const result = await runPolicy(api, policy, { wait, whenBusy, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
+    const ok = result.failed.length === 0;
+    if (json) {
+      io.out(jsonDocument({
+        policyId: policy.backup_policy_id,
+        policyName: policy.backup_policy_name,
+        projectId: api.projectId,
+        volumes: policy.policy_resource_count ?? 0,
+        startedAt: result.execute.startedAt.toISOString(),
+        alreadyStarted: result.execute.alreadyStarted,
+        attempts: result.execute.attempts,
+        joined: result.execute.joined,
+        waitedSeconds: Math.round(result.execute.waitedMs) / 1000,
+        ...(result.jobs ? { succeeded: ok, jobs: result.jobs.map(jobToJson) } : {}),
+      }));
+    } else if (result.jobs) {
+      for (const line of jobsTable(result.jobs)) io.out(line);
+    } else {
+      io.out(`${policy.backup_policy_id} ${result.execute.joined ? 'joined the run started' : 'started'} ${result.execute.startedAt.toISOString()}`);
+    }
+    if (!ok) throw new JobsFailedError(result);
+    return 0;
+  }), io, deadline, 'cli');
 }

@@ -11,7 +11,7 @@ import { VbsBusyError, VbsBusyTimeoutError } from '../client/busy';
 import { CbrBusyError, CbrBusyTimeoutError } from '../client/cbr-backup';
 import { VbsAmbiguousNameError, VbsNotFoundError } from '../client/errors';
 import { WHEN_BUSY_MEMBERS, WhenBusyChoice } from '../contract/hook';
-import type { Deadline } from './runtime';
+import type { CliIo, Deadline } from './runtime';
 
 /**
  * A failure a command found itself (a backup that ended in error, a resource the vault does
@@ -74,4 +74,32 @@ export function describeFailure(err: unknown, deadline: Deadline | undefined, wo
     return `timed out after ${deadline.seconds} s (${deadline.source})${typeof operation === 'string' ? ` during ${operation}` : ''}`;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Runs a command's work and resolves to its exit code; a failure is one line on stderr,
+ * `error: <what><message>`, and exit 1.
+ */
+export async function exitCodeOf(
+  work: () => Promise<number>, io: CliIo, deadline: Deadline, wording: BusyWording, what = '',
+): Promise<number> {
+  try {
+    return await work();
+  } catch (err) {
+    io.err(`error: ${what}${describeFailure(err, deadline, wording)}`);
+    return 1;
+  }
+}
+
+/**
+ * A trigger hook's failure: with failure mode `continue` a WARNING and exit 0 (the deployment
+ * carries on), else an error and exit 1 (Terraform fails the apply and taints the resource).
+ */
+export function triggerFailure(io: CliIo, message: string, failureMode: 'fail' | 'continue'): number {
+  if (failureMode === 'continue') {
+    io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
+    return 0;
+  }
+  io.err(`error: ${message}`);
+  return 1;
 }

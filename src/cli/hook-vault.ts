@@ -30,8 +30,8 @@ import { parseApiTime } from '../client/jobs';
 import { ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { VbsApiError, VbsNotFoundError } from '../client/errors';
-import { BackupsFailedError, busyLine, checkHeld, reportRun, resolveVault, vaultLabel, waitForRun, withCbr } from './cmd-vault';
-import { describeFailure } from './failure';
+import { BackupsFailedError, busyLine, checkHeld, checkSkipped, reportRun, resolveVault, vaultLabel, waitForRun, withCbr } from './cmd-vault';
+import { describeFailure, triggerFailure } from './failure';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
 import { hookArgs, runTrigger } from './hooks';
@@ -68,10 +68,7 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
       }
       checkHeld(vault, inputs.resourceIds, HOOK_ENV.resourceIds);
       const result = await backUp(api, vault, inputs, run, deadline, io);
-      if (result.skipped.length > 0) {
-        throw new Error(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
-          result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
-      }
+      checkSkipped(vault, result);
       let made: ReadonlySet<string> = new Set();
       if (inputs.wait) {
         const backups = await waitForRun(api, result, deadline, io);
@@ -91,13 +88,7 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
       return 0;
     });
   } catch (err) {
-    const message = describeFailure(err, deadline, 'construct');
-    if (inputs.failureMode === 'continue') {
-      io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
-      return 0;
-    }
-    io.err(`error: ${message}`);
-    return 1;
+    return triggerFailure(io, describeFailure(err, deadline, 'construct'), inputs.failureMode);
   }
 }
 
