@@ -69,12 +69,12 @@ export function vaultLabel(v: Pick<WireCbrVault, 'id' | 'name'>): string {
 /** How a command or a hook names its vault. */
 export type VaultSelector = { readonly vaultId: string } | { readonly vaultName: string };
 
-function checkUuid(command: string, option: string, value: string): string {
+export function checkUuid(command: string, option: string, value: string): string {
   if (!UUID_PATTERN.test(value)) throw new UsageError(`${option} must be a UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
   return value.toLowerCase();
 }
 
-function vaultSelector(command: string, values: ParsedValues): VaultSelector {
+export function vaultSelector(command: string, values: ParsedValues): VaultSelector {
   const id = stringOption(values, 'vault-id');
   const name = stringOption(values, 'vault-name');
   if (id !== undefined && name !== undefined) throw new UsageError('give either --vault-id or --vault-name, not both', command);
@@ -139,7 +139,7 @@ function backupsTable(backups: WireCbrBackup[]): string[] {
 }
 
 /** How a command names its vault. */
-const VAULT_OPTIONS: Record<string, OptionDef> = { 'vault-id': { type: 'string' }, 'vault-name': { type: 'string' } };
+export const VAULT_OPTIONS: Record<string, OptionDef> = { 'vault-id': { type: 'string' }, 'vault-name': { type: 'string' } };
 
 const BACKUP_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'resource-id': { type: 'string', multiple: true }, full: { type: 'boolean' }, ...RUN_NOW_OPTIONS });
 

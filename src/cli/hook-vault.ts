@@ -27,7 +27,7 @@
 import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '../client/cbr-backup';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
-import { ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
+import { BEFORE_DESTROY_DESCRIPTION, ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import { BackupsFailedError, busyLine, checkHeld, checkSkipped, reportRun, resolveVault, vaultLabel, waitForRun, withCbr } from './cmd-vault';
@@ -101,6 +101,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   const prefix = vaultCheckpointPrefix(inputs.label, inputs.triggerId, run);
   const options = (resourceIds: readonly string[] | undefined): BackupVaultOptions => ({
     resourceIds, incremental: inputs.incremental, whenBusy: inputs.whenBusy, name: prefix, signal: deadline.signal,
+    ...(inputs.phase === 'destroy' ? { description: BEFORE_DESTROY_DESCRIPTION } : {}),
     timeoutMs: Math.max(1, deadline.at - Date.now()), onBusy: (e) => io.err(busyLine(e)),
   });
   const earlier = await api.findBackupsByName(vault.id, runNameMarker(inputs.triggerId, run), { signal: deadline.signal });

@@ -3,11 +3,11 @@ import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
 import { vaultTriggerId, vaultTriggerLabel } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
-import type { VbsConnection } from '../core/connection';
+import type { BackupConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
 import type { IHookResource } from '../core/hook-kind';
-import { isLiteral, VbsValidationError } from '../core/validation';
-import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
+import { isLiteral, BackupValidationError } from '../core/validation';
+import { BackupPolicyTriggerOptions, IBackupTrigger, TriggerCore } from './trigger';
 
 /**
  * A CBR vault that triggers can back up: one that exists, or that a provider resource of the
@@ -18,20 +18,22 @@ import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
  * vault nor the trigger module imports the other back (docs/architecture.md, Layout).
  */
 export interface IBackupVault extends IConstruct {
-  /** The vault's id (a UUID, or a token such as a provider vault's `.id`), when referred to by id. */
+  /**
+   * The vault's id (a UUID, or a token such as a provider vault's `.id`), when referred to by id.
+   *
+   * @default - none: a vault referred to by name
+   */
   readonly vaultId?: string;
 
-  /** The vault's name, when referred to by name (looked up when the hook runs). */
+  /**
+   * The vault's name, when referred to by name (looked up when the hook runs).
+   *
+   * @default - none: a vault referred to by id
+   */
   readonly vaultName?: string;
 
-  /**
-   * The hook variables naming the vault: exactly one of `VBS_HOOK_VAULT_ID` or
-   * `VBS_HOOK_VAULT_NAME`.
-   */
-  readonly vaultReference: Record<string, string>;
-
   /** Where the vault lives; `endpoint` is the CBR base URL. @default - the apply environment decides */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /** Adds a trigger that backs this vault up, as a child of this construct. */
   addTrigger(id: string, options?: VaultBackupTriggerOptions): VaultBackupTrigger;
@@ -83,7 +85,7 @@ const VAULT_RESOURCE_TYPE = /^[a-z0-9]+_cbr_vault(_v\d+)?$/;
  * `<label>-<trigger id>-<run>-...` so the hook can tell its own backups (a retried run joins
  * its earlier checkpoint; `keepLast` prunes only its own).
  */
-export class VaultBackupTrigger extends Construct {
+export class VaultBackupTrigger extends Construct implements IBackupTrigger {
   /** The vault this trigger backs up. */
   public readonly vault: IBackupVault;
   /** First 12 hex of sha256 of the construct path (which starts with the stack name): in every checkpoint name the trigger makes. */
@@ -104,10 +106,10 @@ export class VaultBackupTrigger extends Construct {
     if (resourceIds !== undefined) this.checkResourceIds(resourceIds);
     if (props.keepLast !== undefined && isLiteral(this, props.keepLast)) {
       const refusal = keepLastRefusal(props.keepLast);
-      if (refusal) throw new VbsValidationError(this, 'keepLast', props.keepLast, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(this, 'keepLast', props.keepLast, refusal.problem, refusal.allowed);
     }
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
-      throw new VbsValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
+      throw new BackupValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
     // The checkpoint-name contract (src/contract/checkpoint.ts), shared with the hook and the CLI.
     this.triggerId = vaultTriggerId(this.node.path);
@@ -116,7 +118,7 @@ export class VaultBackupTrigger extends Construct {
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.vaultTrigger,
       reference: {
-        ...props.vault.vaultReference,
+        ...vaultReference(this, props.vault),
         ...(resourceIds !== undefined ? { [HOOK_ENV.resourceIds]: isListToken(this, resourceIds) ? fw(this).Fn.join(',', resourceIds) : resourceIds.join(',') } : {}),
         [HOOK_ENV.triggerId]: this.triggerId,
         [HOOK_ENV.label]: this.label,
@@ -146,15 +148,16 @@ export class VaultBackupTrigger extends Construct {
 
   /**
    * Backs the vault up after these constructs: the trigger's resources depend on every
-   * Terraform resource inside each (as they are now).
+   * Terraform resource inside each, as the tree is when the stack is synthesized (a resource
+   * added to one later counts too).
    */
   public executeAfter(...constructs: IConstruct[]): void {
     this.core.executeAfter(...constructs);
   }
 
   /**
-   * Backs the vault up before these constructs: every Terraform resource inside each (as they
-   * are now) depends on the trigger's resources.
+   * Backs the vault up before these constructs: every Terraform resource inside each, as the
+   * tree is when the stack is synthesized, depends on the trigger's resources.
    */
   public executeBefore(...constructs: IConstruct[]): void {
     this.core.executeBefore(...constructs);
@@ -163,15 +166,15 @@ export class VaultBackupTrigger extends Construct {
   private checkResourceIds(resourceIds: string[]): void {
     if (isListToken(this, resourceIds)) return;
     if (!Array.isArray(resourceIds) || resourceIds.length === 0) {
-      throw new VbsValidationError(this, 'resourceIds', resourceIds, 'is empty', 'at least one resource id, or no resourceIds to back up every resource in the vault');
+      throw new BackupValidationError(this, 'resourceIds', resourceIds, 'is empty', 'at least one resource id, or no resourceIds to back up every resource in the vault');
     }
     const seen = new Set<string>();
     resourceIds.forEach((resourceId, index) => {
       if (!isLiteral(this, resourceId)) return;
       const refusal = typeof resourceId === 'string' ? resourceIdRefusal(resourceId) : resourceIdRefusal(String(resourceId));
-      if (refusal) throw new VbsValidationError(this, `resourceIds[${index}]`, resourceId, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(this, `resourceIds[${index}]`, resourceId, refusal.problem, refusal.allowed);
       if (seen.has(resourceId)) {
-        throw new VbsValidationError(this, `resourceIds[${index}]`, resourceId, 'is listed twice', 'each resource id once');
+        throw new BackupValidationError(this, `resourceIds[${index}]`, resourceId, 'is listed twice', 'each resource id once');
       }
       seen.add(resourceId);
     });
@@ -207,6 +210,13 @@ export class VaultBackupTrigger extends Construct {
     }
     return vault !== undefined;
   }
+}
+
+/** The hook variables naming the vault: its id (`VBS_HOOK_VAULT_ID`), else its name (`VBS_HOOK_VAULT_NAME`). */
+function vaultReference(scope: IConstruct, vault: IBackupVault): Record<string, string> {
+  if (vault.vaultId !== undefined) return { [HOOK_ENV.vaultId]: vault.vaultId };
+  if (vault.vaultName !== undefined) return { [HOOK_ENV.vaultName]: vault.vaultName };
+  throw new BackupValidationError(scope, 'vault', vault.node.path, 'has neither a vaultId nor a vaultName', 'BackupVault.fromVaultId or BackupVault.fromVaultName');
 }
 
 /** Whether `values` is one list token (e.g. a provider resource's list attribute) rather than a list of strings. */
