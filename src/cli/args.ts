@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { ClientOptions } from '../client/service';
 import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
-import type { Cloud } from '../contract/rules';
+import { Cloud, regionRefusal } from '../contract/rules';
 import { COMMAND_HELP } from './help';
 
 /**
@@ -138,6 +138,13 @@ export function checkProjectId(command: string, value: string | undefined): stri
   return value;
 }
 
+/** Checks a region by the rule synth, the hook and the client apply (src/contract/rules.ts). */
+export function checkRegion(command: string, value: string | undefined): string | undefined {
+  const refusal = value === undefined ? undefined : regionRefusal(value);
+  if (refusal) throw new UsageError(`--region ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`, command);
+  return value;
+}
+
 /** Checks an endpoint URL by the client's rules (https, or http on a loopback host). */
 export function checkEndpoint(command: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -239,7 +246,7 @@ export function oneShotClientOptions(connection: ConnectionArgs, env: Record<str
 export function connectionArgs(command: string, values: ParsedValues): ConnectionArgs {
   return {
     endpoint: checkEndpoint(command, stringOption(values, 'endpoint')),
-    region: stringOption(values, 'region'),
+    region: checkRegion(command, stringOption(values, 'region')),
     projectId: checkProjectId(command, stringOption(values, 'project-id')),
   };
 }
