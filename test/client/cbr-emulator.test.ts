@@ -12,26 +12,15 @@ import { CbrClient, CbrClientOptions, Credentials, VbsApiError, VbsConfigError }
 import { parseAuthorization } from '../../src/client/signer';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 import { Emulator, startEmulator } from '../../src/emulator';
+import { emulatorForFile } from './emulator-fixture';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const DISKS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
 let emulator: Emulator;
-const clients: CbrClient[] = [];
+const clients = emulatorForFile<CbrClient>((em) => {
+  emulator = em;
+});
 let transport: VbsTransport = 'undici';
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    jobSeconds: 0.3,
-    tokens: ['emu-token'],
-    accessKeys: [{ accessKey: 'EMUAK', secretKey: 'EMU-SECRET-KEY' }],
-    users: [{ userName: 'alice', password: 'EMU-PASSWORD', domainName: 'acme' }],
-  });
-});
-afterAll(() => emulator.stop());
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  emulator.reset();
-});
 
 function client(credentials: Credentials = Credentials.token('emu-token'), o: Partial<CbrClientOptions> = {}): CbrClient {
   const c = new CbrClient({ endpoint: emulator.url, projectId: PROJECT, env: {}, credentials, random: () => 0, transport, ...o });
