@@ -148,3 +148,24 @@ export async function stopEmulatorFixture(f: Partial<EmulatorFixture>): Promise<
   await f.client?.close();
   await f.emulator?.stop();
 }
+
+/**
+ * For a test file: a copy of the bundled hook in a temp folder (run from there as Terraform runs
+ * it) and an emulator accepting TOKEN (jobs final at once), made before the file's tests and
+ * removed after them. `started` receives both.
+ */
+export function copiedHookForFile(prefix: string, started: (f: { hookFile: string; emulator: Emulator }) => void): void {
+  let dir: string | undefined;
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const hookFile = path.join(dir, 'vbs-backup-hook.js');
+    fs.copyFileSync(buildCli().hook, hookFile);
+    emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
+    started({ hookFile, emulator });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
