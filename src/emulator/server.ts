@@ -8,8 +8,7 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../contract/cbr-wire';
-import { CBR_UUID_PATTERN } from '../contract/cbr-wire';
-import type { WireJob } from '../contract/wire';
+import { UUID_PATTERN, WireJob } from '../contract/wire';
 import { Auth } from './auth';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
 import { ALL_BUSY_CODES, FinishedCbr, backupToWire, checkpointToWire, createCheckpoint, finishCbr } from './cbr-backups';
@@ -99,7 +98,7 @@ function checkSeeds(seeds: readonly EmulatorVaultSeed[]): void {
     }
     if (seed.projectId !== undefined && !/^[0-9a-f]{32}$/i.test(seed.projectId)) throw new Error(`${at}.projectId must be 32 hex digits, got ${JSON.stringify(seed.projectId)}`);
     for (const id of seed.resourceIds) {
-      if (typeof id !== 'string' || !CBR_UUID_PATTERN.test(id)) throw new Error(`${at}: resource id ${JSON.stringify(id)} is not a UUID (8-4-4-4-12 hex digits)`);
+      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) throw new Error(`${at}: resource id ${JSON.stringify(id)} is not a UUID (8-4-4-4-12 hex digits)`);
       const key = id.toLowerCase();
       const other = owners.get(key);
       if (other !== undefined) throw new Error(`${at}: resource ${id} is already in seeded vault "${other}"; a resource can be in one vault only`);
