@@ -12,7 +12,7 @@ import { BackupPolicy, BackupPolicyTrigger, WhenBusy } from '../../src';
 import { VbsClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
 import {
-  HOUR, PROJECT_ID, StackUnderTest, VOLUMES, apiClient, apiEnv, endRunsWhenWaitedFor, failed, hookLines, ok, startE2eEmulator, withStack,
+  HOUR, PROJECT_ID, StackUnderTest, VOLUMES, apiClient, apiEnv, emulatorAndClientForFile, endRunsWhenWaitedFor, failed, hookLines, ok, withStack,
 } from './harness';
 
 jest.setTimeout(180_000);
@@ -20,14 +20,9 @@ jest.setTimeout(180_000);
 let emulator: Emulator;
 let client: VbsClient;
 
-beforeAll(async () => {
-  emulator = await startE2eEmulator({ jobSeconds: HOUR });
-  client = apiClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+emulatorAndClientForFile({ jobSeconds: HOUR }, apiClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 const schedule = { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N' as const, status: 'ON' as const };

@@ -276,3 +276,25 @@ export async function endRunsWhenWaitedFor<T>(emulator: Emulator, target: { poli
     await watching;
   }
 }
+
+/**
+ * For a test file: an emulator (`startE2eEmulator(options)`) and a client made on it, started
+ * before the file's tests and closed after them; `started` receives both.
+ */
+export function emulatorAndClientForFile<C extends { close(): Promise<void> }>(
+  options: EmulatorOptions,
+  makeClient: (emulator: Emulator) => C,
+  started: (emulator: Emulator, client: C) => void,
+): void {
+  let emulator: Emulator | undefined;
+  let client: C | undefined;
+  beforeAll(async () => {
+    emulator = await startE2eEmulator(options);
+    client = makeClient(emulator);
+    started(emulator, client);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await emulator?.stop();
+  });
+}

@@ -10,7 +10,9 @@ import { Construct } from 'constructs';
 import { BackupVault, WhenBusy } from '../../src';
 import { CbrClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import { HOUR, PROJECT_ID, StackUnderTest, apiEnv, endRunsWhenWaitedFor, failed, hookLines, ok, startE2eEmulator, withStack } from './harness';
+import {
+  HOUR, PROJECT_ID, StackUnderTest, apiEnv, emulatorAndClientForFile, endRunsWhenWaitedFor, failed, hookLines, ok, withStack,
+} from './harness';
 import { backupsOf, cbrClient, checkpointsMade, disks, makeVault } from './vault-support';
 
 jest.setTimeout(120_000);
@@ -20,14 +22,9 @@ const HCL = { framework: 'cdktf', output: 'hcl' } as const;
 let emulator: Emulator;
 let client: CbrClient;
 
-beforeAll(async () => {
-  emulator = await startE2eEmulator({ jobSeconds: HOUR });
-  client = cbrClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+emulatorAndClientForFile({ jobSeconds: HOUR }, cbrClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 function triggerOn(vaultId: string, whenBusy: WhenBusy) {

@@ -9,7 +9,7 @@ import { TerraformResource } from 'cdktn';
 import { BackupVault, Rerun } from '../../src';
 import { CbrClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import { HOUR, apiEnv, endRunsWhenWaitedFor, hookLines, ok, startE2eEmulator, withStack } from './harness';
+import { HOUR, apiEnv, emulatorAndClientForFile, endRunsWhenWaitedFor, hookLines, ok, withStack } from './harness';
 import { backupsByCheckpoint, cbrClient, checkpointsMade, disks, makeVault, until } from './vault-support';
 
 jest.setTimeout(120_000);
@@ -17,16 +17,11 @@ jest.setTimeout(120_000);
 let emulator: Emulator;
 let client: CbrClient;
 
-beforeAll(async () => {
-  // Backups last an hour, so the apply is interrupted while the trigger waits whatever the
-  // machine's speed; the applies after it end them once their hook waits (endRunsWhenWaitedFor).
-  emulator = await startE2eEmulator({ jobSeconds: HOUR });
-  client = cbrClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+// Backups last an hour, so the apply is interrupted while the trigger waits whatever the
+// machine's speed; the applies after it end them once their hook waits (endRunsWhenWaitedFor).
+emulatorAndClientForFile({ jobSeconds: HOUR }, cbrClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 test('interrupted while waiting, then retried: 1 checkpoint; the migration changes: Rerun.whenChanged makes a 2nd', async () => {
