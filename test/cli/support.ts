@@ -169,3 +169,36 @@ export function copiedHookForFile(prefix: string, started: (f: { hookFile: strin
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 }
+
+/** A job time no test waits out: the test ends the runs itself (`finishJobs`). */
+export const HOUR = 3600;
+
+/**
+ * `runCli` options that end the emulator's running jobs and backups whenever the process prints
+ * a line matching `waits` (its line saying it waits for them), instead of a test sleeping.
+ */
+export function endJobsWhenWaiting(em: Emulator, waits: RegExp): { onStderrLine: (line: string) => void } {
+  return {
+    onStderrLine: (line) => {
+      if (waits.test(line)) em.finishJobs();
+    },
+  };
+}
+
+/** What a test of the file started: stopped after each test (a test sets the fields it starts). */
+export interface StartedPerTest<C extends { close(): Promise<void> }> {
+  emulator?: Emulator;
+  client?: C;
+}
+
+/** Registers the file's `afterEach` that closes the test's client and stops its emulator. */
+export function stoppedAfterEach<C extends { close(): Promise<void> }>(): StartedPerTest<C> {
+  const started: StartedPerTest<C> = {};
+  afterEach(async () => {
+    await started.client?.close();
+    await started.emulator?.stop();
+    started.client = undefined;
+    started.emulator = undefined;
+  });
+  return started;
+}

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CbrClient, Credentials, WireCbrBackup, WireCbrVault } from '../../src/client';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, baseEnv, buildCli, runCli } from './support';
+import { HOUR, PROJECT_ID, TOKEN, baseEnv, buildCli, endJobsWhenWaiting, runCli, stoppedAfterEach } from './support';
 
 jest.setTimeout(60_000);
 
@@ -24,8 +24,6 @@ const NO_STACK = /^\s+at /m;
 
 let dir: string;
 let hookFile: string;
-let emulator: Emulator | undefined;
-let client: CbrClient | undefined;
 
 beforeAll(() => {
   // The shipped file alone, as the asset Terraform runs: no node_modules anywhere above it.
@@ -35,12 +33,7 @@ beforeAll(() => {
   fs.copyFileSync(buildCli().hook, hookFile);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await client?.close();
-  await emulator?.stop();
-  client = undefined;
-  emulator = undefined;
-});
+const started = stoppedAfterEach<CbrClient>();
 
 interface Setup {
   em: Emulator;
@@ -50,25 +43,17 @@ interface Setup {
   hook: (extra?: Record<string, string | undefined>, o?: Parameters<typeof runCli>[2]) => ReturnType<typeof runCli>;
 }
 
-/** A job time no test waits out. */
-const HOUR = 3600;
 /** The hook's lines that say it waits for running backups: busy ones, or those of its run. */
 const WAITS = /already being backed up \(|^backup \S+ of resource \S+: protecting$/;
 
 /** `runCli` options that end the emulator's running backups when the hook says it waits for them. */
-function endWhenWaiting(em: Emulator): { onStderrLine: (line: string) => void } {
-  return {
-    onStderrLine: (line) => {
-      if (WAITS.test(line)) em.finishJobs();
-    },
-  };
-}
+const endWhenWaiting = (em: Emulator) => endJobsWhenWaiting(em, WAITS);
 
 async function setup(o: { jobSeconds?: number } = {}): Promise<Setup> {
   const em = await startEmulator({ tokens: [TOKEN], jobSeconds: o.jobSeconds ?? 0 });
-  emulator = em;
+  started.emulator = em;
   const api = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
-  client = api;
+  started.client = api;
   const vault = await api.createVault({ vault: { name: 'nightly-db', billing, resources: [A, B].map((id) => ({ id, type: 'OS::Cinder::Volume' as const })) } });
   const hook = (extra: Record<string, string | undefined> = {}, options: Parameters<typeof runCli>[2] = {}) => runCli(['hook-vault-trigger'], baseEnv({
     // The apply environment: credentials and project; VBS_ENDPOINT points nowhere (the vault hook speaks CBR).

@@ -6,7 +6,7 @@
  */
 import { CbrClient, Credentials, WireCbrVault } from '../../src/client';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, baseEnv, buildCli, runCli } from './support';
+import { HOUR, PROJECT_ID, TOKEN, baseEnv, buildCli, endJobsWhenWaiting, runCli, stoppedAfterEach } from './support';
 
 jest.setTimeout(60_000);
 
@@ -15,34 +15,20 @@ const B = '22222222-2222-4222-8222-222222222222';
 const OTHER = '99999999-9999-4999-8999-999999999999';
 const billing = { consistent_level: 'crash_consistent', object_type: 'disk', protect_type: 'backup', size: 100 } as const;
 
-let emulator: Emulator | undefined;
-let client: CbrClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await emulator?.stop();
-  client = undefined;
-  emulator = undefined;
-});
+const started = stoppedAfterEach<CbrClient>();
 
-/** A job time no test waits out. */
-const HOUR = 3600;
 /** The lines that say the CLI waits for running backups: busy ones, or those it waits for. */
 const WAITS = /already being backed up \(|: protecting$/;
 
 /** `runCli` options that end the emulator's running backups when the CLI says it waits for them. */
-function endWhenWaiting(em: Emulator): { onStderrLine: (line: string) => void } {
-  return {
-    onStderrLine: (line) => {
-      if (WAITS.test(line)) em.finishJobs();
-    },
-  };
-}
+const endWhenWaiting = (em: Emulator) => endJobsWhenWaiting(em, WAITS);
 
 async function setup(o: { jobSeconds?: number } = {}): Promise<{ em: Emulator; vault: WireCbrVault; env: Record<string, string> }> {
   buildCli();
   const em = await startEmulator({ tokens: [TOKEN], jobSeconds: o.jobSeconds ?? 0.2 });
-  emulator = em;
-  client = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  started.emulator = em;
+  const client = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  started.client = client;
   const vault = await client.createVault({ vault: { name: 'nightly-db', billing, resources: [A, B].map((id) => ({ id, type: 'OS::Cinder::Volume' as const })) } });
   // VBS_ENDPOINT points nowhere: the CBR commands must use CBR_ENDPOINT.
   return { em, vault, env: baseEnv({ CBR_ENDPOINT: em.url, VBS_ENDPOINT: 'http://127.0.0.1:9', HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN }) };
@@ -163,7 +149,7 @@ describe('vbs-backup backup-vault', () => {
 
   test('two vaults of the same name: exit 1 naming both', async () => {
     const { vault, env } = await setup();
-    const twin = await client!.createVault({ vault: { name: 'nightly-db', billing, resources: [] } });
+    const twin = await started.client!.createVault({ vault: { name: 'nightly-db', billing, resources: [] } });
     const r = await runCli(['backup-vault', '--vault-name', 'nightly-db'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: 2 vaults are named "nightly-db" (${vault.id}, ${twin.id})`);
@@ -173,8 +159,8 @@ describe('vbs-backup backup-vault', () => {
 describe('vbs-backup vault-backups and vaults', () => {
   test('vault-backups by name: newest first; --checkpoint-id filters; --json', async () => {
     const { vault, env } = await setup({ jobSeconds: 0 });
-    const first = await client!.backupVault(vault.id, { resourceIds: [A] });
-    const second = await client!.backupVault(vault.id);
+    const first = await started.client!.backupVault(vault.id, { resourceIds: [A] });
+    const second = await started.client!.backupVault(vault.id);
     const all = await runCli(['vault-backups', '--vault-name', 'nightly-db'], env);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
@@ -192,7 +178,7 @@ describe('vbs-backup vault-backups and vaults', () => {
 
   test('vault-backups --wait: returns once every listed backup is final', async () => {
     const { em, vault, env } = await setup({ jobSeconds: HOUR });
-    const run = await client!.backupVault(vault.id);
+    const run = await started.client!.backupVault(vault.id);
     const r = await runCli(['vault-backups', '--vault-id', vault.id, '--checkpoint-id', run.checkpoints[0].checkpointId, '--wait', '--json'], env, endWhenWaiting(em));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).backups.map((b: { status: string }) => b.status)).toEqual(['available', 'available']);
