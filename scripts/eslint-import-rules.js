@@ -24,6 +24,7 @@ const ts = require('typescript');
  */
 const LAYERS = {
   contract: [],
+  hook: [],
   client: ['contract'],
   emulator: ['client', 'contract'],
   cli: ['client', 'contract', 'emulator'],

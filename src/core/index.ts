@@ -1,4 +1,5 @@
 export { HookResource, HOOK_RESOURCE_CONTEXT_KEY, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY } from './hook-kind';
+export { HookRuntime, HOOK_RUNTIME_CONTEXT_KEY } from './hook-runtime';
 export type { IHookResource } from './hook-kind';
 export type { Cloud, VbsConnection } from './connection';
 export { VbsValidationError } from './validation';

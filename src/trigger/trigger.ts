@@ -10,6 +10,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
 import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
+import { HookRuntime, resolveHookRuntime } from '../core/hook-runtime';
 import { addDependency, HookTerraformResource, isLiteralWord, resourcesIn } from '../core/hook-resource';
 import { checkIntegerRange, VbsValidationError } from '../core/validation';
 import { createTriggerHooks } from './hooks';
@@ -105,6 +106,15 @@ export interface BackupPolicyTriggerOptions {
    *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
+
+  /**
+   * How the hooks find `node` where `terraform apply` runs: `HookRuntime.NODE` (`node` from the
+   * PATH) or `HookRuntime.PORTABLE` (a POSIX `sh` launcher that takes `VBS_HOOK_NODE`, a `node`
+   * on the PATH, or fetches a pinned Node once into a cache: for runners without `node`).
+   *
+   * @default - the `cdktf-vbs-backup:hookRuntime` context value, else `HookRuntime.NODE`
+   */
+  readonly hookRuntime?: HookRuntime;
 }
 
 /** The prop each setting comes from, for messages. */
@@ -160,6 +170,7 @@ export class TriggerCore {
     const rule = options.rerun ?? Rerun.once();
     const rerun = rule._triggers(owner);
     const kind = resolveHookResource(owner, options.hookResource);
+    const runtime = resolveHookRuntime(owner, options.hookRuntime);
     const connection = mergeConnections(target.connection, options.connection);
 
     // Only what differs from the executor's defaults (src/cli/hook-env.ts): less to write per hook.
@@ -196,6 +207,7 @@ export class TriggerCore {
     // watched construct: one that contains the trigger is refused.
     const hooks = createTriggerHooks(owner, {
       kind,
+      runtime,
       command: target.command,
       target: { ...target.reference, ...connectionEnvironment(connection) },
       rerun,
