@@ -193,3 +193,47 @@ describe('from a loopback mirror (VBS_HOOK_NODE_REGISTRY)', () => {
     }
   });
 });
+
+test('a deployed HookRuntime.NODE stack plans no change when resynthesized with NODE set explicitly, or moved to PORTABLE (a provisioner is not state), and applies no hook', async () => {
+  const cache = freshCache('cache-switch');
+  const build = (stack: Construct): void => {
+    const policy = new BackupPolicy(stack, 'Policy', {
+      policyName: 'e2e-runtime-switch', schedule: Schedule.daily(['02:00']), retention: Retention.count(7), volumeIds: [VOLUMES[2]],
+    });
+    policy.addTrigger('Trigger', { backupBeforeDestroy: true });
+  };
+  // deployed with node on the PATH (the default runtime)
+  const sut = await StackUnderTest.create('runtime-switch', apiEnv(emulator), build);
+  try {
+    ok(await sut.apply(), 'apply with the default runtime');
+    const policy = policyNamed(emulator, 'e2e-runtime-switch');
+    expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);
+    const before = sut.rawState();
+
+    for (const runtime of ['node', 'portable']) {
+      sut.resynth(build, { context: { 'cdktf-vbs-backup:hookResource': 'terraform_data', 'cdktf-vbs-backup:hookRuntime': runtime } });
+      expect(sut.synthesized().includes('VbsBackupHookLauncher')).toBe(runtime === 'portable');
+      const plan = await sut.plan();
+      expect({ runtime, code: plan.code, output: plan.code === 0 ? '' : plan.output }).toEqual({ runtime, code: 0, output: '' });
+    }
+    // applied where no node can be found: nothing to do, so no hook starts, and the state is as it was
+    const noNodeApply = ok(await sut.tf.run(['apply', '-auto-approve', '-input=false', '-no-color'], { PATH: without.path, VBS_HOOK_CACHE: cache }), 'apply of the PORTABLE resynth');
+    expect(noNodeApply.output).toContain('0 added, 0 changed, 0 destroyed');
+    expect(sut.rawState()).toBe(before);
+    // and its destroy runs the before-destroy hook and the policy's through the launcher, which fetches Node once
+    const mirrorServer = await startMirror(fs.readFileSync(pinnedTarball()));
+    try {
+      const destroy = ok(await sut.tf.run(['destroy', '-auto-approve', '-input=false', '-no-color'], {
+        PATH: without.path, VBS_HOOK_CACHE: cache, VBS_HOOK_NODE_REGISTRY: mirrorServer.url,
+      }), 'destroy without node');
+      expect(downloads(destroy.output)).toHaveLength(1);
+      expect(mirrorServer.requests).toHaveLength(1);
+    } finally {
+      await mirrorServer.stop();
+    }
+    expect(emulator.executeCount(policy.backup_policy_id)).toBe(2);
+    expect(policiesNamed(emulator, 'e2e-runtime-switch')).toEqual([]);
+  } finally {
+    sut.dispose();
+  }
+});
