@@ -2,7 +2,7 @@
 // Bundles the CLI (lib/cli/bin.js, already compiled by tsc) into one self-contained file,
 // lib/hook/vbs-backup-hook.js, that the constructs ship into cdktf.out as a Terraform asset.
 // Only `node` is needed where `terraform apply` runs. A plain esbuild bundle: CommonJS, node20.
-// Beside it, a copy of the portable runtime's launcher, src/hook/vbs-backup-hook.sh (ADR 15).
+// Beside it, a copy of the portable runtime's launcher, src/hook/vbs-backup-hook.sh (ADR 16).
 //
 // In it: every command but the emulator's, the vault hook (`hook-vault-trigger`) and with it the
 // CBR client and commands included. esbuild keeps each module behind a lazy wrapper, so a module

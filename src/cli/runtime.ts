@@ -24,11 +24,15 @@ export interface CliIo {
   err(line: string): void;
   /** Registers a value that must never appear in the output (e.g. an emulator token). */
   addSecret(value: string): void;
+  /** Asks a question on the terminal and resolves to the answer; absent where there is no terminal. */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 /** A line writer with redaction. */
 export class RedactingIo implements CliIo {
   private readonly secrets = new Set<string>();
+  /** Set by {@link processIo} when stdin and stderr are a terminal. */
+  public ask?: (question: string) => Promise<string>;
 
   /**
    * @param env the environment; secrets of {@link SECRET_VARIABLES} are registered from it
@@ -71,11 +75,24 @@ export class RedactingIo implements CliIo {
 
 /** The io of the real process (process.stdout / process.stderr / process.env). */
 export function processIo(): RedactingIo {
-  return new RedactingIo(
+  const io = new RedactingIo(
     process.env,
     (t) => process.stdout.write(t),
     (t) => process.stderr.write(t),
   );
+  if (process.stdin.isTTY && process.stderr.isTTY) io.ask = askOnTerminal;
+  return io;
+}
+
+/** One question on stderr, one line of answer from stdin (a terminal). */
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 /** A bound on a whole command. */

@@ -10,14 +10,18 @@
 import type { CallOptions, CallSpec } from './caller';
 import { BackupVaultOptions, BackupVaultResult, CbrBackupOps, findBackupsNamed, runBackupVault, waitForRun, WaitForBackupsOptions } from './cbr-backup';
 import {
+  CbrRestoreOps, listTriggerRuns, RestoreBackupOptions, RestoreOutcome, RestoreStarted, runRestore, TriggerRun, waitRestore, WaitForRestoreOptions,
+} from './cbr-restore';
+import {
   cbrAddResources, cbrAssociatePolicy, cbrBackup, cbrBackupList, cbrCheckpoint, cbrDissociatePolicy, cbrOperationLog, cbrOperationLogList,
   cbrPolicy, cbrPolicyList, cbrRemoveResources, cbrVault, cbrVaultList,
 } from './cbr-shape';
 import {
-  CBR_CODES, CBR_UUID_PATTERN, CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrAddResourcesRequest,
+  CBR_CODES, CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrAddResourcesRequest,
   WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrCheckpointCreateRequest, WireCbrOperationLog, WireCbrOperationLogList, WireCbrPolicy,
   WireCbrPolicyCreateRequest, WireCbrPolicyUpdateRequest, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
 } from '../contract/cbr-wire';
+import { UUID_PATTERN } from '../contract/wire';
 import { VbsApiError, VbsConfigError } from './errors';
 import { ClientOptions, ServiceCore, SharedClients } from './service';
 import type { ShapeCheck } from './shape';
@@ -47,6 +51,7 @@ export class CbrClient {
   public readonly region: string | undefined;
   private readonly core: ServiceCore;
   private readonly ops: CbrBackupOps;
+  private readonly restoreOps: CbrRestoreOps;
 
   constructor(options: CbrClientOptions = {}) {
     this.core = new ServiceCore('cbr', options);
@@ -64,6 +69,15 @@ export class CbrClient {
       random: this.core.random,
       skewMs: this.core.skewMs,
       serverTime: (t) => this.core.caller.serverClock.earliestServerTime(t, this.core.skewMs),
+    };
+    this.restoreOps = {
+      call: (spec, o) => this.core.caller.call(spec, o),
+      projectPath: this.base(''),
+      listBackups: (q, o) => this.listBackups(q, o),
+      showBackup: (id, o) => this.showBackup(id, o),
+      listTasks: (q, o) => this.listTasks(q, o),
+      now: this.core.now,
+      serverTime: this.ops.serverTime,
     };
   }
 
@@ -231,6 +245,31 @@ export class CbrClient {
     await this.send('deleteBackup', { method: 'DELETE', url: this.path('/backups/', backupId, 'backup', 'deleteBackup'), expect: [200, 202, 204] }, o);
   }
 
+  /**
+   * Restores a backup onto a disk (`POST /backups/{backup_id}/restore`): the disk's data is
+   * overwritten. Sent once: after an ambiguous failure the client looks for the restore it may
+   * have started (a `restore` task of that backup onto that disk, or the backup `restoring`)
+   * before sending again, so a disk is never restored twice. A refusal (a disk already being
+   * restored, `BackupService.2010`; a backup not `available`, `2005`) is a VbsApiError, not retried.
+   */
+  public async restoreBackup(backupId: string, o: RestoreBackupOptions): Promise<RestoreStarted> {
+    return runRestore(this.restoreOps, backupId, o);
+  }
+
+  /** Polls until a restore ends (its `restore` task final); resolves `failed` rather than throwing. A VbsTimeoutError after `timeoutSeconds`. */
+  public async waitForRestore(started: RestoreStarted, o: WaitForRestoreOptions = {}): Promise<RestoreOutcome> {
+    return waitRestore(this.restoreOps, started, o);
+  }
+
+  /**
+   * A vault trigger's runs, newest first: per run key, its checkpoints and per resource its
+   * backups and the one to restore (the newest `available`); runs made before destroy are
+   * marked. `triggerId` is the trigger's id (`vaultTriggerId(constructPath)`, 12 hex).
+   */
+  public async triggerRuns(vaultId: string, triggerId: string, o?: CallOptions): Promise<TriggerRun[]> {
+    return listTriggerRuns(this.restoreOps, vaultId, triggerId, o ?? {});
+  }
+
   // ---- policies --------------------------------------------------------------------------
 
   /** Creates a CBR policy (P1). Not retried after an ambiguous failure. */
@@ -302,7 +341,7 @@ export class CbrClient {
 
 /** Ids go into URL paths: only a UUID is accepted, so no path can be injected. */
 function checkId(value: unknown, what: string, operation: string): string {
-  if (typeof value !== 'string' || !CBR_UUID_PATTERN.test(value)) {
+  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
     throw new VbsConfigError(`${operation}: ${what} id "${String(value)}" is not a UUID (8-4-4-4-12 hexadecimal)`);
   }
   return value;

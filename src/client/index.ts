@@ -15,6 +15,8 @@ export { CbrBusyError, CbrBusyTimeoutError } from './cbr-backup';
 export type {
   BackupVaultOptions, BackupVaultResult, CbrBackupProgress, CbrBusyEvent, CbrBusyResource, CbrCheckpointRun, WaitForBackupsOptions,
 } from './cbr-backup';
+export type { RestoreBackupOptions, RestoreOutcome, RestoreStarted, TriggerRun, TriggerRunResource, WaitForRestoreOptions } from './cbr-restore';
+export { vaultTriggerId } from '../contract/checkpoint';
 // The CBR wire types that CbrClient's methods take and return (their nested types are reached
 // through these, e.g. WireCbrVault['billing']).
 export type {

@@ -15,7 +15,7 @@ export const HOOK_EXECUTOR_FILE = 'vbs-backup-hook.js';
 /** Construct id of the per-stack asset, a direct child of the stack. */
 export const HOOK_ASSET_ID = 'VbsBackupHookExecutor';
 
-/** File name of the portable runtime's POSIX `sh` launcher (src/hook/vbs-backup-hook.sh, ADR 15). */
+/** File name of the portable runtime's POSIX `sh` launcher (src/hook/vbs-backup-hook.sh, ADR 16). */
 export const HOOK_LAUNCHER_FILE = 'vbs-backup-hook.sh';
 
 /** Construct id of the per-stack launcher asset (stacks with a `HookRuntime.PORTABLE` hook only). */

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { VbsValidationError } from './validation';
+import { BackupValidationError } from './validation';
 
 /**
- * How a hook finds `node` where `terraform apply` runs (docs/architecture.md ADR 15). Chosen
+ * How a hook finds `node` where `terraform apply` runs (docs/architecture.md ADR 16). Chosen
  * like the hook resource (src/core/hook-kind.ts): a prop, else the context key, else the default.
  */
 export enum HookRuntime {
@@ -30,12 +30,12 @@ const ALLOWED = HOOK_RUNTIME_VALUES.map((v) => JSON.stringify(v)).join(' or ');
 /**
  * The hook runtime for a construct: its prop if given, else the context key, else `node`.
  *
- * @throws VbsValidationError when the prop or the context value is not one of the allowed values
+ * @throws BackupValidationError when the prop or the context value is not one of the allowed values
  */
 export function resolveHookRuntime(scope: IConstruct, prop: HookRuntime | undefined): HookRuntime {
   if (prop !== undefined) {
     if (!HOOK_RUNTIME_VALUES.includes(prop)) {
-      throw new VbsValidationError(scope, 'hookRuntime', prop, 'is not supported', `${ALLOWED} (the HookRuntime enum)`);
+      throw new BackupValidationError(scope, 'hookRuntime', prop, 'is not supported', `${ALLOWED} (the HookRuntime enum)`);
     }
     return prop;
   }
@@ -44,7 +44,7 @@ export function resolveHookRuntime(scope: IConstruct, prop: HookRuntime | undefi
     return HookRuntime.NODE;
   }
   if (typeof fromContext !== 'string' || !HOOK_RUNTIME_VALUES.includes(fromContext)) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       `context "${HOOK_RUNTIME_CONTEXT_KEY}"`,
       fromContext,

@@ -10,8 +10,9 @@ import type {
 } from '../contract/cbr-wire';
 import {
   CBR_BACKUP_SORT_KEYS, CBR_BACKUP_STATUSES, CBR_CODES, CBR_FILTER_TIME_PATTERN, CBR_MAX_LIMIT, CBR_NAME_PATTERN,
-  CBR_OBJECT_TYPES, CBR_RESOURCE_TYPES, CBR_TASK_STATUSES, CBR_TASK_TYPES, CBR_UUID_PATTERN,
+  CBR_OBJECT_TYPES, CBR_RESOURCE_TYPES, CBR_TASK_STATUSES, CBR_TASK_TYPES,
 } from '../contract/cbr-wire';
+import { UUID_PATTERN } from '../contract/wire';
 import { EmulatorHttpError, cbrError } from './errors';
 import { describe } from './validation';
 
@@ -82,7 +83,7 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], where: strin
 
 /** A resource, vault, policy or checkpoint id in a body: a UUID. */
 export function checkUuid(v: unknown, where: string): string {
-  if (typeof v !== 'string' || !CBR_UUID_PATTERN.test(v)) throw invalid(`${where} must be a UUID (8-4-4-4-12 hex digits), got ${describe(v)}`);
+  if (typeof v !== 'string' || !UUID_PATTERN.test(v)) throw invalid(`${where} must be a UUID (8-4-4-4-12 hex digits), got ${describe(v)}`);
   return v.toLowerCase();
 }
 
@@ -286,6 +287,30 @@ export interface CheckpointInput {
 }
 
 /** C1: `{"checkpoint":{"vault_id", "parameters"?:{...}}}`. */
+/** A restore request, checked: the target disk, or the target server and its disk mappings. */
+export interface RestoreInput {
+  readonly volumeId?: string;
+  readonly serverId?: string;
+  readonly mappings: { backupId: string; volumeId: string }[];
+}
+
+/** `POST /backups/{id}/restore` body: `{"restore":{volume_id?, server_id?, mappings?, power_on?}}`. */
+export function validateRestore(body: unknown): RestoreInput {
+  const r = wrapped(body, 'restore', 'restore backup');
+  const volumeId = r.volume_id === undefined ? undefined : checkUuid(r.volume_id, 'restore.volume_id');
+  const serverId = r.server_id === undefined ? undefined : checkUuid(r.server_id, 'restore.server_id');
+  optBool(r, 'power_on', 'restore.power_on');
+  const mappings: { backupId: string; volumeId: string }[] = [];
+  if (r.mappings !== undefined) {
+    if (!Array.isArray(r.mappings)) throw invalid(`restore.mappings must be an array, got ${describe(r.mappings)}`);
+    r.mappings.forEach((m: unknown, i: number) => {
+      if (!isObj(m)) throw invalid(`restore.mappings[${i}] must be an object {backup_id, volume_id}, got ${describe(m)}`);
+      mappings.push({ backupId: checkUuid(m.backup_id, `restore.mappings[${i}].backup_id`), volumeId: checkUuid(m.volume_id, `restore.mappings[${i}].volume_id`) });
+    });
+  }
+  return { volumeId, serverId, mappings };
+}
+
 export function validateCheckpoint(body: unknown): CheckpointInput {
   const c = wrapped(body, 'checkpoint', 'create checkpoint');
   if (c.vault_id === undefined) throw invalid('checkpoint.vault_id is required (the id of the vault to back up)');

@@ -1,6 +1,6 @@
 #!/bin/sh
 # cdktf-vbs-backup: the portable hook launcher (HookRuntime.PORTABLE, docs/architecture.md
-# ADR 15). Terraform's local-exec runs it as
+# ADR 16). Terraform's local-exec runs it as
 #   sh <this file> <the bundled executor> <hook command>
 # (the hook's inputs travel in the environment, never on this command line). It finds a Node
 # >= 20.18 and runs the executor with it, taking, in order:

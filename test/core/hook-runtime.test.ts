@@ -5,11 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  BackupPolicy, BackupPolicyTrigger, BackupVault, HOOK_RUNTIME_CONTEXT_KEY, HookRuntime, Retention, Schedule, VbsValidationError,
-} from '../../src';
+import { BackupPolicy, BackupPolicyTrigger, BackupVault, BackupErrors, HookRuntime, Retention, Schedule } from '../../src';
 import { HOOK_LAUNCHER_ASSET_ID, HOOK_LAUNCHER_FILE } from '../../src/core/executor';
-import { resolveHookRuntime } from '../../src/core/hook-runtime';
+import { HOOK_RUNTIME_CONTEXT_KEY, resolveHookRuntime } from '../../src/core/hook-runtime';
 import { FRAMEWORK_NAMES, localExecs, resourcesOf, synthHcl, synthJson, under, VOLUME_A } from './synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -109,7 +107,13 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
   test('an invalid context value is a clear error naming the key and what is allowed', () => {
     const stack = newStack({ [HOOK_RUNTIME_CONTEXT_KEY]: 'bun' });
-    expect(() => resolveHookRuntime(stack, undefined)).toThrow(VbsValidationError);
+    let thrown: unknown;
+    try {
+      resolveHookRuntime(stack, undefined);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(BackupErrors.isValidationError(thrown)).toBe(true);
     expect(() => everyHook(stack)).toThrow(
       'stack/Policy: context "cdktf-vbs-backup:hookRuntime" "bun" is not supported; allowed: "node" or "portable" (set it in cdktf.json "context", or pass the hookRuntime prop)',
     );
