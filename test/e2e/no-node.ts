@@ -75,8 +75,6 @@ export interface Mirror {
   readonly url: string;
   /** Paths of the requests it received, in order. */
   readonly requests: string[];
-  /** The Authorization headers it received. */
-  readonly authorizations: (string | undefined)[];
   stop(): Promise<void>;
 }
 
@@ -88,10 +86,8 @@ export async function startMirror(body: Buffer): Promise<Mirror> {
   const build = pinnedHere();
   const tarballPath = `/${build.pkg}/-/${build.pkg}-${build.version}.tgz`;
   const requests: string[] = [];
-  const authorizations: (string | undefined)[] = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url ?? '');
-    authorizations.push(req.headers.authorization);
     if (req.method === 'GET' && req.url === tarballPath) {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
       res.end(body);
@@ -104,7 +100,6 @@ export async function startMirror(body: Buffer): Promise<Mirror> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    authorizations,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
