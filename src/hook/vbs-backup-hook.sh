@@ -221,13 +221,18 @@ status=
 if [ "$fetcher" = curl ]; then
   if [ -n "${VBS_HOOK_NODE_REGISTRY_TOKEN:-}" ]; then
     status=$(printf 'Authorization: Bearer %s\n' "$VBS_HOOK_NODE_REGISTRY_TOKEN" |
-      curl -sSL --netrc-optional --connect-timeout 20 --max-time 600 -H @- -o "$tmp/node.tgz" -w '%{http_code}' "$url" 2>"$tmp/error") || status=error
+      curl -sSL --netrc-optional --connect-timeout 20 --max-time 600 -H @- -o "$tmp/node.tgz" -w '%{http_code}' "$url" 2>"$tmp/error") || status=curl$?
   else
-    status=$(curl -sSL --netrc-optional --connect-timeout 20 --max-time 600 -o "$tmp/node.tgz" -w '%{http_code}' "$url" 2>"$tmp/error" </dev/null) || status=error
+    status=$(curl -sSL --netrc-optional --connect-timeout 20 --max-time 600 -o "$tmp/node.tgz" -w '%{http_code}' "$url" 2>"$tmp/error" </dev/null) || status=curl$?
   fi
   [ "$status" = 200 ] || {
+    # curl's exit codes: 5 and 6 a name not resolved, 7 no connection, 28 a timeout, 35 and 60 TLS
     case "$status" in
-      error) why="could not connect" ;;
+      curl5 | curl6) why="host not found" ;;
+      curl7) why="could not connect" ;;
+      curl28) why="timed out" ;;
+      curl35 | curl60) why="TLS failed: is the CA trusted?" ;;
+      curl*) why="curl exit ${status#curl}" ;;
       *) why="HTTP $status" ;;
     esac
     fetch_fail "could not fetch $pkg $version from $host ($why): check VBS_HOOK_NODE_REGISTRY, the proxy (HTTPS_PROXY) and CA (CURL_CA_BUNDLE) settings, or $advice"
