@@ -348,4 +348,17 @@ describe('before destroy', () => {
     expect(r.stderr).toMatch(new RegExp(`^WARNING: no vault with id ${OTHER} in project \\w+ at \\S+: nothing to back up before destroy$`, 'm'));
     expect(em.checkpointCount()).toBe(0);
   });
+
+  test('before destroy, a vault named nowhere is a WARNING (exit 0); a name of two vaults is not gone: exit 1 naming both', async () => {
+    const { em, api, vault, hook } = await setup();
+    const gone = await hook({ VBS_HOOK_PHASE: 'destroy', VBS_HOOK_VAULT_ID: undefined, VBS_HOOK_VAULT_NAME: 'no-such-vault' });
+    expect(gone.code).toBe(0);
+    expect(gone.stderr).toMatch(/^WARNING: no vault named "no-such-vault" in project \w+ at \S+: nothing to back up before destroy$/m);
+    const twin = await api.createVault({ vault: { name: 'nightly-db', billing, resources: [] } });
+    const r = await hook({ VBS_HOOK_PHASE: 'destroy', VBS_HOOK_VAULT_ID: undefined, VBS_HOOK_VAULT_NAME: 'nightly-db' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: 2 vaults are named "nightly-db" \\(${vault.id}, ${twin.id}\\) in project \\w+; refer to one by id$`, 'm'));
+    expect(r.stderr).not.toContain('WARNING');
+    expect(em.checkpointCount()).toBe(0);
+  });
 });

@@ -103,7 +103,7 @@ describe('vbs-backup backup-vault', () => {
       expect(doc.checkpoints).toEqual([]);
       expect(doc.joined.map((b: { checkpointId: string }) => b.checkpointId)).toEqual([auto.id, auto.id]);
       expect(doc).toMatchObject({ succeeded: true });
-      expect(r.stderr).toMatch(/was already being backed up \(backup \S+, protecting\): joining it \(when busy: join\)$/m);
+      expect(r.stderr).toMatch(/was already being backed up \(backup \S+ "autobk_\w+", protecting\): it counts as this run's backup \(when busy: join\)$/m);
       expect(manual(em, vault.id)).toEqual({});
     });
 

@@ -6,7 +6,9 @@
  */
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
-import { CbrClient, CbrClientOptions, Credentials, VbsApiError, VbsConfigError } from '../../src/client';
+import {
+  CbrClient, CbrClientOptions, Credentials, VbsAmbiguousNameError, VbsApiError, VbsConfigError, VbsError, VbsNotFoundError,
+} from '../../src/client';
 import { parseAuthorization } from '../../src/client/signer';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 import type { Emulator } from '../../src/emulator';
@@ -83,16 +85,28 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     await expect(c.showVault(vault.id)).rejects.toMatchObject({ status: 404, code: 'BackupService.6105' });
   });
 
-  test('findVaultByName: none, or several, is a VbsConfigError naming the vault; a substring match does not count', async () => {
+  test('findVaultByName: none is a VbsNotFoundError, several a VbsAmbiguousNameError, each naming the vault; a substring match does not count', async () => {
     const c = client();
-    await expect(c.findVaultByName('db')).rejects.toThrow(`findVaultByName: no vault named "db" in project ${PROJECT}`);
+    const none = await c.findVaultByName('db').catch((x: unknown) => x);
+    expect(none).toBeInstanceOf(VbsNotFoundError);
+    expect(none).toBeInstanceOf(VbsError);
+    expect(none).not.toBeInstanceOf(VbsAmbiguousNameError);
+    expect(none).toMatchObject({ operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT });
+    expect((none as Error).message).toBe(`no vault named "db" in project ${PROJECT} at ${c.endpoint}`);
     const a = await c.createVault({ vault: { name: 'db', billing, resources: [] } });
     await c.createVault({ vault: { name: 'db-2', billing, resources: [] } });
     expect((await c.findVaultByName('db')).id).toBe(a.id);
     const b = await c.createVault({ vault: { name: 'db', billing, resources: [] } });
     const e = await c.findVaultByName('db').catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(VbsConfigError);
-    expect((e as Error).message).toContain(`2 vaults are named "db" (${a.id}, ${b.id})`);
+    expect(e).toBeInstanceOf(VbsAmbiguousNameError);
+    expect(e).toBeInstanceOf(VbsError);
+    expect(e).not.toBeInstanceOf(VbsNotFoundError);
+    expect(e).toMatchObject({ operation: 'findVaultByName', kind: 'vault', value: 'db', ids: [a.id, b.id], projectId: PROJECT });
+    expect((e as Error).message).toBe(`2 vaults are named "db" (${a.id}, ${b.id}) in project ${PROJECT}; refer to one by id`);
+    // A bad argument is a configuration error, a VbsError too.
+    const bad = await c.findVaultByName('').catch((x: unknown) => x);
+    expect(bad).toBeInstanceOf(VbsConfigError);
+    expect(bad).toBeInstanceOf(VbsError);
   });
 
   test('an unknown checkpoint is 404 BackupService.6217; a bad vault id never leaves the client', async () => {

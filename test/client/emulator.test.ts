@@ -2,7 +2,7 @@
  * The client against the real emulator over loopback: every operation, each credential kind,
  * and the no-duplicate execute rule with faults the emulator injects.
  */
-import { Credentials, VbsApiError, VbsClient, VbsClientOptions } from '../../src/client';
+import { Credentials, VbsAmbiguousNameError, VbsApiError, VbsClient, VbsClientOptions, VbsError } from '../../src/client';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 import type { Emulator } from '../../src/emulator';
 import { emulatorForFile } from './emulator-fixture';
@@ -59,6 +59,19 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     expect((await c.getPolicy(id))?.policy_resource_count).toBe(1);
     await c.deletePolicy(id);
     expect(await c.getPolicy(id)).toBeUndefined();
+  });
+
+  test('findPolicyByName: none is undefined; several is a VbsAmbiguousNameError naming each id', async () => {
+    const c = client();
+    expect(await c.findPolicyByName('nightly')).toBeUndefined();
+    const a = await c.createPolicy({ backup_policy_name: 'nightly', scheduled_policy: schedule });
+    const b = await c.createPolicy({ backup_policy_name: 'nightly', scheduled_policy: schedule });
+    const e = await c.findPolicyByName('nightly').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(VbsAmbiguousNameError);
+    expect(e).toBeInstanceOf(VbsError);
+    expect(e).toMatchObject({ operation: 'findPolicyByName', kind: 'backup policy', value: 'nightly', projectId: PROJECT });
+    expect([...(e as VbsAmbiguousNameError).ids].sort()).toEqual([a, b].sort());
+    expect((e as Error).message).toMatch(/^2 backup policies are named "nightly" \(.+\) in project \w+; refer to one by id$/);
   });
 
   test('execute then wait: one job per volume, all final', async () => {
