@@ -4,28 +4,17 @@
  */
 import { Credentials, VbsAmbiguousNameError, VbsApiError, VbsClient, VbsClientOptions, VbsError } from '../../src/client';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
-import { Emulator, startEmulator } from '../../src/emulator';
+import type { Emulator } from '../../src/emulator';
+import { emulatorForFile } from './emulator-fixture';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const VOLUMES = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
 let emulator: Emulator;
-const clients: VbsClient[] = [];
+const clients = emulatorForFile<VbsClient>((em) => {
+  emulator = em;
+});
 /** The transport the clients of the running `describe.each` use. */
 let transport: VbsTransport = 'undici';
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    jobSeconds: 0.3,
-    tokens: ['emu-token'],
-    accessKeys: [{ accessKey: 'EMUAK', secretKey: 'EMU-SECRET-KEY' }],
-    users: [{ userName: 'alice', password: 'EMU-PASSWORD', domainName: 'acme' }],
-  });
-});
-afterAll(() => emulator.stop());
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  emulator.reset();
-});
 
 function client(credentials: Credentials = Credentials.token('emu-token'), o: Partial<VbsClientOptions> = {}): VbsClient {
   const c = new VbsClient({ endpoint: emulator.url, projectId: PROJECT, env: {}, credentials, random: () => 0, transport, ...o });
