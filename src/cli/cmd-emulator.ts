@@ -1,16 +1,16 @@
 /**
  * `vbs-backup emulator [--host H] [--port N] [--state-file F] [--token T]... [--access-key AK
- * --secret-key SK] [--project-id P] [--job-seconds N] [--vault NAME=ID,...]...`: the emulator
- * (VBS and CBR) in the foreground.
+ * --secret-key SK] [--project-id P] [--job-seconds N] [--vault NAME=ID,...]... [--policy NAME=ID,...]...`:
+ * the emulator (VBS and CBR) in the foreground.
  *
  * The emulator module is required here, inside the command, and nowhere else: the hook bundle
  * marks `../emulator` external and must never need it. This file therefore lives directly in
  * src/cli so the path is exactly `../emulator` both from lib/cli and from lib/hook.
  */
+import { UUID_PATTERN } from '../contract/wire';
 import {
-  HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseCommandLine, stringList, stringOption,
+  HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseOrHelp, stringList, stringOption,
 } from './args';
-import { COMMAND_HELP } from './help';
 import type { CliIo } from './runtime';
 
 const COMMAND = 'emulator';
@@ -28,6 +28,7 @@ const OPTIONS: Record<string, OptionDef> = {
   'project-id': { type: 'string' },
   'job-seconds': { type: 'string' },
   vault: { type: 'string', multiple: true },
+  policy: { type: 'string', multiple: true },
   ...HELP_OPTION,
 };
 
@@ -39,11 +40,8 @@ export interface SignalSource {
 
 /** Runs the emulator until SIGINT/SIGTERM; resolves to the exit code. */
 export async function run(argv: string[], io: CliIo, signals: SignalSource = process): Promise<number> {
-  const values = parseCommandLine(COMMAND, argv, OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[COMMAND]);
-    return 0;
-  }
+  const values = parseOrHelp(COMMAND, argv, OPTIONS, io);
+  if (!values) return 0;
   const host = stringOption(values, 'host') ?? '127.0.0.1';
   const port = integerOption(COMMAND, '--port', stringOption(values, 'port'), 0, 65535) ?? DEFAULT_EMULATOR_PORT;
   const jobSecondsText = stringOption(values, 'job-seconds');
@@ -59,6 +57,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
     throw new UsageError('--access-key and --secret-key go together: give both or neither', COMMAND);
   }
   const vaults = stringList(values, 'vault').map(parseVault);
+  const policies = stringList(values, 'policy').map(parsePolicy);
   for (const t of tokens) io.addSecret(t);
   if (secretKey) io.addSecret(secretKey);
 
@@ -76,6 +75,7 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
       jobSeconds: jobSecondsText === undefined ? undefined : Number(jobSecondsText),
       // Seeded vaults go into the --project-id project, else into every project on its first use.
       vaults: vaults.map((v) => ({ ...v, projectId })),
+      policies: policies.map((p) => ({ ...p, projectId })),
     });
   } catch (err) {
     io.err(`error: cannot start the emulator on ${host}:${port}: ${(err as Error).message}`);
@@ -86,7 +86,9 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   io.err(open
     ? 'open mode: any non-empty X-Auth-Token is accepted for any project'
     : `accepting ${tokens.length} token(s)${accessKey ? ` and access key ${accessKey}` : ''}${projectId ? ` for project ${projectId} only` : ' for any project'}`);
-  for (const v of vaults) io.err(`vault "${v.name}" seeded with ${v.resourceIds.length} disk(s)${projectId ? ` in project ${projectId}` : ' in every project'}`);
+  const where = projectId ? ` in project ${projectId}` : ' in every project';
+  for (const p of policies) io.err(`VBS policy "${p.name}" seeded with ${p.volumeIds.length} volume(s)${where}`);
+  for (const v of vaults) io.err(`CBR vault "${v.name}" seeded with ${v.resourceIds.length} disk(s)${where}`);
   io.err(`control surface at http://${emulator.host}:${emulator.port}/__emulator/ ; stop with Ctrl-C or SIGTERM`);
 
   const signal = await new Promise<string>((resolve) => {
@@ -111,15 +113,29 @@ export async function run(argv: string[], io: CliIo, signals: SignalSource = pro
   return 0;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `NAME=ID,ID`: a name and its ids, or undefined when the text has no `=`, no name or no id. */
+function nameAndIds(text: string): { name: string; ids: string[] } {
+  const eq = text.indexOf('=');
+  return { name: eq < 0 ? '' : text.slice(0, eq), ids: eq < 0 ? [] : text.slice(eq + 1).split(',').map((s) => s.trim()) };
+}
 
 /** `--vault NAME=ID,ID`: a disk vault seeded at start. */
 function parseVault(text: string): { name: string; resourceIds: string[] } {
-  const eq = text.indexOf('=');
-  const name = eq < 0 ? '' : text.slice(0, eq);
-  const ids = eq < 0 ? [] : text.slice(eq + 1).split(',').map((s) => s.trim());
-  if (name.length < 1 || name.length > 64 || ids.length === 0 || ids.some((id) => !UUID.test(id))) {
+  const { name, ids } = nameAndIds(text);
+  if (name.length < 1 || name.length > 64 || ids.length === 0 || ids.some((id) => !UUID_PATTERN.test(id))) {
     throw new UsageError(`--vault must be NAME=DISK_ID[,DISK_ID...] (a name of 1-64 characters, disk ids as UUIDs), got '${text.slice(0, 120)}'`, COMMAND);
   }
   return { name, resourceIds: ids };
+}
+
+/** `--policy NAME=ID,ID`: a VBS policy seeded at start, with these volumes. */
+function parsePolicy(text: string): { name: string; volumeIds: string[] } {
+  const { name, ids } = nameAndIds(text);
+  const ok = /^[A-Za-z0-9_-]{1,64}$/.test(name) && !name.toLowerCase().startsWith('default') &&
+    ids.length > 0 && ids.every((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
+  if (!ok) {
+    throw new UsageError('--policy must be NAME=VOLUME_ID[,VOLUME_ID...] (a policy name of 1-64 letters, digits, \'_\' or \'-\', ' +
+      `not starting with "default"; volume ids of the same characters, UUIDs in practice), got '${text.slice(0, 120)}'`, COMMAND);
+  }
+  return { name, volumeIds: ids };
 }

@@ -15,14 +15,12 @@
 import type { RestoreOutcome, RestoreStarted, TriggerRun } from '../client/cbr-restore';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { TRIGGER_ID_ALLOWED, TRIGGER_ID_PATTERN, vaultTriggerNames } from '../contract/checkpoint';
-import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, parseCommandLine, stringList, stringOption,
-} from './args';
+import { ParsedValues, UsageError, apiCommandOptions, connectionArgs, integerOption, parseOrHelp, stringList, stringOption } from './args';
 import type { VaultApi } from './cbr-ports';
-import { VaultNotFoundError, checkUuid, resolveVault, runVaultBackups, vaultLabel, vaultSelector, withCbr } from './cmd-vault';
+import { VAULT_OPTIONS, checkUuid, resolveVault, runVaultBackups, vaultLabel, vaultSelector, withCbr } from './cmd-vault';
+import { CommandFailure, describeFailure, exitCodeOf } from './failure';
 import { plural, table } from './format';
-import { COMMAND_HELP } from './help';
-import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline } from './runtime';
+import { CliIo, Deadline, jsonDocument, startDeadline } from './runtime';
 
 /** Default bound of `restore`, seconds (a restore of a large disk takes a while). */
 export const DEFAULT_RESTORE_TIMEOUT_SECONDS = 1800;
@@ -30,10 +28,9 @@ export const DEFAULT_RESTORE_TIMEOUT_SECONDS = 1800;
 const LIST_TIMEOUT_SECONDS = 120;
 
 /** A refusal of the plan, before anything is sent: exit 1. */
-export class RestoreRefusedError extends Error {
+export class RestoreRefusedError extends CommandFailure {
   constructor(message: string) {
     super(`${message}; nothing was restored`);
-    this.name = 'RestoreRefusedError';
   }
 }
 
@@ -76,15 +73,7 @@ function describeRun(r: TriggerRun, index: number): string {
   return `run ${index} (key ${r.run}${r.beforeDestroy ? ', before destroy' : ''}, made ${r.createdAt})`;
 }
 
-const RUNS_OPTIONS: Record<string, OptionDef> = {
-  'vault-id': { type: 'string' },
-  'vault-name': { type: 'string' },
-  trigger: { type: 'string' },
-  'trigger-id': { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const RUNS_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, trigger: { type: 'string' }, 'trigger-id': { type: 'string' } });
 
 /**
  * `vault-backups`: with `--trigger` or `--trigger-id` that trigger's runs, newest first (here);
@@ -93,35 +82,27 @@ const RUNS_OPTIONS: Record<string, OptionDef> = {
 export async function runVaultBackupsOrRuns(argv: string[], io: CliIo): Promise<number> {
   const command = 'vault-backups';
   if (!argv.some((a) => /^--trigger(-id)?(=|$)/.test(a))) return runVaultBackups(argv, io);
-  const values = parseCommandLine(command, argv, RUNS_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[command]);
-    return 0;
-  }
+  const values = parseOrHelp(command, argv, RUNS_OPTIONS, io);
+  if (!values) return 0;
   const trigger = triggerOption(command, values)!;
   const selector = vaultSelector(command, values);
   const connection = connectionArgs(command, values);
   const deadline = startDeadline(LIST_TIMEOUT_SECONDS, `the ${command} command bound`);
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vault = await resolveVault(api, selector, deadline.signal);
-      const runs = await api.triggerRuns(vault.id, trigger.triggerId, { signal: deadline.signal });
-      io.err(`${plural(runs.length, 'run')} of ${trigger.shown} in ${vaultLabel(vault)}, newest first`);
-      if (values.json === true) {
-        io.out(jsonDocument({ vaultId: vault.id, vaultName: vault.name, projectId: api.projectId, triggerId: trigger.triggerId, runs: runs.map(runJson) }));
-        return 0;
-      }
-      const rows = runs.flatMap((r, i) => r.resources.map((d) => [
-        String(i + 1), r.run, r.beforeDestroy ? 'before destroy' : 'deploy', r.createdAt, d.resourceId, d.backup?.id ?? '-',
-        d.backups.map((b) => b.status).join(','),
-      ]));
-      for (const line of table(['RUN', 'KEY', 'KIND', 'MADE', 'DISK', 'BACKUP TO RESTORE', 'STATUSES'], rows)) io.out(line);
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vault = await resolveVault(api, selector, deadline.signal);
+    const runs = await api.triggerRuns(vault.id, trigger.triggerId, { signal: deadline.signal });
+    io.err(`${plural(runs.length, 'run')} of ${trigger.shown} in ${vaultLabel(vault)}, newest first`);
+    if (values.json === true) {
+      io.out(jsonDocument({ vaultId: vault.id, vaultName: vault.name, projectId: api.projectId, triggerId: trigger.triggerId, runs: runs.map(runJson) }));
       return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline)}`);
-    return 1;
-  }
+    }
+    const rows = runs.flatMap((r, i) => r.resources.map((d) => [
+      String(i + 1), r.run, r.beforeDestroy ? 'before destroy' : 'deploy', r.createdAt, d.resourceId, d.backup?.id ?? '-',
+      d.backups.map((b) => b.status).join(','),
+    ]));
+    for (const line of table(['RUN', 'KEY', 'KIND', 'MADE', 'DISK', 'BACKUP TO RESTORE', 'STATUSES'], rows)) io.out(line);
+    return 0;
+  }), io, deadline, 'cli');
 }
 
 function runJson(r: TriggerRun, i: number): Record<string, unknown> {
@@ -134,9 +115,8 @@ function runJson(r: TriggerRun, i: number): Record<string, unknown> {
   };
 }
 
-const RESTORE_OPTIONS: Record<string, OptionDef> = {
-  'vault-id': { type: 'string' },
-  'vault-name': { type: 'string' },
+const RESTORE_OPTIONS = apiCommandOptions({
+  ...VAULT_OPTIONS,
   'checkpoint-id': { type: 'string' },
   trigger: { type: 'string' },
   'trigger-id': { type: 'string' },
@@ -147,10 +127,7 @@ const RESTORE_OPTIONS: Record<string, OptionDef> = {
   yes: { type: 'boolean' },
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+});
 
 /** One disk of the plan: the backup and the disk it overwrites. */
 interface PlannedRestore {
@@ -170,11 +147,8 @@ interface DiskReport {
 /** Runs `vbs-backup restore`; resolves to the exit code. */
 export async function runRestore(argv: string[], io: CliIo): Promise<number> {
   const command = 'restore';
-  const values = parseCommandLine(command, argv, RESTORE_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[command]);
-    return 0;
-  }
+  const values = parseOrHelp(command, argv, RESTORE_OPTIONS, io);
+  if (!values) return 0;
   const selector = vaultSelector(command, values);
   const cpText = stringOption(values, 'checkpoint-id');
   const trigger = triggerOption(command, values);
@@ -202,67 +176,62 @@ export async function runRestore(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('restore overwrites disks and there is no terminal to ask on: give --yes to go ahead, or --dry-run to see the plan', command);
   }
   const deadline = startDeadline(timeout, '--timeout');
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vault = await resolveVault(api, selector, deadline.signal);
-      if (vault.billing?.object_type !== undefined && vault.billing.object_type !== 'disk') {
-        throw new RestoreRefusedError(`${vaultLabel(vault)} holds ${vault.billing.object_type} backups: restore restores disk backups only ` +
-          '(restore a server from the console or the API with server_id and mappings)');
-      }
-      const { what, backups } = await runBackups(api, vault, checkpointId, trigger, runIndex, deadline);
-      const plans = plan(what, backups, only, moves);
-      printPlan(io, vault, what, plans, dryRun, values.json === true);
-      if (dryRun) {
-        io.err(`dry run: ${plural(plans.length, 'restore')} planned, nothing sent`);
-        return 0;
-      }
-      if (!yes) {
-        const answer = await io.ask!(`Overwrite ${plural(plans.length, 'disk')} with these backups? The data on them is lost. Type yes to go ahead: `);
-        if (answer.trim().toLowerCase() !== 'yes') {
-          io.err('not confirmed: nothing was restored');
-          return 1;
-        }
-      }
-      const reports: DiskReport[] = [];
-      for (const p of plans) {
-        const report: DiskReport = { plan: p };
-        reports.push(report);
-        try {
-          report.started = await api.restoreBackup(p.backup.id, { volumeId: p.target, signal: deadline.signal, timeoutMs: Math.max(1, deadline.at - Date.now()) });
-          io.err(`disk ${p.target}: restore from backup ${p.backup.id} ${report.started.alreadySent ? 'was already sent by an earlier attempt (answer lost): not sent again' : 'started'}`);
-        } catch (err) {
-          report.error = describeFailure(err, deadline);
-          io.err(`disk ${p.target}: restore from backup ${p.backup.id} not started: ${report.error}`);
-        }
-      }
-      if (values.wait === true) {
-        for (const r of reports) {
-          if (!r.started) continue;
-          try {
-            r.outcome = await api.waitForRestore(r.started, {
-              timeoutSeconds: Math.max(1, Math.floor((deadline.at - Date.now()) / 1000)), signal: deadline.signal,
-              onProgress: (status) => io.err(`disk ${r.plan.target}: restore from backup ${r.plan.backup.id}: ${status}`),
-            });
-            if (r.outcome.status === 'failed') r.error = `the restore failed: ${r.outcome.error?.code ?? ''} ${r.outcome.error?.message ?? ''}`.trim();
-          } catch (err) {
-            r.error = `waiting for the restore: ${describeFailure(err, deadline)}`;
-          }
-        }
-      }
-      printReports(io, vault, what, reports, values.json === true);
-      const failed = reports.filter((r) => r.error !== undefined);
-      if (failed.length > 0) {
-        io.err(`error: ${plural(failed.length, 'disk')} of ${reports.length} not restored: ` + failed.map((r) => `disk ${r.plan.target} (backup ${r.plan.backup.id}): ${r.error}`).join('; '));
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vault = await resolveVault(api, selector, deadline.signal);
+    if (vault.billing?.object_type !== undefined && vault.billing.object_type !== 'disk') {
+      throw new RestoreRefusedError(`${vaultLabel(vault)} holds ${vault.billing.object_type} backups: restore restores disk backups only ` +
+        '(restore a server from the console or the API with server_id and mappings)');
+    }
+    const { what, backups } = await runBackups(api, vault, checkpointId, trigger, runIndex, deadline);
+    const plans = plan(what, backups, only, moves);
+    warnUncovered(io, vault, what, backups, only);
+    printPlan(io, vault, what, plans, dryRun, values.json === true);
+    if (dryRun) {
+      io.err(`dry run: ${plural(plans.length, 'restore')} planned, nothing sent`);
+      return 0;
+    }
+    if (!yes) {
+      const answer = await io.ask!(`Overwrite ${plural(plans.length, 'disk')} with these backups? The data on them is lost. Type yes to go ahead: `);
+      if (answer.trim().toLowerCase() !== 'yes') {
+        io.err('not confirmed: nothing was restored');
         return 1;
       }
-      io.err(values.wait === true ? `${plural(reports.length, 'disk')} restored` : `${plural(reports.length, 'restore')} started; --wait waits for them`);
-      return 0;
-    });
-  } catch (err) {
-    const e = err as { name?: string; message?: string };
-    io.err(`error: ${e.name === 'RestoreRefusedError' || e.name === 'VaultNotFoundError' ? e.message : describeFailure(err, deadline)}`);
-    return 1;
-  }
+    }
+    const reports: DiskReport[] = [];
+    for (const p of plans) {
+      const report: DiskReport = { plan: p };
+      reports.push(report);
+      try {
+        report.started = await api.restoreBackup(p.backup.id, { volumeId: p.target, signal: deadline.signal, timeoutMs: Math.max(1, deadline.at - Date.now()) });
+        io.err(`disk ${p.target}: restore from backup ${p.backup.id} ${report.started.alreadySent ? 'was already sent by an earlier attempt (answer lost): not sent again' : 'started'}`);
+      } catch (err) {
+        report.error = describeFailure(err, deadline, 'cli');
+        io.err(`disk ${p.target}: restore from backup ${p.backup.id} not started: ${report.error}`);
+      }
+    }
+    if (values.wait === true) {
+      for (const r of reports) {
+        if (!r.started) continue;
+        try {
+          r.outcome = await api.waitForRestore(r.started, {
+            timeoutSeconds: Math.max(1, Math.floor((deadline.at - Date.now()) / 1000)), signal: deadline.signal,
+            onProgress: (status) => io.err(`disk ${r.plan.target}: restore from backup ${r.plan.backup.id}: ${status}`),
+          });
+          if (r.outcome.status === 'failed') r.error = `the restore failed: ${r.outcome.error?.code ?? ''} ${r.outcome.error?.message ?? ''}`.trim();
+        } catch (err) {
+          r.error = `waiting for the restore: ${describeFailure(err, deadline, 'cli')}`;
+        }
+      }
+    }
+    printReports(io, vault, what, reports, values.json === true);
+    const failed = reports.filter((r) => r.error !== undefined);
+    if (failed.length > 0) {
+      io.err(`error: ${plural(failed.length, 'disk')} of ${reports.length} not restored: ` + failed.map((r) => `disk ${r.plan.target} (backup ${r.plan.backup.id}): ${r.error}`).join('; '));
+      return 1;
+    }
+    io.err(values.wait === true ? `${plural(reports.length, 'disk')} restored` : `${plural(reports.length, 'restore')} started; --wait waits for them`);
+    return 0;
+  }), io, deadline, 'cli');
 }
 
 /** The backups of the checkpoint, or of the trigger's chosen run, per disk (newest first), and how to name them. */
@@ -273,19 +242,34 @@ async function runBackups(
   if (checkpointId !== undefined) {
     const list = (await api.listBackups({ vault_id: vault.id, checkpoint_id: checkpointId, sort: 'created_at:desc', limit: 1000 }, { signal: deadline.signal })).backups
       .filter((b) => !b.parent_id && b.checkpoint_id === checkpointId);
-    if (list.length === 0) throw new VaultNotFoundError(`checkpoint ${checkpointId} has no backups in ${vaultLabel(vault)}`);
+    if (list.length === 0) throw new CommandFailure(`checkpoint ${checkpointId} has no backups in ${vaultLabel(vault)}`);
     for (const b of list) backups.set(b.resource_id, [...(backups.get(b.resource_id) ?? []), b]);
     return { what: `checkpoint ${checkpointId}`, backups };
   }
   const runs = await api.triggerRuns(vault.id, trigger!.triggerId, { signal: deadline.signal });
   if (runs.length < runIndex) {
-    throw new VaultNotFoundError(runs.length === 0
+    throw new CommandFailure(runs.length === 0
       ? `no run of ${trigger!.shown} in ${vaultLabel(vault)} (no backup named after it); check the construct path with vbs-backup vault-backups --trigger`
       : `${trigger!.shown} has ${plural(runs.length, 'run')} in ${vaultLabel(vault)}; --run ${runIndex} asks for run ${runIndex} (1 is the latest)`);
   }
   const run = runs[runIndex - 1];
   for (const d of run.resources) backups.set(d.resourceId, [...d.backups]);
   return { what: `${describeRun(run, runIndex)} of ${trigger!.shown}`, backups };
+}
+
+/**
+ * Disks of the vault the run has no backup of are not restored: say so. A run that joined a
+ * running backup (when busy: join) counted another checkpoint's backup for that disk, which
+ * carries no name of the run; or the disk joined the vault later, or the trigger backs up a
+ * subset (resourceIds).
+ */
+function warnUncovered(io: CliIo, vault: WireCbrVault, what: string, backups: Map<string, WireCbrBackup[]>, only: string[]): void {
+  if (only.length > 0) return;
+  const missing = vault.resources.map((r) => r.id.toLowerCase()).filter((id) => !backups.has(id));
+  if (missing.length === 0) return;
+  io.err(`WARNING: ${what} has no backup of ${plural(missing.length, 'disk')} of ${vaultLabel(vault)}: ${missing.join(', ')}; ` +
+    'not restored (a backup the run joined when busy, a disk added later, or one the trigger does not back up: ' +
+    'restore it from its own checkpoint with --checkpoint-id)');
 }
 
 /** The plan, or a RestoreRefusedError naming the backup and the disk. */

@@ -164,9 +164,10 @@ ${EXIT_HELP}`,
 
   emulator: `Usage: vbs-backup emulator [--host 127.0.0.1] [--port 8787] [--state-file F] [--token T]...
                           [--access-key AK --secret-key SK] [--project-id P] [--job-seconds N]
-                          [--vault NAME=DISK_ID,...]...
+                          [--policy NAME=VOLUME_ID,...]... [--vault NAME=DISK_ID,...]...
 
-Runs the VBS API emulator in the foreground until SIGINT or SIGTERM. The first line on stdout
+Runs the emulator of the VBS API (backup policies) and the CBR API (vaults, checkpoints,
+backups), both on one port, in the foreground until SIGINT or SIGTERM. The first line on stdout
 is "listening on http://HOST:PORT". Without --token or --access-key any non-empty X-Auth-Token
 is accepted (open mode).
 
@@ -180,6 +181,9 @@ Options:
   --project-id P      the project (32 hex digits) that --token and --access-key act on;
                       another project's URL gets 403 APIGW.0302
   --job-seconds N     seconds a backup job takes from WAITING to EXECUTE_SUCCESS (default 2)
+  --policy NAME=IDS   seed a VBS backup policy NAME (daily at 02:00, keeps 7) with the volumes
+                      IDS (comma-separated), in the --project-id project, else in every
+                      project; repeat for several
   --vault NAME=IDS    seed a CBR disk vault NAME holding the disks IDS (comma-separated UUIDs),
                       in the --project-id project, else in every project; repeat for several
   -h, --help          show this help
@@ -200,7 +204,7 @@ Commands:
   backup-vault   back up a CBR vault now (optionally wait for its backups)
   vault-backups  list the backups of a CBR vault
   vaults         list the CBR vaults of the project
-  emulator       run the VBS API emulator on loopback
+  emulator       run the emulator of the VBS and CBR APIs on loopback (one port, both APIs)
 
 Options:
   -h, --help      show this help ('vbs-backup <command> --help' for a command)

@@ -1,7 +1,7 @@
 /**
  * Shared plumbing of the commands: where output goes (results on stdout, progress on stderr,
- * every line redacted), the client's lifetime, the overall deadline, and how a failure becomes
- * one printable message (operation, HTTP status, code and message; never a credential).
+ * every line redacted), the client's lifetime and the overall deadline. How a failure becomes one
+ * printable message is failure.ts (loaded by the commands, not by main.ts).
  */
 import type { ConnectionArgs } from './args';
 import type { PolicyApi } from './ports';
@@ -128,24 +128,6 @@ export async function withClient<T>(
   } finally {
     await api.close().catch(() => undefined);
   }
-}
-
-/**
- * The message for a failed command: the error's own message (the client's errors already name
- * operation, status, code and message), or that the deadline passed.
- */
-export function describeFailure(err: unknown, deadline?: Deadline): string {
-  const e = err as { name?: string; message?: string; operation?: string };
-  if (deadline?.signal.aborted && !isJobsOrLookupError(e)) {
-    const during = e.operation ? ` during ${e.operation}` : '';
-    return `timed out after ${deadline.seconds} s (${deadline.source})${during}`;
-  }
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
-function isJobsOrLookupError(e: { name?: string }): boolean {
-  return e.name === 'JobsFailedError' || e.name === 'PolicyNotFoundError';
 }
 
 /** Prints a JSON document as one line-terminated block. */

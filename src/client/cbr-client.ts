@@ -22,7 +22,7 @@ import {
   WireCbrPolicyCreateRequest, WireCbrPolicyUpdateRequest, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
 } from '../contract/cbr-wire';
 import { UUID_PATTERN } from '../contract/wire';
-import { VbsApiError, VbsConfigError } from './errors';
+import { VbsAmbiguousNameError, VbsApiError, VbsConfigError, VbsNotFoundError } from './errors';
 import { ClientOptions, ServiceCore, SharedClients } from './service';
 import type { ShapeCheck } from './shape';
 
@@ -109,8 +109,10 @@ export class CbrClient {
   }
 
   /**
-   * The vault with exactly this name. Throws a VbsConfigError naming the vault when none or
-   * several have it (the name filter of V3 may match substrings: only exact names count).
+   * The vault with exactly this name (the name filter of V3 may match substrings: only exact
+   * names count).
+   * @throws VbsNotFoundError when no vault has the name
+   * @throws VbsAmbiguousNameError when several have it, naming each id
    */
   public async findVaultByName(name: string, o?: CallOptions): Promise<WireCbrVault> {
     if (typeof name !== 'string' || name.length === 0) throw new VbsConfigError('findVaultByName: the vault name must be a non-empty string');
@@ -120,11 +122,11 @@ export class CbrClient {
       matches.push(...page.vaults.filter((v) => v.name === name));
       if (page.vaults.length < PAGE || offset + PAGE >= page.count) break;
     }
-    if (matches.length === 0) throw new VbsConfigError(`findVaultByName: no vault named "${name}" in project ${this.projectId} at ${this.endpoint}`);
+    const lookup = { operation: 'findVaultByName', kind: 'vault', projectId: this.projectId, value: name };
+    if (matches.length === 0) throw new VbsNotFoundError({ ...lookup, by: 'name' }, `no vault named "${name}" in project ${this.projectId} at ${this.endpoint}`);
     if (matches.length > 1) {
-      throw new VbsConfigError(
-        `findVaultByName: ${matches.length} vaults are named "${name}" (${matches.map((v) => v.id).join(', ')}) in project ${this.projectId}; refer to one by id`,
-      );
+      const ids = matches.map((v) => v.id);
+      throw new VbsAmbiguousNameError(lookup, ids, `${matches.length} vaults are named "${name}" (${ids.join(', ')}) in project ${this.projectId}; refer to one by id`);
     }
     return matches[0];
   }

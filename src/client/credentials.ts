@@ -5,6 +5,7 @@
  * Secrets live in ES private fields, so they never show in `console.log`, `util.inspect`,
  * `JSON.stringify` or error messages.
  */
+import type { Service } from '../contract/rules';
 import { Env, fromEnv } from './endpoints';
 import { VbsConfigError } from './errors';
 import { formatSdkDate, nodeCrypto, sign } from './signer';
@@ -84,6 +85,15 @@ export class Credentials {
    * OS_PASSWORD, OS_DOMAIN_NAME, OS_AUTH_URL). Throws VbsConfigError naming what is missing.
    */
   public static fromEnvironment(env: Env = process.env): Credentials {
+    return Credentials._fromEnvironment(env);
+  }
+
+  /**
+   * {@link fromEnvironment} for a client of `service`, which the message names when the
+   * environment holds no credentials.
+   * @internal
+   */
+  public static _fromEnvironment(env: Env, service?: Service): Credentials {
     const token = fromEnv(env, 'HW_AUTH_TOKEN', 'OS_AUTH_TOKEN');
     if (token) return Credentials.token(token.value);
 
@@ -114,7 +124,7 @@ export class Credentials {
       });
     }
     throw new VbsConfigError(
-      'no VBS credentials in the environment: set HW_AUTH_TOKEN (or OS_AUTH_TOKEN); or HW_ACCESS_KEY and HW_SECRET_KEY (or OS_ forms); ' +
+      `no ${service === undefined ? '' : `${service.toUpperCase()} `}credentials in the environment: set HW_AUTH_TOKEN (or OS_AUTH_TOKEN); or HW_ACCESS_KEY and HW_SECRET_KEY (or OS_ forms); ` +
         'or HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME (or OS_USERNAME, OS_PASSWORD, OS_DOMAIN_NAME)',
     );
   }

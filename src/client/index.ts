@@ -31,7 +31,10 @@ export type { CallOptions, RetryInfo } from './caller';
 export { Credentials } from './credentials';
 export type { PasswordCredentialsOptions } from './credentials';
 export type { Cloud, Env } from './endpoints';
-export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError } from './errors';
+export {
+  VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError, VbsNotFoundError, VbsAmbiguousNameError,
+} from './errors';
+export type { VbsLookup } from './errors';
 export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';
 export type { TagPlan } from './tags';
 export type { VbsTransport } from './transport';

@@ -76,7 +76,7 @@ export class ServiceCore {
     this.region = resolveRegion(region, env);
     this.endpoint = resolveEndpoint({ endpoint: options.endpoint, region, cloud, env, service });
     this.projectId = resolveProjectId(options.projectId, env);
-    const credentials = options.credentials ?? Credentials.fromEnvironment(env);
+    const credentials = options.credentials ?? Credentials._fromEnvironment(env, service);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     // A loopback server runs on this machine's clock.
@@ -141,7 +141,7 @@ export class SharedClients<C extends Closable> {
     const env = options.env ?? process.env;
     const endpoint = resolveEndpoint({ ...options, env, service: this.service });
     const projectId = resolveProjectId(options.projectId, env);
-    const credentials = options.credentials ?? Credentials.fromEnvironment(env);
+    const credentials = options.credentials ?? Credentials._fromEnvironment(env, this.service);
     const key = `${endpoint}|${projectId}|${credentials.identity}`;
     let client = this.clients.get(key);
     if (!client) {

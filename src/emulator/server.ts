@@ -8,7 +8,7 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../contract/cbr-wire';
-import { UUID_PATTERN, WireJob } from '../contract/wire';
+import { PROJECT_ID_PATTERN, UUID_PATTERN, WireJob } from '../contract/wire';
 import { Auth } from './auth';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
 import { ALL_BUSY_CODES, FinishedCbr, backupToWire, checkpointToWire, createCheckpoint, finishCbr } from './cbr-backups';
@@ -20,9 +20,9 @@ import { requestId as newRequestId } from './ids';
 import { BUSY_STATUSES, RunOutcome, executePolicy, finishPolicyJobs, jobToWire } from './jobs';
 import { RouteMatch, handleApi, matchRoute } from './routes';
 import { loadState, saveState } from './state-file';
-import { Store } from './store';
+import { MAX_VOLUMES_PER_POLICY, Store } from './store';
 import type {
-  Emulator, EmulatorOperation, EmulatorOptions, EmulatorVaultSeed, Fault, FinishJobsFilter, FinishedJobs, RecordedRequest, RequestFilter, ScheduledVaultRun,
+  Emulator, EmulatorOperation, EmulatorOptions, EmulatorPolicySeed, EmulatorVaultSeed, Fault, FinishJobsFilter, FinishedJobs, RecordedRequest, RequestFilter, ScheduledVaultRun,
 } from './types';
 import { assertNoAngleBrackets } from './validation';
 
@@ -68,6 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new Error(`Emulator option cbrNameFilter must be "substring" or "exact", got ${String(options.cbrNameFilter)}`);
   }
   checkSeeds(options.vaults ?? []);
+  checkPolicySeeds(options.policies ?? []);
 
   const runtime = new Runtime(options, maxPolicies, jobSeconds * 1000, tokenTtlSeconds * 1000);
   const server = createServer((req, res) => void runtime.onRequest(req, res));
@@ -102,6 +103,28 @@ function checkSeeds(seeds: readonly EmulatorVaultSeed[]): void {
       const key = id.toLowerCase();
       const other = owners.get(key);
       if (other !== undefined) throw new Error(`${at}: resource ${id} is already in seeded vault "${other}"; a resource can be in one vault only`);
+      owners.set(key, seed.name);
+    }
+  }
+}
+
+/** Seeded policies: a policy name as VBS allows it, 1-200 volume ids, each volume in one policy of a project. */
+function checkPolicySeeds(seeds: readonly EmulatorPolicySeed[]): void {
+  const owners = new Map<string, string>();
+  for (const [i, seed] of seeds.entries()) {
+    const at = `Emulator option policies[${i}]`;
+    if (typeof seed?.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(seed.name) || seed.name.toLowerCase().startsWith('default')) {
+      throw new Error(`${at}.name must be 1-64 of A-Z a-z 0-9 _ -, not starting with "default", got ${JSON.stringify(seed?.name)}`);
+    }
+    if (!Array.isArray(seed.volumeIds) || seed.volumeIds.length < 1 || seed.volumeIds.length > MAX_VOLUMES_PER_POLICY) {
+      throw new Error(`${at}.volumeIds must list 1-${MAX_VOLUMES_PER_POLICY} volume ids, got ${JSON.stringify(seed.volumeIds)}`);
+    }
+    if (seed.projectId !== undefined && !PROJECT_ID_PATTERN.test(seed.projectId)) throw new Error(`${at}.projectId must be 32 hex digits, got ${JSON.stringify(seed.projectId)}`);
+    for (const id of seed.volumeIds) {
+      if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Error(`${at}: volume id ${JSON.stringify(id)} is not 1-64 of A-Z a-z 0-9 _ -`);
+      const key = `${seed.projectId ?? '*'}/${id}`;
+      const other = owners.get(key);
+      if (other !== undefined) throw new Error(`${at}: volume ${id} is already in seeded policy "${other}"; a volume can be in one policy only`);
       owners.set(key, seed.name);
     }
   }
@@ -142,7 +165,7 @@ class Runtime implements ControlTarget {
 
   constructor(private readonly options: EmulatorOptions, maxPolicies: number, private readonly jobMs: number, tokenTtlMs: number) {
     this.busyStatus = options.busyStatus ?? 409;
-    this.store = new Store(maxPolicies);
+    this.store = new Store(maxPolicies, options.policies ?? []);
     this.cbr = new CbrStore(options.vaults ?? []);
     this.auth = new Auth(options, tokenTtlMs);
     if (options.stateFile !== undefined) {
@@ -294,6 +317,7 @@ class Runtime implements ControlTarget {
 
   private seedProjects(): void {
     for (const projectId of this.options.projectIds ?? []) this.store.project(projectId);
+    this.store.seedAll();
     this.cbr.seedAll();
   }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobStatus, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 import { randomHex } from './ids';
-import type { EmulatedPolicy } from './types';
+import type { EmulatedPolicy, EmulatorPolicySeed } from './types';
 import { CreateInput, UpdateInput, describe, requireObject } from './validation';
 
 /** Name of the policy every project starts with (the real one also starts with "default"). */
@@ -61,9 +61,10 @@ export interface StoreData {
 export class Store {
   private readonly projects = new Map<string, ProjectState>();
 
-  constructor(private readonly maxPolicies: number) {}
+  /** `seeds` without a project are made in every project when it is first used. */
+  constructor(private readonly maxPolicies: number, private readonly seeds: readonly EmulatorPolicySeed[] = []) {}
 
-  /** The project, created with its default policy on first use. */
+  /** The project, created with its default policy (and the seeded policies that apply to it) on first use. */
   project(projectId: string): ProjectState {
     let p = this.projects.get(projectId);
     if (!p) {
@@ -74,8 +75,32 @@ export class Store {
       def.isDefault = true;
       p.policies.set(def.id, def);
       this.projects.set(projectId, p);
+      this.applySeeds(p);
     }
     return p;
+  }
+
+  /** Makes the seeded policies of projects named by a seed, and of every loaded project. */
+  seedAll(): void {
+    for (const seed of this.seeds) if (seed.projectId !== undefined) this.project(seed.projectId);
+    for (const p of this.projects.values()) this.applySeeds(p);
+  }
+
+  /**
+   * Creates each seed that applies to the project unless a policy of that name exists, or one of
+   * its volumes is already in another policy (a state file may have moved it): never an error.
+   * As `CbrStore`'s vault seeds (src/emulator/cbr-store.ts).
+   */
+  private applySeeds(p: ProjectState): void {
+    for (const seed of this.seeds) {
+      if (seed.projectId !== undefined && seed.projectId !== p.id) continue;
+      const policies = [...p.policies.values()];
+      if (policies.some((x) => x.name === seed.name)) continue;
+      if (seed.volumeIds.some((id) => policies.some((x) => x.volumes.includes(id)))) continue;
+      const policy = newPolicy(seed.name, { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' });
+      policy.volumes = [...seed.volumeIds];
+      p.policies.set(policy.id, policy);
+    }
   }
 
   /** The project if it exists, without creating it. */

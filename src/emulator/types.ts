@@ -22,6 +22,22 @@ export interface EmulatorVaultSeed {
   readonly projectId?: string;
 }
 
+/**
+ * A VBS backup policy made at start (`vbs-backup emulator --policy NAME=VOLUME_ID,...`): daily
+ * at 02:00, keeping 7 backups, enabled, with these volumes.
+ */
+export interface EmulatorPolicySeed {
+  /** Policy name (1-64 of `[A-Za-z0-9_-]`, not starting with "default"). Not made again when the project already has a policy of this name. */
+  readonly name: string;
+  /** Ids of the volumes associated with the policy (1-64 of `[A-Za-z0-9_-]`, UUIDs in practice); each in one seeded policy only. */
+  readonly volumeIds: string[];
+  /**
+   * Project the policy is made in, at start.
+   * @default - every project, when it is first used
+   */
+  readonly projectId?: string;
+}
+
 /** Which running work `Emulator.finishJobs` ends. */
 export interface FinishJobsFilter {
   /** Only this project's work. */
@@ -176,6 +192,11 @@ export interface EmulatorOptions extends EmulatorCredentialsOptions {
    * @default - none
    */
   readonly vaults?: EmulatorVaultSeed[];
+  /**
+   * VBS backup policies made at start (for demos, e.g. the state before a VBS -> CBR migration).
+   * @default - none
+   */
+  readonly policies?: EmulatorPolicySeed[];
   /**
    * The error of a CBR checkpoint whose resources are all being backed up: `BackupService.<code>`,
    * HTTP 400 (500 for `0002`). The API documents four candidates, not which one.

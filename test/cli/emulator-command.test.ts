@@ -103,6 +103,34 @@ describe('vbs-backup emulator', () => {
     expect(stderr).not.toContain(token);
     expect(stderr).not.toContain(secretKey);
   });
+  test('--policy NAME=ID,ID seeds an enabled VBS policy with those volumes; with --vault of the same name both APIs have it; a malformed --policy is a usage error (exit 2)', async () => {
+    const disks = ['94eba8b2-acc9-4d82-badc-127144cc5526', '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
+    let stderr = '';
+    let listening!: (url: string) => void;
+    const url = new Promise<string>((resolve) => { listening = resolve; });
+    const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
+    const signals = new EventEmitter();
+    const done = run(['--port', '0', '--project-id', PROJECT_ID, '--policy', `nightly-db=${disks.join(',')}`, '--vault', `nightly-db=${disks.join(',')}`], io, signals);
+    const base = await url;
+    try {
+      const policies = await runCli(['policies', '--json'], emulatorEnv(base));
+      expect(policies.code).toBe(0);
+      const listed = (JSON.parse(policies.stdout) as { policies: { backup_policy_name: string; policy_resource_count: number; scheduled_policy: { status: string } }[] }).policies;
+      expect(listed.map((p) => [p.backup_policy_name, p.policy_resource_count, p.scheduled_policy.status])).toEqual([['default_policy', 0, 'OFF'], ['nightly-db', 2, 'ON']]);
+      const vaults = await runCli(['vaults', '--json'], emulatorEnv(base, { CBR_ENDPOINT: base }));
+      expect((JSON.parse(vaults.stdout) as { vaults: { name: string }[] }).vaults.map((v) => v.name)).toEqual(['nightly-db']);
+      expect(stderr).toContain(`VBS policy "nightly-db" seeded with 2 volume(s) in project ${PROJECT_ID}`);
+      expect(stderr).toContain(`CBR vault "nightly-db" seeded with 2 disk(s) in project ${PROJECT_ID}`);
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await done).toBe(0);
+    for (const bad of ['db', 'db=', '=vol-1', 'default_x=vol-1', 'db=vol/1']) {
+      const r = await runCli(['emulator', '--port', '0', '--policy', bad], baseEnv());
+      expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--policy must be NAME=VOLUME_ID[,VOLUME_ID...]')]);
+    }
+  });
+
   test('--vault NAME=ID,ID seeds a CBR disk vault in the --project-id project; a malformed --vault is a usage error (exit 2)', async () => {
     const disks = ['94eba8b2-acc9-4d82-badc-127144cc5526', '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
     let stderr = '';

@@ -72,3 +72,19 @@ describe('configuration failures exit 1', () => {
     expect(r.stderr).toMatch(/^error: .*(HW_AUTH_TOKEN|credential)/im);
   });
 });
+
+describe('messages name the service they are about', () => {
+  const env = { HW_PROJECT_ID: '0123456789abcdef0123456789abcdef', VBS_ENDPOINT: 'http://127.0.0.1:9', CBR_ENDPOINT: 'http://127.0.0.1:9' };
+  test.each([
+    ['vaults', ['vaults'], 'CBR'],
+    ['backup-vault', ['backup-vault', '--vault-name', 'v'], 'CBR'],
+    ['vault-backups', ['vault-backups', '--vault-name', 'v'], 'CBR'],
+    ['restore', ['restore', '--vault-name', 'v', '--trigger', 's/V/T', '--dry-run'], 'CBR'],
+    ['policies', ['policies'], 'VBS'],
+    ['execute', ['execute', '--policy-name', 'n'], 'VBS'],
+  ])('%s without credentials: exit 1, "no %s credentials"', async (_name, argv, service) => {
+    const r = await run(argv, env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: no ${service} credentials in the environment: set HW_AUTH_TOKEN`, 'm'));
+  });
+});

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { Credentials, VbsClient, VbsConfigError } from '../../src/client';
+import { CbrClient, Credentials, VbsClient, VbsConfigError } from '../../src/client';
 import { checkBaseUrl, deriveCloud, iamUrlFor, resolveEndpoint, tokenUrl } from '../../src/client/endpoints';
 import { PROJECT } from './http-server';
 
@@ -155,7 +155,12 @@ describe('Credentials', () => {
   });
 
   test('errors name what is missing', () => {
-    expect(() => Credentials.fromEnvironment({})).toThrow(/no VBS credentials in the environment: set HW_AUTH_TOKEN/);
+    expect(() => Credentials.fromEnvironment({})).toThrow(/^no credentials in the environment: set HW_AUTH_TOKEN/);
+    // A client names its service: the same environment serves VBS and CBR.
+    const bare = { HW_PROJECT_ID: '0123456789abcdef0123456789abcdef', VBS_ENDPOINT: 'http://127.0.0.1:9', CBR_ENDPOINT: 'http://127.0.0.1:9' };
+    expect(() => new VbsClient({ env: bare })).toThrow(/^no VBS credentials in the environment: set HW_AUTH_TOKEN/);
+    expect(() => new CbrClient({ env: bare })).toThrow(/^no CBR credentials in the environment: set HW_AUTH_TOKEN/);
+    expect(() => CbrClient.shared({ env: bare })).toThrow(/^no CBR credentials in the environment/);
     expect(() => Credentials.fromEnvironment({ HW_ACCESS_KEY: 'AK' })).toThrow(/HW_ACCESS_KEY is set but HW_SECRET_KEY \(or OS_SECRET_KEY\) is missing/);
     expect(() => Credentials.fromEnvironment({ OS_SECRET_KEY: 'SK' })).toThrow(/OS_SECRET_KEY is set but HW_ACCESS_KEY/);
     expect(() => Credentials.fromEnvironment({ HW_USER_NAME: 'u', HW_USER_PASSWORD: 'p' })).toThrow(

@@ -12,6 +12,7 @@ import { EmulatedPolicy, Emulator, EmulatorOptions, startEmulator } from '../../
 import { Terraform, TerraformResult, makeTempDir, requireTerraform } from '../../examples/support/terraform';
 import { StackBuilder, synthStack } from '../../examples/support/synth';
 import { FLAVOURS, Flavour, configFile, flavourName } from '../../examples/support/frameworks';
+import { endRunsWhenWaitedForIn } from '../support/end-runs';
 
 export { Terraform, TerraformResult, makeTempDir, requireTerraform };
 export { FLAVOURS, Flavour, flavourName };
@@ -238,4 +239,34 @@ export function hookLines(output: string): string[] {
     .split('\n')
     .map((line) => /\(local-exec\): (.*)$/.exec(line)?.[1])
     .filter((line): line is string => line !== undefined && !line.startsWith('Executing:'));
+}
+
+/** A job time no end-to-end test waits out: the test ends the runs itself (`finishJobs`). */
+export const HOUR = 3600;
+
+/** {@link endRunsWhenWaitedForIn} in this suite's project. */
+export function endRunsWhenWaitedFor<T>(emulator: Emulator, target: { policyId: string } | { vaultId: string }, work: Promise<T>): Promise<T> {
+  return endRunsWhenWaitedForIn(emulator, PROJECT_ID, target, work);
+}
+
+/**
+ * For a test file: an emulator (`startE2eEmulator(options)`) and a client made on it, started
+ * before the file's tests and closed after them; `started` receives both.
+ */
+export function emulatorAndClientForFile<C extends { close(): Promise<void> }>(
+  options: EmulatorOptions,
+  makeClient: (emulator: Emulator) => C,
+  started: (emulator: Emulator, client: C) => void,
+): void {
+  let emulator: Emulator | undefined;
+  let client: C | undefined;
+  beforeAll(async () => {
+    emulator = await startE2eEmulator(options);
+    client = makeClient(emulator);
+    started(emulator, client);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await emulator?.stop();
+  });
 }

@@ -13,7 +13,7 @@ import { main } from '../../src/cli/main';
 import { CbrClient, vaultTriggerId } from '../../src/client';
 import { Emulator } from '../../src/emulator';
 import { captureIo } from '../cli/support';
-import { apiEnv, ok, startE2eEmulator, withStack } from './harness';
+import { apiEnv, emulatorAndClientForFile, ok, withStack } from './harness';
 import { cbrClient, checkpointsMade, disks, makeVault } from './vault-support';
 
 jest.setTimeout(180_000);
@@ -21,14 +21,9 @@ jest.setTimeout(180_000);
 let emulator: Emulator;
 let client: CbrClient;
 
-beforeAll(async () => {
-  emulator = await startE2eEmulator({ jobSeconds: 0 });
-  client = cbrClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+emulatorAndClientForFile({ jobSeconds: 0 }, cbrClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 async function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {

@@ -303,15 +303,15 @@ function reachable(entries: readonly string[], ext: '.js' | '.d.ts'): Set<string
   return seen;
 }
 
-test('the tarball holds exactly what the entry points reach, the hook bundle, README, CHANGELOG, LICENSE and package.json', () => {
+test('the tarball holds exactly what the entry points reach, the hook bundle and its portable launcher, README, CHANGELOG, LICENSE and package.json', () => {
   const paths = packed.files.map((f) => f.path).sort();
   const entries = entryFiles();
   const wanted = new Set([
-    'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', ...reachable(entries.js, '.js'), ...reachable(entries.dts, '.d.ts'),
+    'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'lib/hook/vbs-backup-hook.sh', ...reachable(entries.js, '.js'), ...reachable(entries.dts, '.d.ts'),
   ]);
   expect(paths.filter((p) => !wanted.has(p))).toEqual([]); // nothing unreachable (e.g. no lib/cli/index.js)
   expect([...wanted].filter((p) => !paths.includes(p))).toEqual([]); // nothing reachable missing
-  expect(paths).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/hook/vbs-backup-hook.js', 'lib/cli/bin.js']));
+  expect(paths).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/hook/vbs-backup-hook.js', 'lib/hook/vbs-backup-hook.sh', 'lib/cli/bin.js']));
   expect(paths.filter((p) => p.startsWith('lib/cli/') && p.endsWith('.d.ts'))).toEqual([]);
   expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
   expect(fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(/^## \[Unreleased\]$/m);
