@@ -3,8 +3,8 @@ import type { BackupValidationError } from './validation';
 
 /**
  * Tells the library's errors apart from others. The error classes themselves are not exported
- * (jsii, which makes the Python package, cannot export a subclass of `Error`), as in aws-cdk-lib
- * (`Errors.isValidationError`).
+ * (jsii, which makes the Python package, cannot export a subclass of `Error`); the error carries
+ * a marker (src/core/validation.ts) that this checks.
  */
 export class BackupErrors {
   /**
