@@ -15,9 +15,9 @@
  *
  * Needs `npm run build` first (lib/ and .jsii), `python3` with venv and pip, PyPI (or pip's
  * cache) and terraform; it fails loudly without any of them, in CI and anywhere else. The wheel
- * is made again when lib/ is newer than it. Venvs are kept between runs under
- * node_modules/.cache (keyed by the install line and the wheel's requirements), with this
- * build's wheel installed into them afresh.
+ * is made again unless dist/python holds the one of this build (scripts/package-python.js).
+ * Venvs are kept between runs under node_modules/.cache (keyed by the install line, the Python
+ * version and the wheel's requirements), with this build's wheel installed into them afresh.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -67,30 +67,27 @@ function requirePython(): string {
   }
 }
 
-/** The newest modification time of a file under `dir` (recursively). */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) latest = Math.max(latest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return latest;
-}
+/** scripts/package-python.js: the hash of a build (.jsii and lib/) and the stamp that names the wheel of one. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a build script, plain CommonJS
+const packaging = require('../../scripts/package-python.js') as { buildHash(): string; STAMP: string };
 
-/** The wheel of the current build: made by `npm run package:python` when missing or older than lib/ and .jsii. */
+/**
+ * The wheel of the current build: `npm run package:python` makes it when dist/python holds none,
+ * or one of another build (its stamp's hash differs from that of .jsii and lib/ now).
+ */
 async function currentWheel(): Promise<string> {
-  const assembly = path.join(ROOT, '.jsii');
-  if (!fs.existsSync(assembly) || !fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) {
+  if (!fs.existsSync(path.join(ROOT, '.jsii')) || !fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) {
     throw new Error('lib/ or .jsii is missing: run `npm run build` first (`npm test` does)');
   }
-  const find = () => (fs.existsSync(WHEEL_DIR) ? fs.readdirSync(WHEEL_DIR).filter((f) => f.endsWith('.whl')) : []);
-  const built = Math.max(newest(path.join(ROOT, 'lib')), fs.statSync(assembly).mtimeMs);
-  let wheels = find();
-  if (wheels.length !== 1 || fs.statSync(path.join(WHEEL_DIR, wheels[0])).mtimeMs < built) {
+  const stamped = (): { wheel: string; build: string } | undefined =>
+    fs.existsSync(packaging.STAMP) ? (JSON.parse(fs.readFileSync(packaging.STAMP, 'utf8')) as { wheel: string; build: string }) : undefined;
+  const build = packaging.buildHash();
+  if (stamped()?.build !== build) {
     await sh('npm', ['run', '--silent', 'package:python'], ROOT);
-    wheels = find();
   }
-  if (wheels.length !== 1) throw new Error(`expected one wheel in ${WHEEL_DIR}, found ${wheels.join(', ') || 'none'}`);
-  return path.join(WHEEL_DIR, wheels[0]);
+  const stamp = stamped();
+  if (stamp?.build !== build) throw new Error(`npm run package:python left no wheel of this build in ${WHEEL_DIR}`);
+  return path.join(WHEEL_DIR, stamp.wheel);
 }
 
 /** The `Requires-Dist` lines of the wheel's METADATA (read with Python's zipfile). */
@@ -278,6 +275,15 @@ describe.each(FRAMEWORKS)('the Python %s app', (framework) => {
     } finally {
       tf.dispose();
     }
+  });
+
+  test("the wheel's `vbs-backup` console script runs the CLI (`vaults --json` lists the emulator's vault)", async () => {
+    emulator.reset();
+    const env = { ...process.env, ...apiEnv(emulator) };
+    const { stdout } = await sh(path.join(venv, 'bin', 'vbs-backup'), ['vaults', '--json'], app, env);
+    const listed = JSON.parse(stdout) as { projectId: string; vaults: { name: string }[] };
+    expect(listed.projectId).toBe(PROJECT_ID);
+    expect(listed.vaults.map((v) => v.name)).toEqual([VAULT]);
   });
 
   test('a bad prop fails the Python synth with the message TypeScript prints', async () => {
