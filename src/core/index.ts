@@ -1,5 +1,4 @@
 export { HookResource, HOOK_RESOURCE_CONTEXT_KEY, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY } from './hook-kind';
 export type { IHookResource } from './hook-kind';
 export type { Cloud, VbsConnection } from './connection';
-// TEMP(jsii): jsii cannot export an Error subclass; issue 20's API work replaces this class
-
+export { VbsValidationError } from './validation';

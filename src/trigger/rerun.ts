@@ -51,7 +51,7 @@ export class Rerun {
     /** For `onChange`: the watched values. */
     public readonly values: Readonly<Record<string, string>>,
     /** For `whenChanged`: the watched constructs. */
-    public readonly constructs: IConstruct[] = [],
+    public readonly constructs: readonly IConstruct[] = [],
   ) {}
 
   /**

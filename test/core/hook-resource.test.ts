@@ -15,7 +15,7 @@ import {
   selfTrigger,
 } from '../../src/core/hook-resource';
 import { HOOK_ASSET_ID, locateHookExecutor } from '../../src/core/executor';
-import { VbsValidationError } from '../../src/core/validation';
+import { VbsValidationError } from '../../src';
 import { FRAMEWORK_NAMES, localExecs, resourceNamed, resourcesOf, synthHcl, synthJson, under } from './synth';
 
 function hook(stack: TerraformStack, id: string, kind: HookResource) {
