@@ -2,7 +2,8 @@
  * Two jest projects (`npm test` runs both; `npm run test:unit` only the first):
  * - unit: synth, client, CLI and emulator suites over loopback; no `terraform`, no npm registry,
  *   no `npm run build` (the hook executor the synths ship as an asset is bundled from the
- *   sources first when lib/ has none: test/support/unit-setup.ts).
+ *   sources first when it is missing or older than they are: test/support/global-setup.ts, in
+ *   both projects).
  * - integration: what needs the built package (lib/), real `terraform` or the npm registry:
  *   end to end, the packed tarball, the examples, the README's code, the reliability suite.
  */
@@ -10,6 +11,7 @@ const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   // Examples import the package and its subpaths by name, as users do; tests resolve them to the sources.
   moduleNameMapper: {
     '^cdktf-vbs-backup$': '<rootDir>/src/index.ts',
@@ -35,7 +37,6 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...INTEGRATION],
-      globalSetup: '<rootDir>/test/support/unit-setup.ts',
     },
     {
       ...shared,

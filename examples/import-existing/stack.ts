@@ -1,13 +1,13 @@
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupPolicyTrigger, VbsConnection } from 'cdktf-vbs-backup';
+import { BackupPolicy, BackupPolicyTrigger, BackupConnection } from 'cdktf-vbs-backup';
 
 /** Props of {@link ImportExistingStack}. */
 export interface ImportExistingStackProps {
   /** The id (UUID) of a backup policy that exists already, managed elsewhere. */
   readonly policyId: string;
   /** Where it lives. @default - from the environment of `terraform apply` */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 }
 
 /**

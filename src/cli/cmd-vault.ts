@@ -8,6 +8,7 @@
 import type { BackupVaultResult, CbrBusyEvent } from '../client/cbr-backup';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
+import { UUID_PATTERN } from '../contract/wire';
 import {
   CONNECTION_OPTIONS, ConnectionArgs, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, isoOption, parseCommandLine,
   stringList, stringOption,
@@ -25,7 +26,6 @@ const LIST_TIMEOUT_SECONDS = 120;
 export const DEFAULT_BACKUP_COUNT = 50;
 /** Upper bound of backups listed with --since. */
 export const MAX_BACKUPS = 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINAL = ['available', 'error'];
 
 /** The vault a command names was not found (or the name is ambiguous): exit 1. */
@@ -54,7 +54,7 @@ export function vaultLabel(v: Pick<WireCbrVault, 'id' | 'name'>): string {
 export type VaultSelector = { readonly vaultId: string } | { readonly vaultName: string };
 
 function checkUuid(command: string, option: string, value: string): string {
-  if (!UUID.test(value)) throw new UsageError(`${option} must be a UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
+  if (!UUID_PATTERN.test(value)) throw new UsageError(`${option} must be a UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
   return value.toLowerCase();
 }
 

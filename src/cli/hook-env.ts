@@ -5,6 +5,7 @@
  */
 import { Cloud, cloudRefusal, endpointRefusal, projectIdRefusal, Refusal, regionRefusal } from '../contract/rules';
 import { UUID_PATTERN, WireScheduledPolicy } from '../contract/wire';
+import { LABEL_ALLOWED, LABEL_PATTERN, RUN_ALLOWED, RUN_PATTERN, TRIGGER_ID_ALLOWED, TRIGGER_ID_PATTERN } from '../contract/checkpoint';
 import { keepLastRefusal, resourceIdRefusal, vaultIdRefusal, vaultNameRefusal } from '../contract/cbr-rules';
 import { DEFAULT_POLICY_TIMEOUT_SECONDS, DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, MARKER_TAG_KEY, WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import type { PolicySpec } from '../contract/hook';
@@ -113,9 +114,9 @@ export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerI
     resourceIds,
     incremental: readChoice(command, env, HOOK_ENV.incremental, ['true', 'false'], 'true') === 'true',
     keepLast: keepText === undefined ? undefined : Number(keepText),
-    triggerId: readPattern(command, env, HOOK_ENV.triggerId, /^[0-9a-f]{12}$/, '12 lower-case hex digits'),
-    label: readPattern(command, env, HOOK_ENV.label, /^[A-Za-z0-9_-]{1,19}$/, '1-19 letters, digits, \'_\' or \'-\''),
-    run: readPattern(command, env, HOOK_ENV.run, /^[0-9a-f]{8}$/, '8 lower-case hex digits (Terraform computes it)'),
+    triggerId: readPattern(command, env, HOOK_ENV.triggerId, TRIGGER_ID_PATTERN, TRIGGER_ID_ALLOWED),
+    label: readPattern(command, env, HOOK_ENV.label, LABEL_PATTERN, LABEL_ALLOWED),
+    run: readPattern(command, env, HOOK_ENV.run, RUN_PATTERN, RUN_ALLOWED),
     wait: readChoice(command, env, HOOK_ENV.wait, ['true', 'false'], 'false') === 'true',
     timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
     failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),

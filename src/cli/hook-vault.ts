@@ -27,23 +27,14 @@
 import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '../client/cbr-backup';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
-import { HOOK_COMMANDS, HOOK_ENV, vaultCheckpointPrefix } from '../contract/hook';
+import { ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
 import { hookArgs, runTrigger } from './hooks';
 import type { VaultApi } from './cbr-ports';
 import { CliIo, Deadline, describeFailure, startDeadline } from './runtime';
-
-/** The run key of a phase: the deploy run is `VBS_HOOK_RUN`, the destroy run `d` + its first 7 hex. */
-export function phaseRun(run: string, phase: 'deploy' | 'destroy'): string {
-  return phase === 'destroy' ? `d${run.slice(0, 7)}` : run;
-}
-
-/** Names of the backups a trigger made: `...-<trigger id>-<run>-<UTC>-<6 hex>`, optionally a suffix the service added. */
-export function ownBackupPattern(triggerId: string): RegExp {
-  return new RegExp(`-${triggerId}-[0-9a-f]{8}-\\d{8}T\\d{6}-[0-9a-f]{6}(?:[-_][A-Za-z0-9_-]*)?$`);
-}
 
 /** Runs `hook-vault-trigger`; resolves to the exit code. */
 export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number> {
@@ -133,7 +124,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
     resourceIds, incremental: inputs.incremental, whenBusy: inputs.whenBusy, name: prefix, signal: deadline.signal,
     timeoutMs: Math.max(1, deadline.at - Date.now()), onBusy: (e) => io.err(busyLine(e)),
   });
-  const earlier = await api.findBackupsByName(vault.id, `-${inputs.triggerId}-${run}-`, { signal: deadline.signal });
+  const earlier = await api.findBackupsByName(vault.id, runNameMarker(inputs.triggerId, run), { signal: deadline.signal });
   const byCheckpoint = new Map<string, WireCbrBackup[]>();
   for (const b of earlier) byCheckpoint.set(b.checkpoint_id, [...(byCheckpoint.get(b.checkpoint_id) ?? []), b]);
   const joinable = [...byCheckpoint].filter(([, backups]) => !backups.some((b) => b.status === 'error'));
@@ -204,7 +195,7 @@ async function keepLast(
   api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerInputs, keep: number, made: ReadonlySet<string>, deadline: Deadline, io: CliIo,
 ): Promise<void> {
   const pattern = ownBackupPattern(inputs.triggerId);
-  const own = (await api.findBackupsByName(vault.id, `-${inputs.triggerId}-`, { signal: deadline.signal })).filter((b) => pattern.test(b.name));
+  const own = (await api.findBackupsByName(vault.id, triggerNameMarker(inputs.triggerId), { signal: deadline.signal })).filter((b) => pattern.test(b.name));
   const byResource = new Map<string, WireCbrBackup[]>();
   for (const b of own) byResource.set(b.resource_id, [...(byResource.get(b.resource_id) ?? []), b]);
   const doomed: WireCbrBackup[] = [];

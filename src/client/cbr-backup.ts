@@ -23,10 +23,11 @@
 import { BusyPollOptions, DEFAULT_BUSY_TIMEOUT_MS, endedByBound, positive } from './busy';
 import type { CallOptions, CallResult, CallSpec } from './caller';
 import {
-  CBR_BUSY_CODES, CBR_CODES, CBR_FINAL_BACKUP_STATUSES, CBR_NAME_PATTERN, CBR_RUNNING_BACKUP_STATUSES, CBR_UUID_PATTERN, CbrBackupListQuery,
+  CBR_BUSY_CODES, CBR_CODES, CBR_FINAL_BACKUP_STATUSES, CBR_NAME_PATTERN, CBR_RUNNING_BACKUP_STATUSES, CbrBackupListQuery,
   CbrOperationLogListQuery, WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrCheckpointCreateRequest, WireCbrOperationLogList,
   WireCbrSkippedResource, WireCbrVault,
 } from '../contract/cbr-wire';
+import { UUID_PATTERN } from '../contract/wire';
 import type { WhenBusyChoice } from '../contract/hook';
 import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
 import { parseApiTime } from './jobs';
@@ -232,7 +233,7 @@ class BackupVaultRun {
       throw new VbsConfigError(`backupVault: name "${this.prefix}" is not allowed; expected 1-${MAX_PREFIX} of A-Z, a-z, 0-9, _ and -`);
     }
     for (const id of o.resourceIds ?? []) {
-      if (typeof id !== 'string' || !CBR_UUID_PATTERN.test(id)) throw new VbsConfigError(`backupVault: resource id "${String(id)}" is not a UUID (8-4-4-4-12 hexadecimal)`);
+      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) throw new VbsConfigError(`backupVault: resource id "${String(id)}" is not a UUID (8-4-4-4-12 hexadecimal)`);
     }
     if (o.resourceIds && o.resourceIds.length === 0) throw new VbsConfigError('backupVault: resourceIds is empty; leave it out to back up every resource of the vault');
     this.deadline = this.mode === 'fail' ? undefined : ops.now() + (o.timeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);

@@ -14,10 +14,11 @@ import {
   cbrPolicy, cbrPolicyList, cbrRemoveResources, cbrVault, cbrVaultList,
 } from './cbr-shape';
 import {
-  CBR_CODES, CBR_UUID_PATTERN, CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrAddResourcesRequest,
+  CBR_CODES, CbrBackupListQuery, CbrOperationLogListQuery, CbrPolicyListQuery, CbrVaultListQuery, WireCbrAddResourcesRequest,
   WireCbrBackup, WireCbrBackupList, WireCbrCheckpoint, WireCbrCheckpointCreateRequest, WireCbrOperationLog, WireCbrOperationLogList, WireCbrPolicy,
   WireCbrPolicyCreateRequest, WireCbrPolicyUpdateRequest, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
 } from '../contract/cbr-wire';
+import { UUID_PATTERN } from '../contract/wire';
 import { VbsApiError, VbsConfigError } from './errors';
 import { ClientOptions, ServiceCore, SharedClients } from './service';
 import type { ShapeCheck } from './shape';
@@ -302,7 +303,7 @@ export class CbrClient {
 
 /** Ids go into URL paths: only a UUID is accepted, so no path can be injected. */
 function checkId(value: unknown, what: string, operation: string): string {
-  if (typeof value !== 'string' || !CBR_UUID_PATTERN.test(value)) {
+  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
     throw new VbsConfigError(`${operation}: ${what} id "${String(value)}" is not a UUID (8-4-4-4-12 hexadecimal)`);
   }
   return value;

@@ -126,11 +126,6 @@ export function resolveEndpoint(o: EndpointOptions = {}): string {
   return serviceUrl(service, derivingCloud(region, cloud), region.value);
 }
 
-/** `https://vbs.<region>.<domain of the cloud in that region>`. */
-export function vbsUrlFor(cloud: Cloud, region: string): string {
-  return serviceUrl('vbs', cloud, region);
-}
-
 /** Default IAM base URL of a cloud (in a region, when given). */
 export function iamUrlFor(cloud: Cloud, region: string | undefined): string {
   const url = iamUrl(cloud, region);

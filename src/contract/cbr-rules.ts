@@ -4,7 +4,7 @@
  * src/vault/vault.ts) and the executor can check its variables with the same rules, so what
  * synth accepts the hook accepts. Pure functions and constants, like rules.ts.
  */
-import { CBR_UUID_PATTERN } from './cbr-wire';
+import { UUID_PATTERN } from './wire';
 import type { Refusal } from './rules';
 
 /** An example id for messages. */
@@ -12,13 +12,13 @@ const EXAMPLE_UUID = '"3b5d8e2a-4c1f-4e6b-9a7d-0f2e1c3b4a5d"';
 
 /** A CBR vault id: a UUID. */
 export function vaultIdRefusal(value: string): Refusal | undefined {
-  if (CBR_UUID_PATTERN.test(value)) return undefined;
+  if (UUID_PATTERN.test(value)) return undefined;
   return { problem: 'is not a vault id', allowed: `a UUID (8-4-4-4-12 hexadecimal), e.g. ${EXAMPLE_UUID}` };
 }
 
 /** A resource id in a vault (a volume, a server...): a UUID. */
 export function resourceIdRefusal(value: string): Refusal | undefined {
-  if (CBR_UUID_PATTERN.test(value)) return undefined;
+  if (UUID_PATTERN.test(value)) return undefined;
   return { problem: 'is not a resource id', allowed: `a UUID (8-4-4-4-12 hexadecimal) of a resource in the vault, e.g. ${EXAMPLE_UUID}` };
 }
 

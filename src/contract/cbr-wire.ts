@@ -8,17 +8,8 @@
  * readers accept both.
  */
 
-/** A lower-case UUID 8-4-4-4-12: vault, checkpoint, backup, policy, resource and task ids. */
-export const CBR_UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A CBR project id: 32 hex characters. */
-export const CBR_PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/i;
-
 /** Checkpoint and backup names given by the caller: 1-64 of `[A-Za-z0-9_-]`. */
 export const CBR_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Names the service gives: `manualbk_` or `autobk_` plus 4 lower-case hex digits. */
-export const CBR_AUTO_NAME_PATTERN = /^(manualbk|autobk)_[0-9a-f]{4}/;
 
 /** Filter time format of B1 and T1 (`start_time`, `end_time`): `YYYY-MM-DDThh:mm:ssZ`. */
 export const CBR_FILTER_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -108,11 +99,6 @@ export interface WireCbrError {
   request_id?: string;
 }
 
-/** The quirk seen on Huawei for a GET of an unknown or deleted checkpoint (HTTP 401). */
-export interface WireCbrUnauthorizedQuirk {
-  unauthorized: { code: string; message: string };
-}
-
 /** `BackupService.*` codes the client and the emulator name. */
 export const CBR_CODES = {
   /** 400: no resource available to back up ("check whether the resources are being backed up"). */
@@ -179,9 +165,6 @@ export const CBR_CODES = {
  * "nothing left to back up", which the emulator answers when every requested resource is busy.
  */
 export const CBR_BUSY_CODES: readonly string[] = ['BackupService.0002', 'BackupService.6125', 'BackupService.6203'];
-
-/** The status the busy code `BackupService.0002` comes with. */
-export const CBR_BUSY_HTTP_500_CODE = 'BackupService.0002';
 
 /** `code` and `reason` the emulator puts into `skipped_resources[]` for a resource being backed up. */
 export const CBR_SKIPPED_BUSY = {
@@ -321,11 +304,6 @@ export interface WireCbrVaultUpdateRequest {
   };
 }
 
-/** V1, V2, V4 response. */
-export interface WireCbrVaultResponse {
-  vault: WireCbrVault;
-}
-
 /** V3 response: `GET /vaults`. */
 export interface WireCbrVaultList {
   vaults: WireCbrVault[];
@@ -357,17 +335,9 @@ export interface WireCbrAddResourcesRequest {
 export interface WireCbrAddResourcesResponse {
   add_resource_ids: string[];
 }
-/** V7 request: `POST /vaults/{vault_id}/removeresources`. */
-export interface WireCbrRemoveResourcesRequest {
-  resource_ids: string[];
-}
 /** V7 response. */
 export interface WireCbrRemoveResourcesResponse {
   remove_resource_ids: string[];
-}
-/** V8 and V9 request. */
-export interface WireCbrVaultPolicyRequest {
-  policy_id: string;
 }
 /** V8 response. */
 export interface WireCbrAssociatePolicyResponse {
@@ -444,11 +414,6 @@ export interface WireCbrCheckpoint {
   extra_info?: { name?: string; description?: string; retention_duration?: number };
 }
 
-/** C1 and C2 response. */
-export interface WireCbrCheckpointResponse {
-  checkpoint: WireCbrCheckpoint;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Backups (B1-B3)
 
@@ -490,11 +455,6 @@ export interface WireCbrBackup {
   extend_info?: WireCbrBackupExtendInfo;
   enterprise_project_id?: string | number;
   replication_records?: unknown[];
-}
-
-/** B2 response. */
-export interface WireCbrBackupResponse {
-  backup: WireCbrBackup;
 }
 
 /** B1 response: `GET /backups`. */
@@ -598,11 +558,6 @@ export interface WireCbrPolicyUpdateRequest {
   };
 }
 
-/** P1, P2, P4 response. */
-export interface WireCbrPolicyResponse {
-  policy: WireCbrPolicy;
-}
-
 /** P3 response: `GET /policies` (no paging). */
 export interface WireCbrPolicyList {
   policies: WireCbrPolicy[];
@@ -651,11 +606,6 @@ export interface WireCbrOperationLogList {
   count: number;
   limit?: number;
   offset?: number;
-}
-
-/** T2 response. */
-export interface WireCbrOperationLogResponse {
-  operation_log: WireCbrOperationLog;
 }
 
 /** T1 query filters (no `checkpoint_id`: filter on the client). */

@@ -66,7 +66,7 @@ export const HOOK_ENV = {
   incremental: 'VBS_HOOK_INCREMENTAL',
   /** Keep this trigger's newest N backups per resource after a successful run; absent: keep all. */
   keepLast: 'VBS_HOOK_KEEP_LAST',
-  /** The vault trigger's identity: first 12 hex of sha256(construct path). In every checkpoint name it makes. */
+  /** The vault trigger's identity: first 12 hex of sha256(construct path). In every checkpoint name it makes (src/contract/checkpoint.ts). */
   triggerId: 'VBS_HOOK_TRIGGER_ID',
   /** A readable label of the vault trigger (stack and id, sanitised, at most 19 of `[A-Za-z0-9_-]`). */
   label: 'VBS_HOOK_LABEL',
@@ -77,15 +77,6 @@ export const HOOK_ENV = {
    */
   run: 'VBS_HOOK_RUN',
 } as const;
-
-/**
- * Name prefix of a vault trigger's checkpoints (at most 41 characters, the limit of
- * `BackupVaultOptions.name`): `<label>-<trigger id>-<run>`. The executor finds its runs by
- * `-<trigger id>-<run>-` in backup names and its older backups (`keepLast`) by `-<trigger id>-`.
- */
-export function vaultCheckpointPrefix(label: string, triggerId: string, run: string): string {
-  return `${label}-${triggerId}-${run}`;
-}
 
 /** Default bound of a trigger hook, seconds (`BackupPolicyTriggerProps.timeoutSeconds`). */
 export const DEFAULT_TRIGGER_TIMEOUT_SECONDS = 1800;

@@ -4,7 +4,10 @@
  * misspellings included (`rentention_num`, `rentention_day`).
  */
 
-/** A UUID 8-4-4-4-12: policy ids, volume ids, job ids. Ids go into URL paths, so nothing else passes. */
+/**
+ * A UUID 8-4-4-4-12, either case: VBS policy, volume and job ids, and CBR vault, checkpoint, backup,
+ * policy, resource and task ids. Ids go into URL paths, so nothing else passes.
+ */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A project id: 32 hex characters (the API issues them in lower case). */
@@ -97,11 +100,6 @@ export interface WireTagList {
 
 export interface WireTenantTagList {
   tags: { key: string; values: string[] }[];
-}
-
-export interface WireBatchTagsRequest {
-  action: 'create' | 'update' | 'delete';
-  tags: { key: string; value?: string }[];
 }
 
 export interface WireTagFilter {

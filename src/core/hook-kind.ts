@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { VbsValidationError } from './validation';
+import { BackupValidationError } from './validation';
 
 /**
  * The public face of the hook resources: which type carries the hooks, and what a hook
@@ -48,7 +48,8 @@ export interface IHookResource extends IConstruct {
   /** The resource's address as a token of the app's framework (what `dependsOn` takes). */
   readonly fqn: string;
   /** The framework's escape hatch: sets `path` (dot-separated) of the resource's block to `value`. */
-  addOverride(path: string, value: unknown): void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- jsii's type for "any JSON value" (it has no `unknown`)
+  addOverride(path: string, value: any): void;
 }
 
 const HOOK_RESOURCE_VALUES: readonly string[] = [HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA];
@@ -58,12 +59,12 @@ const ALLOWED = HOOK_RESOURCE_VALUES.map((v) => JSON.stringify(v)).join(' or ');
  * The hook resource for a construct: its prop if given, else the context key, else
  * `terraform_data` (under both frameworks).
  *
- * @throws VbsValidationError when the prop or the context value is not one of the allowed values
+ * @throws BackupValidationError when the prop or the context value is not one of the allowed values
  */
 export function resolveHookResource(scope: IConstruct, prop: HookResource | undefined): HookResource {
   if (prop !== undefined) {
     if (!HOOK_RESOURCE_VALUES.includes(prop)) {
-      throw new VbsValidationError(scope, 'hookResource', prop, 'is not supported', `${ALLOWED} (the HookResource enum)`);
+      throw new BackupValidationError(scope, 'hookResource', prop, 'is not supported', `${ALLOWED} (the HookResource enum)`);
     }
     return prop;
   }
@@ -72,7 +73,7 @@ export function resolveHookResource(scope: IConstruct, prop: HookResource | unde
     return HookResource.TERRAFORM_DATA;
   }
   if (typeof fromContext !== 'string' || !HOOK_RESOURCE_VALUES.includes(fromContext)) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       `context "${HOOK_RESOURCE_CONTEXT_KEY}"`,
       fromContext,
@@ -87,7 +88,7 @@ export function resolveHookResource(scope: IConstruct, prop: HookResource | unde
  * Whether `scope`'s hook resources of type `terraform_data` carry a `moved` block from
  * `null_resource` (the {@link MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY} context value).
  *
- * @throws VbsValidationError when the context value is neither a boolean nor "true"/"false"
+ * @throws BackupValidationError when the context value is neither a boolean nor "true"/"false"
  */
 export function moveFromNullResource(scope: IConstruct): boolean {
   const value: unknown = scope.node.tryGetContext(MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY);
@@ -97,7 +98,7 @@ export function moveFromNullResource(scope: IConstruct): boolean {
   if (value === true || value === 'true') {
     return true;
   }
-  throw new VbsValidationError(
+  throw new BackupValidationError(
     scope,
     `context "${MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY}"`,
     value,

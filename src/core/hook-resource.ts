@@ -55,8 +55,8 @@ export interface HookResourceConfig {
   readonly forEach?: Pick<LateMap, 'resolve' | 'creationStack' | 'toString'>;
   /**
    * `lifecycle { replace_triggered_by = [...] }`: the resource is replaced (so its create hooks
-   * run again) whenever one of these resources is updated or replaced. Each is named by the
-   * logical id it has at synth.
+   * run again) whenever one of these resources is updated or replaced. Read at synth (the
+   * caller may fill the list until then); each is named by the logical id it has then.
    *
    * @default - none
    */
@@ -70,7 +70,7 @@ export function triggersAttribute(kind: HookResource): string {
 
 /** Whether the hook resource has a `replace_triggered_by` list to write. */
 function watches(hook: HookResourceConfig): hook is HookResourceConfig & { readonly replaceTriggeredBy: readonly Addressable[] } {
-  return hook.replaceTriggeredBy !== undefined && hook.replaceTriggeredBy.length > 0;
+  return hook.replaceTriggeredBy !== undefined;
 }
 
 /** A hook resource as the library sees it: a framework `TerraformResource` with its hook definition. */
@@ -83,8 +83,6 @@ type HookResourceClass = new (
   id: string,
   hook: HookResourceConfig & { readonly executor: string },
 ) => HookTerraformResource;
-
-const HOOK_MARKER = Symbol.for('cdktf-vbs-backup/HookResource');
 
 /** One hook resource class per framework module, made on first use. */
 const hookClasses = new WeakMap<FrameworkModule, HookResourceClass>();
@@ -114,7 +112,6 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
         // framework from removing them (it merges its own list, or deletes the key for none).
         provisioners: [],
       });
-      Object.defineProperty(this, HOOK_MARKER, { value: true });
     }
 
     protected synthesizeAttributes(): Record<string, unknown> {
@@ -190,11 +187,6 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
   }
   hookClasses.set(module, VbsHookResource);
   return VbsHookResource;
-}
-
-/** Whether `construct` is one of the library's hook resources. */
-export function isHookResource(construct: unknown): construct is HookTerraformResource {
-  return construct !== null && typeof construct === 'object' && HOOK_MARKER in construct;
 }
 
 /**

@@ -37,15 +37,22 @@ export function describeValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Marks a {@link BackupValidationError}, across copies of the library (src/core/errors.ts reads it). */
+export const VALIDATION_ERROR_MARKER = Symbol.for('cdktf-vbs-backup/ValidationError');
+
 /**
- * The error thrown by synth-time validation.
+ * The error thrown by synth-time validation: a bad prop, argument or context value.
  *
- * Format: `<construct path>: <property> <given value> <problem>; allowed: <rule>`.
+ * Format: `<construct path>: <property> <given value> <problem>; allowed: <rule>`, the same
+ * text in every language (it is all a jsii runtime passes on). Not exported from the package:
+ * jsii cannot export a subclass of `Error`; `BackupErrors.isValidationError(error)`
+ * (src/core/errors.ts) tells it apart.
  */
-export class VbsValidationError extends Error {
+export class BackupValidationError extends Error {
   constructor(scope: IConstruct, property: string, given: unknown, problem: string, allowed: string) {
     super(`${scope.node.path}: ${property} ${describeValue(given)} ${problem}; allowed: ${allowed}`);
-    this.name = 'VbsValidationError';
+    this.name = 'BackupValidationError';
+    Object.defineProperty(this, VALIDATION_ERROR_MARKER, { value: true });
   }
 }
 
@@ -62,7 +69,7 @@ export function checkIntegerRange(
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       property,
       value,
@@ -75,7 +82,7 @@ export function checkIntegerRange(
 /** Throws when a literal `value` is not a policy id (UUID). Tokens pass. */
 export function checkPolicyId(scope: IConstruct, property: string, value: string): void {
   if (isLiteral(scope, value) && !UUID_PATTERN.test(value)) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       property,
       value,
@@ -95,7 +102,7 @@ export function checkPolicyName(scope: IConstruct, property: string, value: stri
     return;
   }
   if (typeof value !== 'string' || !POLICY_NAME_PATTERN.test(value)) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       property,
       value,
@@ -104,7 +111,7 @@ export function checkPolicyName(scope: IConstruct, property: string, value: stri
     );
   }
   if (forCreate && value.toLowerCase().startsWith('default')) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       property,
       value,

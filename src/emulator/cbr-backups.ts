@@ -109,6 +109,29 @@ export function checkpointOf(p: CbrProject, id: string): StoredCheckpoint {
   return c;
 }
 
+/** What `finishCbr` ended. */
+export interface FinishedCbr {
+  checkpoints: number;
+  backups: number;
+  tasks: number;
+}
+
+/**
+ * Ends the project's running checkpoints, backups and tasks (of one vault, when given) at `now`
+ * (the emulator's `finishJobs` control call): each takes its final status as if its job time
+ * had been `now - created`. Adds what ended to `into`.
+ */
+export function finishCbr(p: CbrProject, now: number, vaultId: string | undefined, into: FinishedCbr): void {
+  const end = (x: { created: number; duration: number; vaultId: string }): boolean => {
+    if (now - x.created >= x.duration || (vaultId !== undefined && x.vaultId !== vaultId)) return false;
+    x.duration = Math.max(0, now - x.created);
+    return true;
+  };
+  for (const c of p.checkpoints.values()) if (end(c)) into.checkpoints++;
+  for (const b of p.backups.values()) if (end(b)) into.backups++;
+  for (const t of p.tasks.values()) if (end(t)) into.tasks++;
+}
+
 /** The wire form of a checkpoint at `now`: one status for the checkpoint and all its resources. */
 export function checkpointToWire(p: CbrProject, c: StoredCheckpoint, now: number): WireCbrCheckpoint {
   const done = now - c.created >= c.duration;

@@ -214,6 +214,11 @@ export class CbrStore {
     return this.projects.get(projectId);
   }
 
+  /** Every project made so far. */
+  allProjects(): IterableIterator<CbrProject> {
+    return this.projects.values();
+  }
+
   /** Makes the seeded vaults of projects named by a seed, and of every loaded project. */
   seedAll(): void {
     for (const seed of this.seeds) if (seed.projectId !== undefined) this.project(seed.projectId);

@@ -10,8 +10,9 @@ import type {
 } from '../contract/cbr-wire';
 import {
   CBR_BACKUP_SORT_KEYS, CBR_BACKUP_STATUSES, CBR_CODES, CBR_FILTER_TIME_PATTERN, CBR_MAX_LIMIT, CBR_NAME_PATTERN,
-  CBR_OBJECT_TYPES, CBR_RESOURCE_TYPES, CBR_TASK_STATUSES, CBR_TASK_TYPES, CBR_UUID_PATTERN,
+  CBR_OBJECT_TYPES, CBR_RESOURCE_TYPES, CBR_TASK_STATUSES, CBR_TASK_TYPES,
 } from '../contract/cbr-wire';
+import { UUID_PATTERN } from '../contract/wire';
 import { EmulatorHttpError, cbrError } from './errors';
 import { describe } from './validation';
 
@@ -82,7 +83,7 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], where: strin
 
 /** A resource, vault, policy or checkpoint id in a body: a UUID. */
 export function checkUuid(v: unknown, where: string): string {
-  if (typeof v !== 'string' || !CBR_UUID_PATTERN.test(v)) throw invalid(`${where} must be a UUID (8-4-4-4-12 hex digits), got ${describe(v)}`);
+  if (typeof v !== 'string' || !UUID_PATTERN.test(v)) throw invalid(`${where} must be a UUID (8-4-4-4-12 hex digits), got ${describe(v)}`);
   return v.toLowerCase();
 }
 

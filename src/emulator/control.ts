@@ -8,7 +8,7 @@ import type { WireJob } from '../contract/wire';
 import { OPERATIONS } from '../contract/wire';
 import { isCbrOperation } from './cbr-routes';
 import { EmulatorHttpError, HandlerResult, cbrError, gatewayError, serviceError } from './errors';
-import type { EmulatorOperation, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun } from './types';
+import type { EmulatorOperation, Fault, FinishJobsFilter, FinishedJobs, RecordedRequest, RequestFilter, ScheduledVaultRun } from './types';
 import { describe } from './validation';
 
 /**
@@ -215,6 +215,7 @@ export interface ControlTarget {
   startScheduledRun(projectId: string, policyId: string, options?: { jobSeconds?: number }): WireJob[];
   startVaultRun(run: ScheduledVaultRun): WireCbrCheckpoint;
   reset(): void;
+  finishJobs(filter: FinishJobsFilter): FinishedJobs;
   state(): unknown;
 }
 
@@ -226,6 +227,7 @@ export const CONTROL_CALLS: ReadonlyArray<{ readonly method: string; readonly pa
   { method: 'DELETE', path: '/__emulator/faults', description: 'drop every queued fault' },
   { method: 'POST', path: '/__emulator/throttle', description: 'answer 429 APIGW.0308 over a rate (JSON body: perSecond; 0 turns it off)' },
   { method: 'POST', path: '/__emulator/scheduled-run', description: 'start a run as the schedule would, refused with AutoBackup.0225 while a run is unfinished; not logged or counted as an execute (JSON body: projectId, policyId, jobSeconds); or an automatic backup of a CBR vault (JSON body: projectId, vaultId, jobSeconds, backupStatus)' },
+  { method: 'POST', path: '/__emulator/finish-jobs', description: 'end the running VBS jobs and CBR checkpoints, backups and tasks now, with their final status (JSON body, every field optional: projectId, policyId, vaultId); answers how many ended' },
   { method: 'POST', path: '/__emulator/reset', description: 'back to the start: no policies but the default ones of the projects given at start, no CBR data but the seeded vaults, an empty request log, no faults, no throttle' },
   { method: 'GET', path: '/__emulator/state', description: 'every project with its policies (volumes, tags and jobs included), and the CBR vaults, policies, checkpoints, backups and tasks under "cbr"' },
 ];
@@ -267,6 +269,12 @@ export function handleControl(target: ControlTarget, method: string, name: strin
       }
       const jobs = target.startScheduledRun(b.projectId, b.policyId, b.jobSeconds === undefined ? {} : { jobSeconds: b.jobSeconds as number });
       return { status: 201, body: { jobs } };
+    }
+    case 'POST finish-jobs': {
+      if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+        throw controlError(`finish-jobs takes an optional JSON object {"projectId"?, "policyId"?, "vaultId"?}, got ${describe(body)}`);
+      }
+      return { status: 200, body: { finished: target.finishJobs((body ?? {}) as FinishJobsFilter) } };
     }
     case 'POST reset':
       target.reset();

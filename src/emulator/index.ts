@@ -8,5 +8,5 @@
 export { startEmulator } from './server';
 export type {
   EmulatedPolicy, Emulator, EmulatorAccessKey, EmulatorCredentialsOptions, EmulatorOperation, EmulatorOptions, EmulatorToken, EmulatorUser,
-  EmulatorVaultSeed, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun,
+  EmulatorVaultSeed, Fault, FinishJobsFilter, FinishedJobs, RecordedRequest, RequestFilter, ScheduledVaultRun,
 } from './types';

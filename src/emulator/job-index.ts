@@ -41,6 +41,11 @@ function noteDuration(newest: Map<number, number>, job: StoredJob): void {
   if (latest === undefined || job.created > latest) newest.set(job.duration, job.created);
 }
 
+/** Drops the policy's index: call after changing a stored job's `created` or `duration`. */
+export function forgetIndex(policy: StoredPolicy): void {
+  indexes.delete(policy);
+}
+
 /** Appends a run's jobs to the policy, keeping only the newest `max` jobs, and keeps the index current. */
 export function appendJobs(policy: StoredPolicy, jobs: readonly StoredJob[], max: number): void {
   const ix = indexOf(policy);

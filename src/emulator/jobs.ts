@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobStatus, WireJob } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 import { randomHex } from './ids';
-import { appendJobs, hasUnfinished, inCreationOrder, jobJson } from './job-index';
+import { appendJobs, forgetIndex, hasUnfinished, inCreationOrder, jobJson } from './job-index';
 import { MAX_JOBS_PER_POLICY, StoredJob, StoredPolicy, backupName } from './store';
 
 const JOB_STATUSES: readonly JobStatus[] = ['WAITING', 'RUNNING', 'EXECUTE_SUCCESS', 'EXECUTE_FAIL', 'EXECUTE_TIMEOUT', 'SKIP'];
@@ -48,6 +48,23 @@ export function executePolicy(policy: StoredPolicy, now: number, jobMs: number, 
   });
   appendJobs(policy, jobs, MAX_JOBS_PER_POLICY);
   return jobs;
+}
+
+/**
+ * Ends the policy's unfinished jobs at `now` (the emulator's `finishJobs` control call): each
+ * takes its final status as if its job time had been `now - created`. Returns how many ended.
+ */
+export function finishPolicyJobs(policy: StoredPolicy, now: number): number {
+  if (!hasUnfinished(policy, now)) return 0;
+  let ended = 0;
+  for (const job of policy.jobs) {
+    if (now - job.created < job.duration) {
+      job.duration = Math.max(0, now - job.created);
+      ended++;
+    }
+  }
+  forgetIndex(policy);
+  return ended;
 }
 
 /** The status of a job at `now`. */

@@ -8,21 +8,22 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../contract/cbr-wire';
-import { CBR_UUID_PATTERN } from '../contract/cbr-wire';
-import type { WireJob } from '../contract/wire';
+import { UUID_PATTERN, WireJob } from '../contract/wire';
 import { Auth } from './auth';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
-import { ALL_BUSY_CODES, backupToWire, checkpointToWire, createCheckpoint } from './cbr-backups';
+import { ALL_BUSY_CODES, FinishedCbr, backupToWire, checkpointToWire, createCheckpoint, finishCbr } from './cbr-backups';
 import { CbrStore, vaultToWire } from './cbr-store';
 import { ControlTarget, FaultQueue, RequestLog, Throttle, faultResponse, handleControl } from './control';
 import { CODES, EmulatorHttpError, cbrError, gatewayError, serviceError } from './errors';
 import { flatHeaders, parseJsonBody, readBody, send, splitUrl } from './http-io';
 import { requestId as newRequestId } from './ids';
-import { BUSY_STATUSES, RunOutcome, executePolicy, jobToWire } from './jobs';
+import { BUSY_STATUSES, RunOutcome, executePolicy, finishPolicyJobs, jobToWire } from './jobs';
 import { RouteMatch, handleApi, matchRoute } from './routes';
 import { loadState, saveState } from './state-file';
 import { Store } from './store';
-import type { Emulator, EmulatorOperation, EmulatorOptions, EmulatorVaultSeed, Fault, RecordedRequest, RequestFilter, ScheduledVaultRun } from './types';
+import type {
+  Emulator, EmulatorOperation, EmulatorOptions, EmulatorVaultSeed, Fault, FinishJobsFilter, FinishedJobs, RecordedRequest, RequestFilter, ScheduledVaultRun,
+} from './types';
 import { assertNoAngleBrackets } from './validation';
 
 const CONTROL_PREFIX = '/__emulator/';
@@ -97,7 +98,7 @@ function checkSeeds(seeds: readonly EmulatorVaultSeed[]): void {
     }
     if (seed.projectId !== undefined && !/^[0-9a-f]{32}$/i.test(seed.projectId)) throw new Error(`${at}.projectId must be 32 hex digits, got ${JSON.stringify(seed.projectId)}`);
     for (const id of seed.resourceIds) {
-      if (typeof id !== 'string' || !CBR_UUID_PATTERN.test(id)) throw new Error(`${at}: resource id ${JSON.stringify(id)} is not a UUID (8-4-4-4-12 hex digits)`);
+      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) throw new Error(`${at}: resource id ${JSON.stringify(id)} is not a UUID (8-4-4-4-12 hex digits)`);
       const key = id.toLowerCase();
       const other = owners.get(key);
       if (other !== undefined) throw new Error(`${at}: resource ${id} is already in seeded vault "${other}"; a resource can be in one vault only`);
@@ -368,6 +369,33 @@ class Runtime implements ControlTarget {
     return checkpointToWire(p, checkpoint, now);
   }
 
+  finishJobs(filter: FinishJobsFilter = {}): FinishedJobs {
+    const f = filter !== null && typeof filter === 'object' ? filter : {};
+    for (const key of ['projectId', 'policyId', 'vaultId'] as const) {
+      if (f[key] !== undefined && typeof f[key] !== 'string') {
+        throw serviceError('EMULATOR.0001', `finishJobs: ${key} must be a string, got ${JSON.stringify(f[key])?.slice(0, 80)}`, 400);
+      }
+    }
+    const now = Date.now();
+    let jobs = 0;
+    const cbr: FinishedCbr = { checkpoints: 0, backups: 0, tasks: 0 };
+    if (f.vaultId === undefined) {
+      for (const project of this.store.allProjects()) {
+        if (f.projectId !== undefined && project.id !== f.projectId) continue;
+        for (const policy of project.policies.values()) {
+          if (f.policyId === undefined || policy.id === f.policyId) jobs += finishPolicyJobs(policy, now);
+        }
+      }
+    }
+    if (f.policyId === undefined) {
+      for (const project of this.cbr.allProjects()) {
+        if (f.projectId === undefined || project.id === f.projectId) finishCbr(project, now, f.vaultId?.toLowerCase(), cbr);
+      }
+    }
+    if (jobs + cbr.checkpoints + cbr.backups + cbr.tasks > 0) this.persist();
+    return { jobs, ...cbr };
+  }
+
   vaults(projectId: string): WireCbrVault[] {
     const p = this.cbr.peekProject(projectId);
     const now = Date.now();
@@ -422,6 +450,7 @@ class Runtime implements ControlTarget {
         ? this.startScheduledRun(target, policyId as string, options)
         : this.startVaultRun(target))) as Emulator['startScheduledRun'],
       reset: () => this.reset(),
+      finishJobs: (filter) => this.finishJobs(filter),
       policies: (projectId) => this.store.snapshot(projectId),
       jobs: (projectId, policyId) => this.jobs(projectId, policyId),
       vaults: (projectId) => this.vaults(projectId),

@@ -83,6 +83,11 @@ export class Store {
     return this.projects.get(projectId);
   }
 
+  /** Every project made so far. */
+  allProjects(): IterableIterator<ProjectState> {
+    return this.projects.values();
+  }
+
   /** A policy of the project, or 404 `AutoBackup.0205`. */
   policy(projectId: string, policyId: string): StoredPolicy {
     const p = this.project(projectId).policies.get(policyId);

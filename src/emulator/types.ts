@@ -22,6 +22,28 @@ export interface EmulatorVaultSeed {
   readonly projectId?: string;
 }
 
+/** Which running work `Emulator.finishJobs` ends. */
+export interface FinishJobsFilter {
+  /** Only this project's work. */
+  readonly projectId?: string;
+  /** Only this VBS policy's jobs (no CBR work then). */
+  readonly policyId?: string;
+  /** Only this CBR vault's checkpoints, backups and tasks (no VBS jobs then). */
+  readonly vaultId?: string;
+}
+
+/** How many items `Emulator.finishJobs` ended. */
+export interface FinishedJobs {
+  /** VBS backup jobs. */
+  readonly jobs: number;
+  /** CBR checkpoints. */
+  readonly checkpoints: number;
+  /** CBR backups. */
+  readonly backups: number;
+  /** CBR tasks (operation logs). */
+  readonly tasks: number;
+}
+
 /** An automatic (scheduled) backup of a CBR vault, as its policy would start it. */
 export interface ScheduledVaultRun {
   readonly projectId: string;
@@ -303,6 +325,15 @@ export interface Emulator {
    * `checkpointCount()`). Throws when the vault does not exist.
    */
   startScheduledRun(run: ScheduledVaultRun): WireCbrCheckpoint;
+  /**
+   * Ends the running work now, as if its job time had just run out: the unfinished VBS jobs
+   * take their final status (`EXECUTE_SUCCESS`, or a fault's), and the `protecting` CBR
+   * checkpoints and backups and `running` tasks theirs (`available`/`success`, or a fault's).
+   * Only what matches `filter` (every field optional; all given must match). Tests use it with a
+   * long `jobSeconds` instead of waiting for the job time: no sleep, no dependence on how fast
+   * the machine is. `POST /__emulator/finish-jobs` does the same over HTTP.
+   */
+  finishJobs(filter?: FinishJobsFilter): FinishedJobs;
   /** Limits API requests per second (429 `APIGW.0308` above it); 0 turns throttling off. */
   setThrottle(perSecond: number): void;
   /** Clears policies, jobs, CBR data (seeded vaults are made again), the request log, faults and throttling; keeps credentials. */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { connectionEnvironment, validateConnection, VbsConnection } from '../core/connection';
+import { connectionEnvironment, validateConnection, BackupConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { createHookResource, environmentFromSelf, LateString, selfTriggerExpression } from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';
-import { BackupPolicyTrigger, IBackupPolicy } from '../trigger/policy-trigger';
+import { BackupPolicyTrigger, IBackupPolicy, registerManagedPolicy } from '../trigger/policy-trigger';
 import type { BackupPolicyTriggerOptions } from '../trigger/trigger';
 import { RemovalPolicy, Retention } from './retention';
 import { Schedule } from './schedule';
@@ -70,7 +70,7 @@ export interface BackupPolicyProps {
    *
    * @default - region, project and endpoint from the apply environment
    */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /**
    * The resource type that carries the hooks.
@@ -83,10 +83,9 @@ export interface BackupPolicyProps {
 
 /** What the policies and imported policies share: making triggers. */
 abstract class BackupPolicyBase extends Construct implements IBackupPolicy {
-  public abstract readonly policyReference: Record<string, string>;
-  public abstract readonly policyIdentity: string;
-  public abstract readonly connection?: VbsConnection;
-  public abstract readonly hookResources: IHookResource[];
+  public abstract readonly policyId?: string;
+  public abstract readonly policyName?: string;
+  public abstract readonly connection?: BackupConnection;
 
   public addTrigger(id: string, options: BackupPolicyTriggerOptions = {}): BackupPolicyTrigger {
     return new BackupPolicyTrigger(this, id, { ...options, policy: this });
@@ -95,14 +94,12 @@ abstract class BackupPolicyBase extends Construct implements IBackupPolicy {
 
 /** An existing policy, referred to by id or by name. */
 class ImportedBackupPolicy extends BackupPolicyBase {
-  public readonly hookResources: IHookResource[] = [];
-
   constructor(
     scope: Construct,
     id: string,
-    public readonly policyReference: Record<string, string>,
-    public readonly policyIdentity: string,
-    public readonly connection: VbsConnection | undefined,
+    public readonly connection: BackupConnection | undefined,
+    public readonly policyId?: string,
+    public readonly policyName?: string,
   ) {
     super(scope, id);
     validateConnection(this, connection);
@@ -121,42 +118,32 @@ class ImportedBackupPolicy extends BackupPolicyBase {
  */
 export class BackupPolicy extends BackupPolicyBase {
   /** An existing policy by its id (a UUID, or a token). */
-  public static fromPolicyId(scope: Construct, id: string, policyId: string, connection?: VbsConnection): IBackupPolicy {
-    const imported = new ImportedBackupPolicy(
-      scope,
-      id,
-      { [HOOK_ENV.policyId]: policyId },
-      `id:${policyId}`,
-      connection,
-    );
+  public static fromPolicyId(scope: Construct, id: string, policyId: string, connection?: BackupConnection): IBackupPolicy {
+    const imported = new ImportedBackupPolicy(scope, id, connection, policyId, undefined);
     checkPolicyId(imported, 'policyId', policyId);
     return imported;
   }
 
   /** An existing policy by its name, looked up when the hook runs. */
-  public static fromPolicyName(scope: Construct, id: string, policyName: string, connection?: VbsConnection): IBackupPolicy {
-    const imported = new ImportedBackupPolicy(
-      scope,
-      id,
-      { [HOOK_ENV.policyName]: policyName },
-      `name:${policyName}`,
-      connection,
-    );
+  public static fromPolicyName(scope: Construct, id: string, policyName: string, connection?: BackupConnection): IBackupPolicy {
+    const imported = new ImportedBackupPolicy(scope, id, connection, undefined, policyName);
     checkPolicyName(imported, 'policyName', policyName, false);
     return imported;
   }
 
-  /** The policy's name in VBS. */
-  public readonly policyName: string;
+  /**
+   * The policy's name in VBS: always set on a managed policy. Optional in the type because it is
+   * in `IBackupPolicy` (jsii lets no implementing class make an optional property required).
+   */
+  public readonly policyName?: string;
   /**
    * First 16 hex of sha256 of the construct path (which starts with the stack name): the
    * policy's identity in its marker tag.
    */
   public readonly identity: string;
-  public readonly policyReference: Record<string, string>;
-  public readonly policyIdentity: string;
-  public readonly connection?: VbsConnection;
-  public readonly hookResources: IHookResource[];
+  /** Always undefined: the policy's id is known only once the hook has made it. */
+  public readonly policyId?: string;
+  public readonly connection?: BackupConnection;
   /** The hook resource that creates, updates and deletes the policy. */
   public readonly resource: IHookResource;
   /**
@@ -188,8 +175,6 @@ export class BackupPolicy extends BackupPolicyBase {
     this.connection = props.connection;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.identity = createHash('sha256').update(this.node.path).digest('hex').slice(0, 16);
-    this.policyReference = { [HOOK_ENV.policyIdentity]: this.identity };
-    this.policyIdentity = `managed:${this.identity}`;
 
     const scheduled = {
       ...schedule.scheduled,
@@ -238,9 +223,12 @@ export class BackupPolicy extends BackupPolicyBase {
       volumeIds: this.volumeIds,
     });
     this.resource = resource;
-    // Triggers wait for both: a run sees every volume, and a run-before-destroy happens
-    // before the volumes are detached.
-    this.hookResources = [this.resource, this.volumesResource];
+    registerManagedPolicy(this, {
+      reference: { [HOOK_ENV.policyIdentity]: this.identity },
+      // Triggers wait for both: a run sees every volume, and a run-before-destroy happens
+      // before the volumes are detached.
+      prerequisites: [this.resource, this.volumesResource],
+    });
   }
 
   /**

@@ -21,8 +21,8 @@ export class Retention {
    * @param value the number
    */
   private constructor(
-    public readonly kind: 'count' | 'days',
-    public readonly value: number,
+    private readonly kind: 'count' | 'days',
+    private readonly value: number,
   ) {}
 
   /**

@@ -1,7 +1,7 @@
 import type { WeekdayCode, WireScheduledPolicy } from '../contract/wire';
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
-import { checkIntegerRange, isLiteral, VbsValidationError } from '../core/validation';
+import { checkIntegerRange, isLiteral, BackupValidationError } from '../core/validation';
 
 /** A day of the week, valued with its VBS wire code (`week_frequency`). */
 export enum Weekday {
@@ -84,7 +84,7 @@ export class Schedule {
   public _render(scope: IConstruct): { scheduled: WireScheduledPolicy; timeZone?: string } {
     const timeZone = this.timeZone;
     if (timeZone !== undefined && isLiteral(scope, timeZone) && !TIME_ZONE_PATTERN.test(timeZone)) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'schedule timeZone',
         timeZone,
@@ -108,7 +108,7 @@ export class Schedule {
       return fw(scope).Fn.join(',', times);
     }
     if (times.length < 1 || times.length > 24) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'schedule startTimes',
         times,
@@ -118,7 +118,7 @@ export class Schedule {
     }
     for (const time of times) {
       if (isLiteral(scope, time) && !START_TIME_PATTERN.test(time)) {
-        throw new VbsValidationError(
+        throw new BackupValidationError(
           scope,
           'schedule start time',
           time,
@@ -129,7 +129,7 @@ export class Schedule {
     }
     const duplicate = times.find((time, index) => isLiteral(scope, time) && times.indexOf(time) !== index);
     if (duplicate !== undefined) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'schedule startTimes',
         times,
@@ -151,11 +151,11 @@ export class Schedule {
       return days as unknown as WeekdayCode[];
     }
     if (days.length === 0) {
-      throw new VbsValidationError(scope, 'schedule weekdays', days, 'is empty', 'at least one Weekday, e.g. [Weekday.MON]');
+      throw new BackupValidationError(scope, 'schedule weekdays', days, 'is empty', 'at least one Weekday, e.g. [Weekday.MON]');
     }
     for (const day of days) {
       if (!WEEKDAY_ORDER.includes(day as string as WeekdayCode)) {
-        throw new VbsValidationError(
+        throw new BackupValidationError(
           scope,
           'schedule weekday',
           day,
@@ -166,7 +166,7 @@ export class Schedule {
     }
     const duplicate = days.find((day, index) => days.indexOf(day) !== index);
     if (duplicate !== undefined) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'schedule weekdays',
         days,

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
 import { MARKER_TAG_KEY, MAX_POLICY_TAGS, PolicySpec } from '../contract/hook';
-import { isLiteral, UUID_PATTERN, VbsValidationError } from '../core/validation';
+import { isLiteral, UUID_PATTERN, BackupValidationError } from '../core/validation';
 
 export type { PolicySpec };
 
@@ -64,7 +64,7 @@ export const MAX_USER_TAGS = MAX_POLICY_TAGS - 1;
 export function validateTags(scope: IConstruct, tags: Record<string, string>): void {
   const keys = Object.keys(tags);
   if (keys.length > MAX_USER_TAGS) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       'tags',
       keys,
@@ -77,7 +77,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
       continue;
     }
     if (key === MARKER_TAG_KEY) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'tag key',
         key,
@@ -86,7 +86,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
       );
     }
     if (!TAG_KEY_PATTERN.test(key)) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'tag key',
         key,
@@ -96,7 +96,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
     }
     const value = tags[key];
     if (isLiteral(scope, value) && (typeof value !== 'string' || !TAG_VALUE_PATTERN.test(value))) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         `tag "${key}" value`,
         value,
@@ -113,7 +113,7 @@ export function validateTags(scope: IConstruct, tags: Record<string, string>): v
  */
 export function validateVolumeId(scope: IConstruct, volumeId: string, existing: readonly string[]): void {
   if (isLiteral(scope, volumeId) && (typeof volumeId !== 'string' || !UUID_PATTERN.test(volumeId))) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       'volume id',
       volumeId,
@@ -122,7 +122,7 @@ export function validateVolumeId(scope: IConstruct, volumeId: string, existing: 
     );
   }
   if (existing.includes(volumeId)) {
-    throw new VbsValidationError(
+    throw new BackupValidationError(
       scope,
       'volume id',
       volumeId,

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { IConstruct } from 'constructs';
-import { connectionEnvironment, VbsConnection } from '../core/connection';
+import { connectionEnvironment, BackupConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
 import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, LateMap } from '../core/hook-resource';
 import { fw, stackFor } from '../core/framework';
-import { isLiteral, VbsValidationError } from '../core/validation';
+import { isLiteral, BackupValidationError } from '../core/validation';
 
 /**
  * A managed policy's volumes (ADR 7): one `Volumes` hook resource with `for_each` over
@@ -50,7 +50,7 @@ export function volumesMap(scope: IConstruct, volumeIds: readonly string[]): Rec
   for (const volumeId of volumeIds) {
     const key = volumeKey(stack, volumeId);
     if (key in map) {
-      throw new VbsValidationError(
+      throw new BackupValidationError(
         scope,
         'volume id',
         isLiteral(scope, volumeId) ? volumeId : resolveIn(stack, volumeId),
@@ -72,7 +72,7 @@ export interface VolumesResourceOptions {
   /** `destroy` or `retain`: what destroying an instance does to its volume. */
   readonly removal: string;
   /** Where the policy lives. */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
   /** The policy's own resource: the volumes' instances wait for it. */
   readonly policyResource: HookTerraformResource;
   /**

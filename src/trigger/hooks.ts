@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
-import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, isLiteralWord, selfTrigger, triggersAttribute } from '../core/hook-resource';
+import { createHookResource, environmentFromSelf, HookTerraformResource, isLiteralWord, selfTrigger, triggersAttribute } from '../core/hook-resource';
 import { Addressable, dependencyAddress, HookValue, LateString } from '../core/late';
 
 /**
@@ -22,8 +22,14 @@ export interface TriggerHooksOptions {
   readonly target: Record<string, string>;
   /** The rerun rule's replacing values (`rerun_<key>`, `rerun_every_apply`): the run resource's only. */
   readonly rerun: Record<string, string>;
-  /** Resources whose update or replacement replaces the run resource (`replace_triggered_by`); it also waits for them. */
-  readonly watched: readonly (IConstruct & Addressable)[];
+  /**
+   * Resources whose update or replacement replaces the run resource (`replace_triggered_by`),
+   * read when the stack is synthesized (the caller fills the list then, and makes the run
+   * resource wait for them).
+   *
+   * @default - the run resource watches nothing
+   */
+  readonly watched?: readonly (IConstruct & Addressable)[];
   /**
    * Hook variables that must not re-run anything when they change (wait, timeout, failure
    * mode...): in the environment only. Give only those not at the executor's default.
@@ -68,7 +74,7 @@ export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptio
   const environment = (phase: 'deploy' | 'destroy'): HookValue | Record<string, HookValue> => {
     const extra = { ...settings, ...(phase === 'destroy' ? { [HOOK_ENV.phase]: phase } : {}) };
     // Computed at synth: a watched resource is named by the logical id it has then.
-    const runKey = (): string => runKeyExpression(kind, phase === 'deploy' ? watched : []);
+    const runKey = (): string => runKeyExpression(kind, phase === 'deploy' ? (watched ?? []) : []);
     if (Object.values(extra).every((value) => isLiteralWord(scope, value))) {
       if (!options.runKey) return environmentFromSelf(kind, extra);
       return new LateString(() => environmentFromSelf(kind, extra, { [HOOK_ENV.run]: runKey() }));
@@ -79,13 +85,10 @@ export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptio
 
   const run = createHookResource(scope, 'Run', {
     kind,
-    ...(watched.length > 0 ? { replaceTriggeredBy: watched } : {}),
+    ...(watched !== undefined ? { replaceTriggeredBy: watched } : {}),
     triggers: { ...target, ...rerun },
     commands: [{ command, environment: environment('deploy') }],
   });
-  for (const resource of watched) {
-    addDependency(run, resource);
-  }
   if (!options.backupBeforeDestroy) {
     return { run };
   }

@@ -1,6 +1,6 @@
 export { BackupPolicyTrigger } from './policy-trigger';
 export type { BackupPolicyTriggerProps, IBackupPolicy } from './policy-trigger';
-export type { BackupPolicyTriggerOptions } from './trigger';
+export type { BackupPolicyTriggerOptions, IBackupTrigger } from './trigger';
 export { VaultBackupTrigger } from './vault-trigger';
 export type { IBackupVault, VaultBackupTriggerOptions, VaultBackupTriggerProps } from './vault-trigger';
 export { FailureMode, Rerun } from './rerun';

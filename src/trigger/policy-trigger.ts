@@ -1,8 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import { HOOK_COMMANDS } from '../contract/hook';
-import type { VbsConnection } from '../core/connection';
+import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
+import type { BackupConnection } from '../core/connection';
 import type { IHookResource } from '../core/hook-kind';
-import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
+import { BackupValidationError } from '../core/validation';
+import { BackupPolicyTriggerOptions, IBackupTrigger, TriggerCore } from './trigger';
 
 /**
  * A VBS backup policy that triggers can run: one this stack manages (`new BackupPolicy`) or
@@ -13,25 +14,66 @@ import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
  */
 export interface IBackupPolicy extends IConstruct {
   /**
-   * The hook variables naming the policy: exactly one of `VBS_HOOK_POLICY_ID`,
-   * `VBS_HOOK_POLICY_NAME` or `VBS_HOOK_POLICY_IDENTITY` (ADR 1).
+   * The policy's id, when it is referred to by id (a UUID, or a token).
+   *
+   * @default - none: a policy referred to by name, or one this stack manages (its id is known
+   *   only once the hook has made it)
    */
-  readonly policyReference: Record<string, string>;
+  readonly policyId?: string;
 
   /**
-   * A stable string naming the policy (`id:<policy id>`, `name:<name>` or
-   * `managed:<identity>`). A trigger re-runs when it changes.
+   * The policy's name: the name it is referred to by, or the name of a policy this stack
+   * manages.
+   *
+   * @default - none: a policy referred to by id
    */
-  readonly policyIdentity: string;
+  readonly policyName?: string;
 
   /** Where the policy lives. @default - the apply environment decides */
-  readonly connection?: VbsConnection;
-
-  /** The resources that create the policy; triggers wait for them. Empty for existing policies. */
-  readonly hookResources: IHookResource[];
+  readonly connection?: BackupConnection;
 
   /** Adds a trigger that runs this policy, as a child of this construct. */
   addTrigger(id: string, options?: BackupPolicyTriggerOptions): BackupPolicyTrigger;
+}
+
+/**
+ * How a trigger runs a policy the library manages: not part of {@link IBackupPolicy}.
+ * @internal
+ */
+export interface ManagedPolicyTarget {
+  /** The hook variables naming the policy (`VBS_HOOK_POLICY_IDENTITY`). */
+  readonly reference: Record<string, string>;
+  /** The resources that make the policy: a trigger waits for them, and they outlive its run before destroy. */
+  readonly prerequisites: readonly IConstruct[];
+}
+
+/** The managed policies made by src/policy, by construct (module-private: no public member carries hook variables). */
+const managedPolicies = new WeakMap<IConstruct, ManagedPolicyTarget>();
+
+/**
+ * Records how triggers run `policy`, a policy this stack manages (src/policy/policy.ts).
+ * @internal
+ */
+export function registerManagedPolicy(policy: IBackupPolicy, target: ManagedPolicyTarget): void {
+  managedPolicies.set(policy, target);
+}
+
+/**
+ * What a trigger of `policy` runs, and after what: a managed policy's registered target, else
+ * the policy named by its id or, without one, its name.
+ */
+function policyTarget(scope: IConstruct, policy: IBackupPolicy): ManagedPolicyTarget {
+  const managed = managedPolicies.get(policy);
+  if (managed !== undefined) return managed;
+  if (policy.policyId !== undefined) return { reference: { [HOOK_ENV.policyId]: policy.policyId }, prerequisites: [] };
+  if (policy.policyName !== undefined) return { reference: { [HOOK_ENV.policyName]: policy.policyName }, prerequisites: [] };
+  throw new BackupValidationError(
+    scope,
+    'policy',
+    policy.node.path,
+    'has neither a policyId nor a policyName',
+    'a BackupPolicy, BackupPolicy.fromPolicyId or BackupPolicy.fromPolicyName',
+  );
 }
 
 /** Properties of a {@link BackupPolicyTrigger}. */
@@ -46,7 +88,7 @@ export interface BackupPolicyTriggerProps extends BackupPolicyTriggerOptions {
  * rerun rule; with `backupBeforeDestroy`, a `before_destroy` hook resource that runs the policy
  * when it is destroyed (ADR 3).
  */
-export class BackupPolicyTrigger extends Construct {
+export class BackupPolicyTrigger extends Construct implements IBackupTrigger {
   /** The policy this trigger runs. */
   public readonly policy: IBackupPolicy;
   /** The resource whose create runs the policy. */
@@ -59,13 +101,14 @@ export class BackupPolicyTrigger extends Construct {
   constructor(scope: Construct, id: string, props: BackupPolicyTriggerProps) {
     super(scope, id);
     this.policy = props.policy;
+    const target = policyTarget(this, props.policy);
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.trigger,
-      reference: props.policy.policyReference,
+      reference: target.reference,
       connection: props.policy.connection,
       settings: {},
       // The policy must exist before it runs, and outlive the run-before-destroy.
-      prerequisites: props.policy.hookResources,
+      prerequisites: target.prerequisites,
       runKey: false,
     });
     this.runResource = this.core.runResource;
@@ -74,15 +117,16 @@ export class BackupPolicyTrigger extends Construct {
 
   /**
    * Runs the policy after these constructs: the trigger's resources depend on every
-   * Terraform resource inside each (as they are now).
+   * Terraform resource inside each, as the tree is when the stack is synthesized (a resource
+   * added to one later counts too).
    */
   public executeAfter(...constructs: IConstruct[]): void {
     this.core.executeAfter(...constructs);
   }
 
   /**
-   * Runs the policy before these constructs: every Terraform resource inside each (as they
-   * are now) depends on the trigger's resources.
+   * Runs the policy before these constructs: every Terraform resource inside each, as the
+   * tree is when the stack is synthesized, depends on the trigger's resources.
    */
   public executeBefore(...constructs: IConstruct[]): void {
     this.core.executeBefore(...constructs);

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fw } from '../core/framework';
 import { resourcesIn } from '../core/hook-resource';
-import { isLiteral, VbsValidationError } from '../core/validation';
+import { isLiteral, BackupValidationError } from '../core/validation';
 
 /** A Terraform resource as `replace_triggered_by` names it (structural: no framework type in the declarations). */
 type WatchedResource = IConstruct & { readonly terraformResourceType: string; readonly friendlyUniqueId: string };
@@ -38,8 +38,9 @@ export class Rerun {
    * Run again whenever a Terraform resource inside one of these constructs is updated or
    * replaced (Terraform's `lifecycle.replace_triggered_by`), and on nothing else: e.g.
    * `Rerun.whenChanged(migration)` takes a backup after every migration. The resources are
-   * those inside each construct when the trigger is made (data sources are not resources);
-   * the run also waits for them. A construct with none is an error.
+   * those inside each construct when the stack is synthesized, so resources added after the
+   * trigger is made count too (data sources are not resources); the run also waits for them.
+   * A construct with none at synth is an error.
    */
   public static whenChanged(...constructs: IConstruct[]): Rerun {
     return new Rerun('whenChanged', {}, constructs);
@@ -47,41 +48,55 @@ export class Rerun {
 
   private constructor(
     /** The rule: `once`, `onChange`, `everyApply` or `whenChanged`. */
-    public readonly kind: 'once' | 'onChange' | 'everyApply' | 'whenChanged',
+    private readonly kind: 'once' | 'onChange' | 'everyApply' | 'whenChanged',
     /** For `onChange`: the watched values. */
-    public readonly values: Readonly<Record<string, string>>,
+    private readonly values: Readonly<Record<string, string>>,
     /** For `whenChanged`: the watched constructs. */
-    public readonly constructs: readonly IConstruct[] = [],
+    private readonly constructs: readonly IConstruct[] = [],
   ) {}
 
   /**
-   * The resources whose update or replacement re-runs the trigger `scope` (`whenChanged`);
-   * empty for the other rules.
-   * @throws VbsValidationError for a `whenChanged` without constructs, a construct with no
-   *   resource, or one that contains the trigger
+   * Whether the rule watches resources (`whenChanged`), checked when the trigger `scope` is
+   * made: at least one construct, none that contains the trigger.
+   * @throws BackupValidationError for a `whenChanged` without constructs, or with one that
+   *   contains the trigger
+   * @internal
+   */
+  public _watches(scope: IConstruct): boolean {
+    if (this.kind !== 'whenChanged') {
+      return false;
+    }
+    if (this.constructs.length === 0) {
+      throw new BackupValidationError(scope, 'rerun', 'Rerun.whenChanged()', 'watches nothing', 'Rerun.whenChanged with at least one construct that holds a Terraform resource');
+    }
+    for (const construct of this.constructs) {
+      if (construct === scope || scope.node.scopes.includes(construct)) {
+        throw new BackupValidationError(scope, 'rerun: Rerun.whenChanged', construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The resources whose update or replacement re-runs the trigger `scope` (`whenChanged`), as
+   * the tree is now: called when the stack is synthesized. Empty for the other rules.
+   * @throws BackupValidationError for a construct with no resource
    * @internal
    */
   public _watchedResources(scope: IConstruct): WatchedResource[] {
-    if (this.kind !== 'whenChanged') {
+    if (!this._watches(scope)) {
       return [];
-    }
-    if (this.constructs.length === 0) {
-      throw new VbsValidationError(scope, 'rerun', 'Rerun.whenChanged()', 'watches nothing', 'Rerun.whenChanged with at least one construct that holds a Terraform resource');
     }
     const watched: WatchedResource[] = [];
     for (const construct of this.constructs) {
-      const path = construct.node.path || '<app>';
-      if (construct === scope || scope.node.scopes.includes(construct)) {
-        throw new VbsValidationError(scope, 'rerun: Rerun.whenChanged', path, 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
-      }
       const resources = resourcesIn(scope, construct);
       if (resources.length === 0) {
-        throw new VbsValidationError(
+        throw new BackupValidationError(
           scope,
           'rerun: Rerun.whenChanged',
-          path,
+          construct.node.path || '<app>',
           'holds no Terraform resource',
-          'constructs with at least one resource inside (data sources do not count: they are read, never updated)',
+          'constructs with at least one resource inside when the stack is synthesized (data sources do not count: they are read, never updated)',
         );
       }
       for (const resource of resources) {
@@ -107,7 +122,7 @@ export class Rerun {
       case 'onChange': {
         const keys = Object.keys(this.values);
         if (keys.length === 0) {
-          throw new VbsValidationError(
+          throw new BackupValidationError(
             scope,
             'rerun',
             this.values,
@@ -118,7 +133,7 @@ export class Rerun {
         const triggers: Record<string, string> = {};
         for (const key of keys) {
           if (isLiteral(scope, key) && !RERUN_KEY_PATTERN.test(key)) {
-            throw new VbsValidationError(
+            throw new BackupValidationError(
               scope,
               'rerun key',
               key,

@@ -8,13 +8,45 @@
 import type * as cdktf from 'cdktf';
 import { IConstruct } from 'constructs';
 import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '../contract/hook';
-import { connectionEnvironment, mergeConnections, validateConnection, VbsConnection } from '../core/connection';
+import { connectionEnvironment, mergeConnections, validateConnection, BackupConnection } from '../core/connection';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
+import { fw } from '../core/framework';
 import { addDependency, HookTerraformResource, isLiteralWord, resourcesIn } from '../core/hook-resource';
-import { checkIntegerRange, VbsValidationError } from '../core/validation';
+import type { Addressable } from '../core/late';
+import { checkIntegerRange, BackupValidationError } from '../core/validation';
 import { createTriggerHooks } from './hooks';
 import { FailureMode, Rerun } from './rerun';
 import { WhenBusy } from './when-busy';
+
+/**
+ * A trigger: a policy trigger ({@link BackupPolicyTrigger}) or a vault trigger
+ * ({@link VaultBackupTrigger}). Both run their target when the `runResource` is created (and
+ * re-created by the rerun rule), and, with `backupBeforeDestroy`, when the
+ * `beforeDestroyResource` is destroyed.
+ */
+export interface IBackupTrigger extends IConstruct {
+  /** The resource whose create runs the backup. */
+  readonly runResource: IHookResource;
+
+  /**
+   * The resource whose destroy runs the backup.
+   *
+   * @default - none: the trigger has no `backupBeforeDestroy`
+   */
+  readonly beforeDestroyResource?: IHookResource;
+
+  /**
+   * Runs the backup after these constructs: the trigger's resources depend on every Terraform
+   * resource inside each, as the tree is when the stack is synthesized.
+   */
+  executeAfter(...constructs: IConstruct[]): void;
+
+  /**
+   * Runs the backup before these constructs: every Terraform resource inside each, as the tree
+   * is when the stack is synthesized, depends on the trigger's resources.
+   */
+  executeBefore(...constructs: IConstruct[]): void;
+}
 
 /**
  * Options of a trigger made with `policy.addTrigger(id, options)`; a vault trigger
@@ -96,7 +128,7 @@ export interface BackupPolicyTriggerOptions {
    *
    * @default - the policy's (vault's) connection
    */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /**
    * The resource type that carries the hooks.
@@ -124,7 +156,7 @@ export interface TriggerTarget {
   /** The hook variables naming what is run (the policy or the vault and its resources): replacing values. */
   readonly reference: Record<string, string>;
   /** The target's own connection, under the trigger's `connection`. */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
   /** Settings of this kind of trigger beyond the common ones, only those not at the executor's default: environment only. */
   readonly settings: Record<string, string>;
   /** Resources that must exist before the run and outlive the run before destroy (a managed policy's). */
@@ -137,6 +169,12 @@ export interface TriggerTarget {
  * A trigger's hook resources and ordering, made in the trigger construct `owner` from the
  * common options: validated, rendered, ordered after the target's prerequisites and the
  * `executeAfter` constructs, before the `executeBefore` ones.
+ *
+ * Ordering and the watched resources of `Rerun.whenChanged` are the resources inside the named
+ * constructs when the stack is synthesized, so a resource added to one after the call counts
+ * too: they are taken by an aspect of the app's framework on the trigger (its public
+ * `Aspects` API; `cdktf synth`, `app.synth()` and `Testing.synth` run aspects first). What is
+ * known at the call (a construct that contains the trigger) is refused at the call.
  */
 export class TriggerCore {
   /** The resource whose create runs the hook. */
@@ -144,6 +182,10 @@ export class TriggerCore {
   /** The resource whose destroy runs the hook, with `backupBeforeDestroy`. */
   public readonly beforeDestroyResource?: IHookResource;
   private readonly hookResources: HookTerraformResource[];
+  /** The constructs the trigger runs after: the target's prerequisites, then `executeAfter`'s. */
+  private readonly after: IConstruct[] = [];
+  /** The constructs the trigger runs before (`executeBefore`). */
+  private readonly before: IConstruct[] = [];
 
   constructor(
     private readonly owner: IConstruct,
@@ -155,10 +197,11 @@ export class TriggerCore {
     checkIntegerRange(owner, 'timeoutSeconds', timeoutSeconds, 1, 86400);
     const whenBusy = options.whenBusy ?? WhenBusy.WAIT_THEN_RUN;
     if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusy)) {
-      throw new VbsValidationError(owner, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
+      throw new BackupValidationError(owner, 'whenBusy', whenBusy, 'is not a WhenBusy value', 'WhenBusy.WAIT_THEN_RUN, WhenBusy.JOIN_RUNNING or WhenBusy.FAIL');
     }
     const rule = options.rerun ?? Rerun.once();
     const rerun = rule._triggers(owner);
+    const watching = rule._watches(owner);
     const kind = resolveHookResource(owner, options.hookResource);
     const connection = mergeConnections(target.connection, options.connection);
 
@@ -180,7 +223,7 @@ export class TriggerCore {
         // Every literal setting is a plain word; a token never is (a number token reads `-1.8e+289`).
         if (!isLiteralWord(owner, value)) {
           const property = SETTING_PROPS[name] ?? name;
-          throw new VbsValidationError(
+          throw new BackupValidationError(
             owner,
             property,
             (options as Record<string, unknown>)[property] ?? value,
@@ -193,13 +236,14 @@ export class TriggerCore {
 
     // Replaced, so run again, when a watched resource changes; the before-destroy resource
     // never watches anything (ADR 3). None of the trigger's own resources can be inside a
-    // watched construct: one that contains the trigger is refused.
+    // watched construct: one that contains the trigger is refused. The list is filled at synth.
+    const watched: (IConstruct & Addressable)[] = [];
     const hooks = createTriggerHooks(owner, {
       kind,
       command: target.command,
       target: { ...target.reference, ...connectionEnvironment(connection) },
       rerun,
-      watched: rule._watchedResources(owner),
+      watched: watching ? watched : undefined,
       settings,
       backupBeforeDestroy: options.backupBeforeDestroy ?? false,
       runKey: target.runKey,
@@ -211,38 +255,64 @@ export class TriggerCore {
     // The target must exist before it runs, and outlive the run-before-destroy.
     this.executeAfter(...target.prerequisites, ...(options.executeAfter ?? []));
     this.executeBefore(...(options.executeBefore ?? []));
+
+    // At synth, once the tree is complete: the resources inside the named constructs.
+    const run = hooks.run;
+    fw(owner).Aspects.of(owner).add({
+      visit: (node: IConstruct) => {
+        if (node !== owner) return;
+        if (watching) {
+          watched.splice(0, watched.length, ...rule._watchedResources(owner));
+          for (const resource of watched) addDependency(run, resource);
+        }
+        this.order();
+      },
+    });
   }
 
-  /** The trigger's resources depend on every Terraform resource inside each construct (as they are now). */
+  /** The trigger's resources depend on every Terraform resource inside each construct (at synth). */
   public executeAfter(...constructs: IConstruct[]): void {
     for (const construct of constructs) {
-      for (const resource of this.foreignResourcesIn(construct, 'executeAfter')) {
-        for (const hook of this.hookResources) {
-          addDependency(hook, resource);
-        }
+      this.refuseCycle(construct, 'executeAfter');
+      this.after.push(construct);
+    }
+  }
+
+  /** Every Terraform resource inside each construct (at synth) depends on the trigger's resources. */
+  public executeBefore(...constructs: IConstruct[]): void {
+    for (const construct of constructs) {
+      this.refuseCycle(construct, 'executeBefore');
+      this.before.push(construct);
+    }
+  }
+
+  /** Adds the `depends_on` entries of the ordering, for the resources the constructs hold now (once each). */
+  private order(): void {
+    for (const construct of this.after) {
+      for (const resource of this.foreignResourcesIn(construct)) {
+        for (const hook of this.hookResources) addDependency(hook, resource);
+      }
+    }
+    for (const construct of this.before) {
+      for (const resource of this.foreignResourcesIn(construct)) {
+        for (const hook of this.hookResources) addDependency(resource, hook);
       }
     }
   }
 
-  /** Every Terraform resource inside each construct (as they are now) depends on the trigger's resources. */
-  public executeBefore(...constructs: IConstruct[]): void {
-    for (const construct of constructs) {
-      for (const resource of this.foreignResourcesIn(construct, 'executeBefore')) {
-        for (const hook of this.hookResources) {
-          addDependency(resource, hook);
-        }
-      }
+  /**
+   * Ordering the trigger against itself is a cycle; so is running before a scope around it (the
+   * target it depends on is in there). Running after a scope around it means "after the rest".
+   */
+  private refuseCycle(construct: IConstruct, property: 'executeAfter' | 'executeBefore'): void {
+    const owner = this.owner;
+    if (construct === owner || (property === 'executeBefore' && owner.node.scopes.includes(construct))) {
+      throw new BackupValidationError(owner, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
     }
   }
 
   /** The resources in `construct` that are not the trigger's own. */
-  private foreignResourcesIn(construct: IConstruct, property: 'executeAfter' | 'executeBefore'): cdktf.TerraformResource[] {
-    // Ordering the trigger against itself is a cycle; so is running before a scope around it (the
-    // target it depends on is in there). Running after a scope around it means "after the rest".
-    const owner = this.owner;
-    if (construct === owner || (property === 'executeBefore' && owner.node.scopes.includes(construct))) {
-      throw new VbsValidationError(owner, property, construct.node.path || '<app>', 'contains this trigger', 'constructs that do not contain the trigger (a cycle otherwise)');
-    }
-    return resourcesIn(owner, construct).filter((resource) => !(this.hookResources as cdktf.TerraformResource[]).includes(resource));
+  private foreignResourcesIn(construct: IConstruct): cdktf.TerraformResource[] {
+    return resourcesIn(this.owner, construct).filter((resource) => !(this.hookResources as cdktf.TerraformResource[]).includes(resource));
   }
 }

@@ -1,13 +1,13 @@
-import { hash } from 'node:crypto';
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { keepLastRefusal, resourceIdRefusal } from '../contract/cbr-rules';
+import { vaultTriggerId, vaultTriggerLabel } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
-import type { VbsConnection } from '../core/connection';
+import type { BackupConnection } from '../core/connection';
 import { fw, stackFor } from '../core/framework';
 import type { IHookResource } from '../core/hook-kind';
-import { isLiteral, VbsValidationError } from '../core/validation';
-import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
+import { isLiteral, BackupValidationError } from '../core/validation';
+import { BackupPolicyTriggerOptions, IBackupTrigger, TriggerCore } from './trigger';
 
 /**
  * A CBR vault that triggers can back up: one that exists, or that a provider resource of the
@@ -18,20 +18,22 @@ import { BackupPolicyTriggerOptions, TriggerCore } from './trigger';
  * vault nor the trigger module imports the other back (docs/architecture.md, Layout).
  */
 export interface IBackupVault extends IConstruct {
-  /** The vault's id (a UUID, or a token such as a provider vault's `.id`), when referred to by id. */
+  /**
+   * The vault's id (a UUID, or a token such as a provider vault's `.id`), when referred to by id.
+   *
+   * @default - none: a vault referred to by name
+   */
   readonly vaultId?: string;
 
-  /** The vault's name, when referred to by name (looked up when the hook runs). */
+  /**
+   * The vault's name, when referred to by name (looked up when the hook runs).
+   *
+   * @default - none: a vault referred to by id
+   */
   readonly vaultName?: string;
 
-  /**
-   * The hook variables naming the vault: exactly one of `VBS_HOOK_VAULT_ID` or
-   * `VBS_HOOK_VAULT_NAME`.
-   */
-  readonly vaultReference: Record<string, string>;
-
   /** Where the vault lives; `endpoint` is the CBR base URL. @default - the apply environment decides */
-  readonly connection?: VbsConnection;
+  readonly connection?: BackupConnection;
 
   /** Adds a trigger that backs this vault up, as a child of this construct. */
   addTrigger(id: string, options?: VaultBackupTriggerOptions): VaultBackupTrigger;
@@ -75,10 +77,6 @@ export interface VaultBackupTriggerProps extends VaultBackupTriggerOptions {
 /** Provider resource types of a CBR vault (`huaweicloud_cbr_vault`, `opentelekomcloud_cbr_vault_v3`, `flexibleengine_cbr_vault`). */
 const VAULT_RESOURCE_TYPE = /^[a-z0-9]+_cbr_vault(_v\d+)?$/;
 
-/** Characters of a checkpoint label, and its length (a prefix is `<label>-<12 hex>-<8 hex>`: at most 41). */
-const LABEL_UNSAFE = /[^A-Za-z0-9_-]+/g;
-const LABEL_MAX = 19;
-
 /**
  * Backs a CBR vault up as part of a deployment: one checkpoint of the vault (of all its
  * resources, or of `resourceIds`) when its `run` hook resource is created (`hook-vault-trigger`),
@@ -87,7 +85,7 @@ const LABEL_MAX = 19;
  * `<label>-<trigger id>-<run>-...` so the hook can tell its own backups (a retried run joins
  * its earlier checkpoint; `keepLast` prunes only its own).
  */
-export class VaultBackupTrigger extends Construct {
+export class VaultBackupTrigger extends Construct implements IBackupTrigger {
   /** The vault this trigger backs up. */
   public readonly vault: IBackupVault;
   /** First 12 hex of sha256 of the construct path (which starts with the stack name): in every checkpoint name the trigger makes. */
@@ -108,18 +106,19 @@ export class VaultBackupTrigger extends Construct {
     if (resourceIds !== undefined) this.checkResourceIds(resourceIds);
     if (props.keepLast !== undefined && isLiteral(this, props.keepLast)) {
       const refusal = keepLastRefusal(props.keepLast);
-      if (refusal) throw new VbsValidationError(this, 'keepLast', props.keepLast, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(this, 'keepLast', props.keepLast, refusal.problem, refusal.allowed);
     }
     if (props.incremental !== undefined && typeof props.incremental !== 'boolean') {
-      throw new VbsValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
+      throw new BackupValidationError(this, 'incremental', props.incremental, 'is not a boolean', 'true (incremental backups) or false (full backups)');
     }
-    this.triggerId = hash('sha256', this.node.path, 'hex').slice(0, 12);
-    this.label = checkpointLabel(stackFor(this).node.id, id);
+    // The checkpoint-name contract (src/contract/checkpoint.ts), shared with the hook and the CLI.
+    this.triggerId = vaultTriggerId(this.node.path);
+    this.label = vaultTriggerLabel(stackFor(this).node.id, id);
 
     this.core = new TriggerCore(this, props, {
       command: HOOK_COMMANDS.vaultTrigger,
       reference: {
-        ...props.vault.vaultReference,
+        ...vaultReference(this, props.vault),
         ...(resourceIds !== undefined ? { [HOOK_ENV.resourceIds]: isListToken(this, resourceIds) ? fw(this).Fn.join(',', resourceIds) : resourceIds.join(',') } : {}),
         [HOOK_ENV.triggerId]: this.triggerId,
         [HOOK_ENV.label]: this.label,
@@ -149,15 +148,16 @@ export class VaultBackupTrigger extends Construct {
 
   /**
    * Backs the vault up after these constructs: the trigger's resources depend on every
-   * Terraform resource inside each (as they are now).
+   * Terraform resource inside each, as the tree is when the stack is synthesized (a resource
+   * added to one later counts too).
    */
   public executeAfter(...constructs: IConstruct[]): void {
     this.core.executeAfter(...constructs);
   }
 
   /**
-   * Backs the vault up before these constructs: every Terraform resource inside each (as they
-   * are now) depends on the trigger's resources.
+   * Backs the vault up before these constructs: every Terraform resource inside each, as the
+   * tree is when the stack is synthesized, depends on the trigger's resources.
    */
   public executeBefore(...constructs: IConstruct[]): void {
     this.core.executeBefore(...constructs);
@@ -166,15 +166,15 @@ export class VaultBackupTrigger extends Construct {
   private checkResourceIds(resourceIds: string[]): void {
     if (isListToken(this, resourceIds)) return;
     if (!Array.isArray(resourceIds) || resourceIds.length === 0) {
-      throw new VbsValidationError(this, 'resourceIds', resourceIds, 'is empty', 'at least one resource id, or no resourceIds to back up every resource in the vault');
+      throw new BackupValidationError(this, 'resourceIds', resourceIds, 'is empty', 'at least one resource id, or no resourceIds to back up every resource in the vault');
     }
     const seen = new Set<string>();
     resourceIds.forEach((resourceId, index) => {
       if (!isLiteral(this, resourceId)) return;
       const refusal = typeof resourceId === 'string' ? resourceIdRefusal(resourceId) : resourceIdRefusal(String(resourceId));
-      if (refusal) throw new VbsValidationError(this, `resourceIds[${index}]`, resourceId, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(this, `resourceIds[${index}]`, resourceId, refusal.problem, refusal.allowed);
       if (seen.has(resourceId)) {
-        throw new VbsValidationError(this, `resourceIds[${index}]`, resourceId, 'is listed twice', 'each resource id once');
+        throw new BackupValidationError(this, `resourceIds[${index}]`, resourceId, 'is listed twice', 'each resource id once');
       }
       seen.add(resourceId);
     });
@@ -212,13 +212,15 @@ export class VaultBackupTrigger extends Construct {
   }
 }
 
+/** The hook variables naming the vault: its id (`VBS_HOOK_VAULT_ID`), else its name (`VBS_HOOK_VAULT_NAME`). */
+function vaultReference(scope: IConstruct, vault: IBackupVault): Record<string, string> {
+  if (vault.vaultId !== undefined) return { [HOOK_ENV.vaultId]: vault.vaultId };
+  if (vault.vaultName !== undefined) return { [HOOK_ENV.vaultName]: vault.vaultName };
+  throw new BackupValidationError(scope, 'vault', vault.node.path, 'has neither a vaultId nor a vaultName', 'BackupVault.fromVaultId or BackupVault.fromVaultName');
+}
+
 /** Whether `values` is one list token (e.g. a provider resource's list attribute) rather than a list of strings. */
 function isListToken(scope: IConstruct, values: string[]): boolean {
   const { Token } = fw(scope);
   return Array.isArray(values) && Token.isUnresolved(values) && !values.some((value) => Token.isUnresolved(value));
-}
-
-/** `<stack>-<id>` with every run of other characters as `_`, at most 19 characters. */
-function checkpointLabel(stack: string, id: string): string {
-  return `${stack}-${id}`.replace(LABEL_UNSAFE, '_').slice(0, LABEL_MAX);
 }

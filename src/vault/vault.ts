@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { vaultIdRefusal, vaultNameRefusal } from '../contract/cbr-rules';
-import { HOOK_ENV } from '../contract/hook';
-import { validateConnection, VbsConnection } from '../core/connection';
-import { isLiteral, VbsValidationError } from '../core/validation';
+import { validateConnection, BackupConnection } from '../core/connection';
+import { isLiteral, BackupValidationError } from '../core/validation';
 import { IBackupVault, VaultBackupTrigger, VaultBackupTriggerOptions } from '../trigger/vault-trigger';
 
 /** A vault referred to by id or by name. */
@@ -10,8 +9,7 @@ class ImportedBackupVault extends Construct implements IBackupVault {
   constructor(
     scope: Construct,
     id: string,
-    public readonly vaultReference: Record<string, string>,
-    public readonly connection: VbsConnection | undefined,
+    public readonly connection: BackupConnection | undefined,
     public readonly vaultId?: string,
     public readonly vaultName?: string,
   ) {
@@ -35,11 +33,11 @@ export class BackupVault {
    * An existing vault by its id: a UUID, or a token such as the `.id` of a provider's vault
    * resource. `connection.endpoint` is the CBR base URL.
    */
-  public static fromVaultId(scope: Construct, id: string, vaultId: string, connection?: VbsConnection): IBackupVault {
-    const vault = new ImportedBackupVault(scope, id, { [HOOK_ENV.vaultId]: vaultId }, connection, vaultId, undefined);
+  public static fromVaultId(scope: Construct, id: string, vaultId: string, connection?: BackupConnection): IBackupVault {
+    const vault = new ImportedBackupVault(scope, id, connection, vaultId, undefined);
     if (isLiteral(vault, vaultId)) {
       const refusal = typeof vaultId === 'string' ? vaultIdRefusal(vaultId) : vaultIdRefusal(String(vaultId));
-      if (refusal) throw new VbsValidationError(vault, 'vaultId', vaultId, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(vault, 'vaultId', vaultId, refusal.problem, refusal.allowed);
     }
     return vault;
   }
@@ -49,11 +47,11 @@ export class BackupVault {
    * is an error then, naming it). After Huawei's VBS -> CBR migration each policy's vault
    * carries the policy's name.
    */
-  public static fromVaultName(scope: Construct, id: string, vaultName: string, connection?: VbsConnection): IBackupVault {
-    const vault = new ImportedBackupVault(scope, id, { [HOOK_ENV.vaultName]: vaultName }, connection, undefined, vaultName);
+  public static fromVaultName(scope: Construct, id: string, vaultName: string, connection?: BackupConnection): IBackupVault {
+    const vault = new ImportedBackupVault(scope, id, connection, undefined, vaultName);
     if (isLiteral(vault, vaultName)) {
       const refusal = typeof vaultName === 'string' ? vaultNameRefusal(vaultName) : vaultNameRefusal(String(vaultName));
-      if (refusal) throw new VbsValidationError(vault, 'vaultName', vaultName, refusal.problem, refusal.allowed);
+      if (refusal) throw new BackupValidationError(vault, 'vaultName', vaultName, refusal.problem, refusal.allowed);
     }
     return vault;
   }

@@ -80,12 +80,14 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
 
 /**
  * Runs `node <script> ...args` to its end (killed after `timeoutMs`, which fails the result).
+ * `onStderrLine` sees each line of stderr as it comes: a test acts on a progress line (ends the
+ * emulator's running jobs when the process says it waits for them) instead of sleeping.
  * @param script defaults to the built bin.js
  */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  o: { script?: string; nodeArgs?: string[]; timeoutMs?: number } = {},
+  o: { script?: string; nodeArgs?: string[]; timeoutMs?: number; onStderrLine?: (line: string) => void } = {},
 ): Promise<CliResult> {
   const script = o.script ?? buildCli().bin;
   return new Promise((resolve, reject) => {
@@ -93,7 +95,15 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    let seen = 0;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (o.onStderrLine === undefined) return;
+      for (let end = stderr.indexOf('\n', seen); end >= 0; end = stderr.indexOf('\n', seen)) {
+        o.onStderrLine(stderr.slice(seen, end));
+        seen = end + 1;
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 20000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

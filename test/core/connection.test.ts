@@ -2,11 +2,11 @@ import {
   connectionEnvironment,
   mergeConnections,
   validateConnection,
-  VbsConnection,
+  BackupConnection,
 } from '../../src/core/connection';
 import { FRAMEWORK_NAMES, PROJECT_ID, under } from './synth';
 
-describe.each(FRAMEWORK_NAMES)('VbsConnection validation under %s', (framework) => {
+describe.each(FRAMEWORK_NAMES)('BackupConnection validation under %s', (framework) => {
   const { newStack, module } = under(framework);
 
   test('a full literal connection is valid', () => {
@@ -25,7 +25,7 @@ describe.each(FRAMEWORK_NAMES)('VbsConnection validation under %s', (framework) 
     expect(() => validateConnection(stack, { region: variable.stringValue, cloud: 'otc' })).not.toThrow();
   });
 
-  test.each<[string, VbsConnection, string]>([
+  test.each<[string, BackupConnection, string]>([
     [
       'region',
       { region: 'EU DE' },
@@ -50,7 +50,7 @@ describe.each(FRAMEWORK_NAMES)('VbsConnection validation under %s', (framework) 
   });
 });
 
-describe('VbsConnection: merging and rendering', () => {
+describe('BackupConnection: merging and rendering', () => {
   test('merging: fields of the override win one by one', () => {
     expect(mergeConnections({ region: 'eu-de', projectId: PROJECT_ID }, { region: 'cn-north-4', endpoint: 'http://127.0.0.1:1' })).toEqual({
       region: 'cn-north-4',

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { BackupPolicy, HookResource, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY, Retention, Schedule } from '../../src';
+import { BackupPolicy, HookResource, Retention, Schedule } from '../../src';
+import { MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY } from '../../src/core/hook-kind';
 import { frameworkOf } from '../../src/core/framework';
 import { NULL_PROVIDER_ID, NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
 import { everyHookKind } from './stacks';

@@ -15,7 +15,7 @@ import {
   selfTrigger,
 } from '../../src/core/hook-resource';
 import { HOOK_ASSET_ID, locateHookExecutor } from '../../src/core/executor';
-import { VbsValidationError } from '../../src';
+import { BackupErrors } from '../../src';
 import { FRAMEWORK_NAMES, localExecs, resourceNamed, resourcesOf, synthHcl, synthJson, under } from './synth';
 
 function hook(stack: TerraformStack, id: string, kind: HookResource) {
@@ -89,7 +89,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
     test('an invalid context value is a clear error', () => {
       const stack = newStack({ [HOOK_RESOURCE_CONTEXT_KEY]: 'local_exec' });
-      expect(() => resolveHookResource(stack, undefined)).toThrow(VbsValidationError);
+      expect(BackupErrors.isValidationError(thrownBy(() => resolveHookResource(stack, undefined)))).toBe(true);
       expect(() => resolveHookResource(stack, undefined)).toThrow(
         'stack: context "cdktf-vbs-backup:hookResource" "local_exec" is not supported; allowed: "null_resource" or "terraform_data" (set it in cdktf.json "context", or pass the hookResource prop)',
       );
@@ -97,7 +97,7 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 
     test('an invalid prop value is a clear error', () => {
       const stack = newStack();
-      expect(() => resolveHookResource(stack, 'shell' as HookResource)).toThrow(VbsValidationError);
+      expect(BackupErrors.isValidationError(thrownBy(() => resolveHookResource(stack, 'shell' as HookResource)))).toBe(true);
       expect(() => resolveHookResource(stack, 'shell' as HookResource)).toThrow(
         'stack: hookResource "shell" is not supported; allowed: "null_resource" or "terraform_data"',
       );
@@ -323,3 +323,13 @@ describe('executor asset, whichever the framework', () => {
     );
   });
 });
+
+/** What `fn` throws (a test failure when it throws nothing). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+}

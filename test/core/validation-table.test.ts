@@ -10,9 +10,9 @@
  */
 import { createClient } from '../../src/cli/ports';
 import { readHookConnection, readPolicyRef, readTriggerInputs } from '../../src/cli/hook-env';
-import { Cloud, Credentials, VbsClient } from '../../src/client';
+import { Cloud, Credentials, VbsClient, VbsClientOptions } from '../../src/client';
 import { checkPolicyId, deriveCloud, iamUrlFor, resolveEndpoint } from '../../src/client/endpoints';
-import { validateConnection, VbsConnection } from '../../src/core/connection';
+import { validateConnection, BackupConnection } from '../../src/core/connection';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger } from '../../src/trigger';
 import { FRAMEWORK_NAMES, hookEnvironment as resolvedEnvironment, localExecs, POLICY_ID, PROJECT_ID, synthJson, under } from './synth';
@@ -21,7 +21,7 @@ import { FRAMEWORK_NAMES, hookEnvironment as resolvedEnvironment, localExecs, PO
 const APPLY_ENV = { HW_AUTH_TOKEN: 'a-token', HW_PROJECT_ID: PROJECT_ID };
 
 /** The hook variables of one connection field, and the client option. */
-const HOOK_VARIABLE: Record<keyof VbsConnection, string> = {
+const HOOK_VARIABLE: Record<keyof BackupConnection, string> = {
   region: 'VBS_HOOK_REGION',
   endpoint: 'VBS_HOOK_ENDPOINT',
   projectId: 'VBS_HOOK_PROJECT_ID',
@@ -29,7 +29,7 @@ const HOOK_VARIABLE: Record<keyof VbsConnection, string> = {
 };
 
 /** [prop, value, problem as it follows the value]: each refused at synth, by the hook and by the client. */
-const MALFORMED: [keyof VbsConnection, string, string][] = [
+const MALFORMED: [keyof BackupConnection, string, string][] = [
   ['region', 'eu-', 'is not a region name'],
   ['region', 'eu--de', 'is not a region name'],
   ['region', '-eu-de', 'is not a region name'],
@@ -94,7 +94,7 @@ describe.each(FRAMEWORK_NAMES)('connection inputs under %s', (framework) => {
   const { newStack, hook } = under(framework);
 
   /** A trigger of an existing policy with `connection` on the trigger, in a fresh stack. */
-  function trigger(connection: VbsConnection, policyConnection?: VbsConnection) {
+  function trigger(connection: BackupConnection, policyConnection?: BackupConnection) {
     const stack = newStack();
     const policy = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID, policyConnection);
     new BackupPolicyTrigger(stack, 'Backup', { policy, connection });
@@ -117,11 +117,11 @@ describe.each(FRAMEWORK_NAMES)('connection inputs under %s', (framework) => {
   describe('malformed input: refused at synth naming the prop, and by the hook and the client', () => {
     test.each(MALFORMED)('connection.%s %j', (prop, value, problem) => {
       const given = JSON.stringify(value);
-      const connection = { [prop]: value } as VbsConnection;
+      const connection = { [prop]: value } as BackupConnection;
       expect(() => trigger(connection)).toThrow(`stack/Backup: connection.${prop} ${given} ${problem}; allowed: `);
       expect(() => BackupPolicy.fromPolicyName(newStack(), 'P', 'nightly', connection)).toThrow(`stack/P: connection.${prop} ${given} ${problem}`);
       expect(() => readHookConnection('hook-trigger', { [HOOK_VARIABLE[prop]]: value })).toThrow(`${HOOK_VARIABLE[prop]} ${given} ${problem}; allowed: `);
-      const options = { endpoint: 'http://127.0.0.1:1', projectId: PROJECT_ID, credentials: Credentials.token('t'), env: {}, ...connection };
+      const options = { endpoint: 'http://127.0.0.1:1', projectId: PROJECT_ID, credentials: Credentials.token('t'), env: {}, ...connection } as VbsClientOptions; // a malformed cloud on purpose
       expect(() => new VbsClient(options)).toThrow(`option ${prop} ${given} ${problem}; allowed: `);
     });
 
@@ -155,7 +155,7 @@ describe.each(FRAMEWORK_NAMES)('connection inputs under %s', (framework) => {
 
   describe('every documented region: accepted by synth and by the hook, with the documented hosts', () => {
     test.each(REGIONS)('%s (cloud %s)', async (region, cloud, vbs, cbr, iam) => {
-      const connection: VbsConnection = cloud ? { region, cloud, projectId: PROJECT_ID } : { region, projectId: PROJECT_ID };
+      const connection: BackupConnection = cloud ? { region, cloud, projectId: PROJECT_ID } : { region, projectId: PROJECT_ID };
       const env = hookEnvironment(trigger(connection));
       expect(env).toMatchObject({ VBS_HOOK_REGION: region, VBS_HOOK_PROJECT_ID: PROJECT_ID });
       expect(env.VBS_HOOK_CLOUD).toBe(cloud);

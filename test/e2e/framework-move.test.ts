@@ -11,7 +11,7 @@
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
 import type { Emulator } from '../../src/emulator';
-import { MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY } from '../../src/core';
+import { MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY } from '../../src/core/hook-kind';
 import { Flavour, VOLUMES, apiEnv, ok, policyNamed, startE2eEmulator, withStack } from './harness';
 
 jest.setTimeout(180_000);

@@ -73,14 +73,20 @@ describe('emulator: policy tags', () => {
     expect(code(await action({ action: 'create', tags: [{ key: 'a' }] }))).toBe('AutoBackup.0214');
   });
 
-  test('tenant tags list every key with its distinct values', async () => {
+  test('tenant tags list every key with its distinct values, as the policies\' tags are now', async () => {
     const a = await createPolicy(em, 'a', PROJECT, { tags: [{ key: 'team', value: 'db' }, { key: 'env', value: 'prod' }] });
-    await createPolicy(em, 'b', PROJECT, { tags: [{ key: 'team', value: 'web' }, { key: 'env', value: 'prod' }] });
-    expect(a).toBeTruthy();
-    const r = await call(em, 'GET', `${base}/tags`);
-    expect(r.status).toBe(200);
-    const byKey = Object.fromEntries(r.json.tags.map((t: { key: string; values: string[] }) => [t.key, [...t.values].sort()]));
-    expect(byKey).toEqual({ team: ['db', 'web'], env: ['prod'] });
+    const b = await createPolicy(em, 'b', PROJECT, { tags: [{ key: 'team', value: 'web' }, { key: 'env', value: 'prod' }] });
+    const tenantTags = async (): Promise<Record<string, string[]>> => {
+      const r = await call(em, 'GET', `${base}/tags`);
+      expect(r.status).toBe(200);
+      return Object.fromEntries(r.json.tags.map((t: { key: string; values: string[] }) => [t.key, [...t.values].sort()]));
+    };
+    expect(await tenantTags()).toEqual({ team: ['db', 'web'], env: ['prod'] });
+    // a value no policy carries any more leaves the list; a key no policy has leaves it too
+    expect((await call(em, 'POST', `${base}/${a}/tags/action`, { body: { action: 'delete', tags: [{ key: 'team' }, { key: 'env' }] } })).status).toBe(204);
+    expect(await tenantTags()).toEqual({ team: ['web'], env: ['prod'] });
+    expect((await call(em, 'DELETE', `${base}/${b}`)).status).toBe(204);
+    expect(await tenantTags()).toEqual({});
   });
 
   describe('query by tags', () => {

@@ -67,9 +67,21 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       const other = policy(stack, { policyName: 'other' }, 'Other');
       expect(p.identity).toBe(createHash('sha256').update('stack/Nightly').digest('hex').slice(0, 16));
       expect(other.identity).not.toBe(p.identity);
-      expect(p.policyReference).toEqual({ VBS_HOOK_POLICY_IDENTITY: p.identity });
-      expect(p.policyIdentity).toBe(`managed:${p.identity}`);
-      expect(p.hookResources).toEqual([p.resource, p.volumesResource]);
+      expect(p.policyName).toBe('nightly-db');
+      expect(p.policyId).toBeUndefined();
+    });
+
+    test('a trigger names the policy by its identity and waits for its two resources (no public member carries hook variables)', () => {
+      const stack = newStack();
+      const p = policy(stack);
+      p.addTrigger('Backup');
+      const json = synthJson(stack);
+      const run = resourceNamed(json, hook.type, 'Backup_Run');
+      expect(run[hook.triggers]).toEqual({ VBS_HOOK_POLICY_IDENTITY: p.identity });
+      expect(run.depends_on).toEqual([`${hook.type}.${p.resource.friendlyUniqueId}`, `${hook.type}.${p.volumesResource.friendlyUniqueId}`]);
+      expect(p).not.toHaveProperty('policyReference');
+      expect(p).not.toHaveProperty('policyIdentity');
+      expect(p).not.toHaveProperty('hookResources');
     });
 
     test('create runs hook-policy-apply with identity, a per-instance revision and the spec', () => {
@@ -233,19 +245,24 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('fromPolicyId: referenced by id, nothing created', () => {
       const stack = newStack();
       const p = BackupPolicy.fromPolicyId(stack, 'Existing', POLICY_ID, { region: 'eu-de' });
-      expect(p.policyReference).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID });
-      expect(p.policyIdentity).toBe(`id:${POLICY_ID}`);
+      expect(p.policyId).toBe(POLICY_ID);
+      expect(p.policyName).toBeUndefined();
       expect(p.connection).toEqual({ region: 'eu-de' });
-      expect(p.hookResources).toEqual([]);
       expect(synthJson(stack).resource).toBeUndefined();
+      p.addTrigger('Backup');
+      const run = resourceNamed(synthJson(stack), hook.type, 'Backup_Run');
+      expect(run[hook.triggers]).toEqual({ VBS_HOOK_POLICY_ID: POLICY_ID, VBS_HOOK_REGION: 'eu-de' });
+      expect(run.depends_on).toBeUndefined();
     });
 
     test('fromPolicyName: referenced by name; a "default" name is fine for an existing policy', () => {
       const stack = newStack();
       const p = BackupPolicy.fromPolicyName(stack, 'Existing', 'default_policy');
-      expect(p.policyReference).toEqual({ VBS_HOOK_POLICY_NAME: 'default_policy' });
-      expect(p.policyIdentity).toBe('name:default_policy');
+      expect(p.policyName).toBe('default_policy');
+      expect(p.policyId).toBeUndefined();
       expect(p.connection).toBeUndefined();
+      p.addTrigger('Backup');
+      expect(resourceNamed(synthJson(stack), hook.type, 'Backup_Run')[hook.triggers]).toEqual({ VBS_HOOK_POLICY_NAME: 'default_policy' });
     });
 
     test('a policy id token is not checked', () => {

@@ -142,7 +142,6 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
           expect.arrayContaining([`${hook.type}.${policyId}`, `${hook.type}.${volumesId}`]),
         );
       }
-      expect(p.hookResources).toContain(p.volumesResource);
       expect(trigger.beforeDestroyResource).toBeDefined();
     });
 

@@ -1,7 +1,8 @@
 /**
  * Load: 50 triggers in one apply (terraform -parallelism=10) against an emulator throttled to
- * 20 requests per second. Every run must get through by backing off: exactly one execute per
- * policy, 50 in all, in a bounded time.
+ * 8 requests per second. Every run must get through by backing off: exactly one execute per
+ * policy, 50 in all. No bound on the elapsed time (it measures the machine, not the code): a
+ * back-off runaway or a stuck request shows as jest's timeout below; the time is printed.
  */
 import { clientFor, createPolicies, credentialEnv, exposure, startCanaryEmulator } from './support';
 import { StackRun } from './stack';
@@ -14,12 +15,6 @@ const TRIGGERS = 50;
  * (10 hooks at once send their first requests within well under a second of each other).
  */
 const RATE = 8;
-/**
- * Generous but real: 50 hooks need at least ~100 requests, i.e. >= 12.5 s at 8/s; node start-up of
- * 50 hook processes on a shared 2-core machine adds a few seconds. 90 s means something is wrong
- * (back-off runaway, serialised hooks, stuck requests).
- */
-const BOUND_MS = 90_000;
 
 test(`${TRIGGERS} triggers, parallelism 10, emulator throttled to ${RATE}/s: exactly ${TRIGGERS} executes`, async () => {
   const em = await startCanaryEmulator({ maxPolicies: TRIGGERS + 10 });
@@ -42,7 +37,6 @@ test(`${TRIGGERS} triggers, parallelism 10, emulator throttled to ${RATE}/s: exa
     // The throttle really bit: some requests were refused with 429 and retried.
     const throttled = em.requests().filter((q) => q.status === 429).length;
     expect(throttled).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(BOUND_MS);
     process.stdout.write(`\nload: ${TRIGGERS} triggers in ${elapsed} ms, ${em.requests().length} requests, ${throttled} throttled (429)\n`);
 
     const again = await run.apply('load no-op', ['-parallelism=10']);

@@ -1,13 +1,13 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
+import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core/hook-kind';
 import { NULL_PROVIDER_VERSION } from '../../src/core/hook-resource';
 import { BackupPolicy, Retention, Schedule } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, Rerun, WhenBusy } from '../../src/trigger';
 import * as root from '../../src';
 import { WHEN_BUSY_CHOICES } from '../../src/contract/hook';
 import { BackupPolicyTriggerOptions } from '../../src/trigger/trigger';
-import { FRAMEWORK_NAMES, hookEnvironment, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthJson, UserResource, under } from '../core/synth';
+import { FRAMEWORK_NAMES, hookEnvironment, localExecs, POLICY_ID, PROJECT_ID, resourceNamed, resourcesOf, synthHcl, synthJson, UserResource, under } from '../core/synth';
 
 function managedPolicy(stack: TerraformStack) {
   return new BackupPolicy(stack, 'Nightly', {
@@ -335,6 +335,61 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       t.executeAfter(stack);
       expect(run(stack).res.depends_on).toEqual([`${userResourceType}.Other`]);
       expect(other.dependsOn).toBeUndefined();
+    });
+
+    describe('resources added to a named construct after the call are taken at synth (JSON and HCL)', () => {
+      /** A stack whose trigger names three constructs before anything is added to them. */
+      function lateStack() {
+        const stack = newStack();
+        const [after, before, watched] = ['After', 'Before', 'Watched'].map((id) => new Construct(stack, id));
+        const early = userResource(after, 'Early');
+        const t = trigger(stack, { executeAfter: [after], executeBefore: [before], rerun: Rerun.whenChanged(watched, after), backupBeforeDestroy: true });
+        const lateAfter = userResource(new Construct(after, 'Nested'), 'Late');
+        const lateBefore = userResource(before, 'Late');
+        const lateWatched = userResource(watched, 'Late');
+        const later = new Construct(stack, 'Later');
+        t.executeAfter(later);
+        const laterStill = userResource(later, 'Resource');
+        return { stack, t, early, lateAfter, lateBefore, lateWatched, laterStill };
+      }
+
+      test('JSON: in depends_on and replace_triggered_by', () => {
+        const { stack, t, early, lateAfter, lateWatched, laterStill } = lateStack();
+        const address = (r: { friendlyUniqueId: string }, type = userResourceType) => `${type}.${r.friendlyUniqueId}`;
+        const json = synthJson(stack);
+        const runRes = resourceNamed(json, hook.type, 'Backup_Run');
+        expect(runRes.lifecycle.replace_triggered_by).toEqual([address(lateWatched), address(early), address(lateAfter)]);
+        expect(runRes.depends_on).toEqual(expect.arrayContaining([address(early), address(lateAfter), address(lateWatched), address(laterStill)]));
+        expect(runRes.depends_on).toHaveLength(4);
+        expect(resourceNamed(json, hook.type, 'Backup_BeforeDestroy').depends_on).toEqual([address(early), address(lateAfter), address(laterStill)]);
+        expect(resourceNamed(json, userResourceType, 'Before_Late').depends_on).toEqual([address(t.runResource, hook.type), address(t.beforeDestroyResource!, hook.type)]);
+        // the run key covers the watched resources known at synth
+        expect(hookEnvironment(runRes, localExecs(runRes)[0])).not.toHaveProperty('VBS_HOOK_RUN'); // a policy trigger has none
+      });
+
+      test('HCL: the same references', () => {
+        const { stack, t, early, lateAfter, lateBefore, lateWatched, laterStill } = lateStack();
+        const hcl = synthHcl(stack);
+        const block = (type: string, id: string) => {
+          const at = hcl.indexOf(`resource "${type}" "${id}" {`);
+          expect(at).toBeGreaterThanOrEqual(0);
+          const next = hcl.indexOf('\nresource "', at + 1);
+          return hcl.slice(at, next < 0 ? undefined : next);
+        };
+        const runBlock = block(hook.type, t.runResource.friendlyUniqueId);
+        expect(runBlock).toContain(`replace_triggered_by = [${userResourceType}.${lateWatched.friendlyUniqueId}, ${userResourceType}.${early.friendlyUniqueId}, ${userResourceType}.${lateAfter.friendlyUniqueId}]`);
+        for (const r of [early, lateAfter, lateWatched, laterStill]) expect(runBlock).toContain(`"${userResourceType}.${r.friendlyUniqueId}"`);
+        expect(block(userResourceType, lateBefore.friendlyUniqueId)).toContain(`"${hook.type}.${t.beforeDestroyResource!.friendlyUniqueId}"`);
+      });
+
+      test('a construct still empty at synth is refused then, naming it', () => {
+        const stack = newStack();
+        const empty = new Construct(stack, 'Empty');
+        trigger(stack, { rerun: Rerun.whenChanged(empty) });
+        expect(() => synthJson(stack)).toThrow('stack/Backup: rerun: Rerun.whenChanged "stack/Empty" holds no Terraform resource');
+        const now = userResource(empty, 'Now');
+        expect(run(stack).res.lifecycle.replace_triggered_by).toEqual([`${userResourceType}.${now.friendlyUniqueId}`]);
+      });
     });
 
     test('executeAfter on a scope holding the managed policy does not repeat its dependency', () => {

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import * as root from '../../src';
-import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core';
-import { vaultCheckpointPrefix } from '../../src/contract/hook';
+import { HOOK_RESOURCE_CONTEXT_KEY, HookResource } from '../../src/core/hook-kind';
+import { vaultCheckpointPrefix } from '../../src/contract/checkpoint';
 import { BackupPolicy } from '../../src/policy';
 import { BackupPolicyTrigger, FailureMode, IBackupVault, Rerun, VaultBackupTrigger, VaultBackupTriggerOptions, WhenBusy } from '../../src/trigger';
 import { BackupVault } from '../../src/vault';
@@ -216,6 +216,24 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
       expect(before.exec.environment).toContain(`VBS_HOOK_RUN = ${RUN_KEY()}`);
     });
 
+    test('whenChanged and ordering take resources added after the trigger was made: in the run key too, JSON and HCL', () => {
+      const stack = newStack();
+      const migration = new Construct(stack, 'Migration');
+      const traffic = new Construct(stack, 'Traffic');
+      const trigger = vaultTrigger(stack, { rerun: Rerun.whenChanged(migration), executeAfter: [migration], executeBefore: [traffic] });
+      const schema = userResource(migration, 'Schema');
+      const switchOver = userResource(traffic, 'Switch');
+      const type = under(framework).userResourceType;
+      const { res, exec } = run(stack);
+      expect(res.lifecycle.replace_triggered_by).toEqual([`${type}.${schema.friendlyUniqueId}`]);
+      expect(res.depends_on).toEqual([`${type}.${schema.friendlyUniqueId}`]);
+      expect(exec.environment).toBe(`\${merge(self.${hook.triggers}, {VBS_HOOK_RUN = ${RUN_KEY(hook.triggers, [`${type}.${schema.friendlyUniqueId}`])}})}`);
+      expect(resourceNamed(synthJson(stack), type, switchOver.friendlyUniqueId).depends_on).toEqual([`${hook.type}.${trigger.runResource.friendlyUniqueId}`]);
+      const hcl = synthHcl(stack);
+      expect(hcl).toContain(`replace_triggered_by = [${type}.${schema.friendlyUniqueId}]`);
+      expect(hcl).toContain(`VBS_HOOK_RUN = ${RUN_KEY(hook.triggers, [`${type}.${schema.friendlyUniqueId}`])}`);
+    });
+
     test('whenChanged names a watched resource by the logical id it has at synth', () => {
       const stack = newStack();
       const migration = userResource(stack, 'Migration');
@@ -295,7 +313,10 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
     test('a vault name of 64 characters, or of a migrated policy, passes', () => {
       const stack = newStack();
       expect(BackupVault.fromVaultName(stack, 'A', 'x'.repeat(64)).vaultName).toHaveLength(64);
-      expect(BackupVault.fromVaultName(stack, 'B', 'nightly-db').vaultReference).toEqual({ VBS_HOOK_VAULT_NAME: 'nightly-db' });
+      const vault = BackupVault.fromVaultName(stack, 'B', 'nightly-db');
+      expect(vault.vaultName).toBe('nightly-db');
+      expect(vault.vaultId).toBeUndefined();
+      expect(vault).not.toHaveProperty('vaultReference');
     });
 
     test('resourceIds: each id checked, naming its index', () => {
@@ -418,4 +439,19 @@ describe.each(FRAMEWORK_NAMES)('under %s', (framework) => {
 test('the vault constructs are exported from the package root', () => {
   expect(root.BackupVault).toBe(BackupVault);
   expect(root.VaultBackupTrigger).toBe(VaultBackupTrigger);
+});
+
+test('both triggers are an IBackupTrigger: one function orders either kind', () => {
+  const { newStack, hook, userResource } = under('cdktf');
+  const stack = newStack();
+  const deploy = userResource(stack, 'Deploy');
+  const triggers: root.IBackupTrigger[] = [
+    BackupPolicy.fromPolicyId(stack, 'Policy', POLICY_ID).addTrigger('Backup', { backupBeforeDestroy: true }),
+    BackupVault.fromVaultName(stack, 'Vault', 'nightly-db').addTrigger('Backup', { backupBeforeDestroy: true }),
+  ];
+  const beforeDeploy = (trigger: root.IBackupTrigger) => trigger.executeBefore(deploy);
+  triggers.forEach(beforeDeploy);
+  const addresses = triggers.flatMap((t) => [t.runResource, t.beforeDestroyResource!]).map((r) => `${hook.type}.${r.friendlyUniqueId}`);
+  expect(addresses).toHaveLength(4);
+  expect(synthJson(stack).resource.null_resource[deploy.friendlyUniqueId].depends_on).toEqual(addresses);
 });
