@@ -2,6 +2,7 @@
 // Bundles the CLI (lib/cli/bin.js, already compiled by tsc) into one self-contained file,
 // lib/hook/vbs-backup-hook.js, that the constructs ship into cdktf.out as a Terraform asset.
 // Only `node` is needed where `terraform apply` runs. A plain esbuild bundle: CommonJS, node20.
+// Beside it, a copy of the portable runtime's launcher, src/hook/vbs-backup-hook.sh (ADR 16).
 //
 // In it: every command but the emulator's, the vault hook (`hook-vault-trigger`) and with it the
 // CBR client and commands included. esbuild keeps each module behind a lazy wrapper, so a module
@@ -22,6 +23,7 @@ const { parseArgs } = require('node:util');
 const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
+const LAUNCHER = path.join(root, 'src', 'hook', 'vbs-backup-hook.sh');
 
 /**
  * Bundles `entry` into `outfile` (the hook executor). Resolves with the output size in bytes.
@@ -44,6 +46,8 @@ async function bundleHook(options = {}) {
     logLevel: 'warning',
   });
   fs.chmodSync(outfile, 0o755);
+  // The portable runtime's POSIX sh launcher (HookRuntime.PORTABLE) ships beside the bundle.
+  fs.copyFileSync(LAUNCHER, path.join(path.dirname(outfile), path.basename(LAUNCHER)));
   return fs.statSync(outfile).size;
 }
 

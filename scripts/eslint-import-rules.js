@@ -25,6 +25,7 @@ const ts = require('typescript');
  */
 const LAYERS = {
   contract: [],
+  hook: [],
   client: ['contract'],
   emulator: ['client/signer', 'contract'],
   cli: ['client', 'contract', 'emulator'],

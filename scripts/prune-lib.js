@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Removes from lib/ what no entry point of the package reaches, so `npm pack` ships only what a
 // user can load: the JavaScript reachable by require() from "main", the "exports" and the "bin"
-// (plus the hook bundle, which the constructs copy by path), and the declarations reachable from
+// (plus the hook bundle and the portable runtime's launcher, which the constructs copy by path), and the declarations reachable from
 // the "types" of each export. tsc emits a .d.ts per module; most internal ones (the CLI's, the
 // framework loader's, the emulator's internals) are imported by no public declaration.
 // Runs at the end of `npm run build`; test/package/tarball.test.ts checks the packed list.
@@ -11,6 +11,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const HOOK_BUNDLE = 'lib/hook/vbs-backup-hook.js';
+// The portable runtime's launcher (src/hook/vbs-backup-hook.sh), copied beside the bundle; no import reaches it.
+const HOOK_LAUNCHER = 'lib/hook/vbs-backup-hook.sh';
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** The package's entry files: [path relative to the root, 'js' | 'dts']. */
@@ -51,6 +53,7 @@ function reach(entry, kind, seen) {
 
 const keep = new Set();
 for (const [entry, kind] of entries()) reach(entry, kind, keep);
+keep.add(HOOK_LAUNCHER);
 const removed = [];
 for (const file of fs.readdirSync(path.join(root, 'lib'), { recursive: true })) {
   const rel = path.posix.join('lib', file.split(path.sep).join('/'));

@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { ClientOptions } from '../client/service';
+import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import type { Cloud } from '../contract/rules';
+import { COMMAND_HELP } from './help';
 
 /**
  * The client's own checks (id formats, endpoint rules), loaded when an option needs them:
@@ -48,6 +50,18 @@ export const CONNECTION_OPTIONS: Record<string, OptionDef> = {
 /** `--help` / `-h`, accepted by every command. */
 export const HELP_OPTION: Record<string, OptionDef> = { help: { type: 'boolean', short: 'h' } };
 
+/** The options of the commands that back up now (`execute`, `backup-vault`): wait, bound, busy choice. */
+export const RUN_NOW_OPTIONS: Record<string, OptionDef> = {
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'when-busy': { type: 'string' },
+};
+
+/** The option table of an API command: its own options, then `--json`, the connection options and `--help`. */
+export function apiCommandOptions(own: Record<string, OptionDef>): Record<string, OptionDef> {
+  return { ...own, json: { type: 'boolean' }, ...CONNECTION_OPTIONS, ...HELP_OPTION };
+}
+
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
 /**
@@ -61,6 +75,17 @@ export function parseCommandLine(command: string, argv: string[], options: Recor
   } catch (err) {
     throw new UsageError(describeParseError(err, options), command);
   }
+}
+
+/**
+ * Parses `argv` for `command` as {@link parseCommandLine}; with `--help`, prints the command's
+ * help and resolves to undefined: the command has nothing more to do (exit 0).
+ */
+export function parseOrHelp(command: string, argv: string[], options: Record<string, OptionDef>, io: { out(line: string): void }): ParsedValues | undefined {
+  const values = parseCommandLine(command, argv, options);
+  if (values.help !== true) return values;
+  io.out(COMMAND_HELP[command]);
+  return undefined;
 }
 
 function describeParseError(err: unknown, options: Record<string, OptionDef>): string {
@@ -216,5 +241,33 @@ export function connectionArgs(command: string, values: ParsedValues): Connectio
     endpoint: checkEndpoint(command, stringOption(values, 'endpoint')),
     region: stringOption(values, 'region'),
     projectId: checkProjectId(command, stringOption(values, 'project-id')),
+  };
+}
+
+/** Reads `--when-busy` (absent: `wait`, the first choice). */
+export function whenBusyOption(command: string, text: string | undefined): WhenBusyChoice {
+  if (text === undefined) return WHEN_BUSY_CHOICES[0];
+  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(text)) {
+    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${text}'`, command);
+  }
+  return text as WhenBusyChoice;
+}
+
+/** What {@link RUN_NOW_OPTIONS} say. */
+export interface RunNowArgs {
+  /** `--wait`. */
+  readonly wait: boolean;
+  /** `--timeout`, 1-86400 seconds. */
+  readonly timeoutSeconds: number;
+  /** `--when-busy`. @default 'wait' */
+  readonly whenBusy: WhenBusyChoice;
+}
+
+/** Reads {@link RUN_NOW_OPTIONS}; `--timeout` absent is `defaultTimeoutSeconds`. */
+export function runNowArgs(command: string, values: ParsedValues, defaultTimeoutSeconds: number): RunNowArgs {
+  return {
+    wait: values.wait === true,
+    timeoutSeconds: integerOption(command, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? defaultTimeoutSeconds,
+    whenBusy: whenBusyOption(command, stringOption(values, 'when-busy')),
   };
 }

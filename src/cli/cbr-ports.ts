@@ -10,7 +10,7 @@ import { ConnectionArgs, oneShotClientOptions } from './args';
 export type VaultApi = Pick<
   CbrClient,
   | 'endpoint' | 'projectId' | 'showVault' | 'listAllVaults' | 'findVaultByName' | 'backupVault' | 'waitForBackups' | 'listBackups'
-  | 'showCheckpoint' | 'findBackupsByName' | 'deleteBackup' | 'close'
+  | 'showCheckpoint' | 'findBackupsByName' | 'deleteBackup' | 'close' | 'triggerRuns' | 'restoreBackup' | 'waitForRestore'
 >;
 
 /**

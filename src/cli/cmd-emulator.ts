@@ -8,9 +8,8 @@
  * src/cli so the path is exactly `../emulator` both from lib/cli and from lib/hook.
  */
 import {
-  HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseCommandLine, stringList, stringOption,
+  HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseOrHelp, stringList, stringOption,
 } from './args';
-import { COMMAND_HELP } from './help';
 import type { CliIo } from './runtime';
 
 const COMMAND = 'emulator';
@@ -39,11 +38,8 @@ export interface SignalSource {
 
 /** Runs the emulator until SIGINT/SIGTERM; resolves to the exit code. */
 export async function run(argv: string[], io: CliIo, signals: SignalSource = process): Promise<number> {
-  const values = parseCommandLine(COMMAND, argv, OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[COMMAND]);
-    return 0;
-  }
+  const values = parseOrHelp(COMMAND, argv, OPTIONS, io);
+  if (!values) return 0;
   const host = stringOption(values, 'host') ?? '127.0.0.1';
   const port = integerOption(COMMAND, '--port', stringOption(values, 'port'), 0, 65535) ?? DEFAULT_EMULATOR_PORT;
   const jobSecondsText = stringOption(values, 'job-seconds');

@@ -3,14 +3,12 @@
  *   vbs-backup policies [--json]
  *   vbs-backup jobs (--policy-id ID | --policy-name NAME) [--since ISO8601] [--json]
  */
-import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, connectionArgs, isoOption, parseCommandLine, policySelector, stringOption,
-} from './args';
+import { apiCommandOptions, connectionArgs, isoOption, parseOrHelp, policySelector, stringOption } from './args';
 import { jobToJson, jobsTable, policiesTable, policyLabel } from './format';
 import { resolvePolicy } from './lookup';
-import { COMMAND_HELP } from './help';
 import type { JobInfo, PolicyApi } from './ports';
-import { CliIo, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+import { exitCodeOf } from './failure';
+import { CliIo, jsonDocument, startDeadline, withClient } from './runtime';
 
 const COMMAND = 'jobs';
 /** Bound of the list commands, seconds. */
@@ -22,53 +20,38 @@ export const DEFAULT_JOB_COUNT = 50;
 export const MAX_JOBS = 1000;
 const PAGE = 100;
 
-const OPTIONS: Record<string, OptionDef> = {
-  'policy-id': { type: 'string' },
-  'policy-name': { type: 'string' },
-  since: { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const OPTIONS = apiCommandOptions({ 'policy-id': { type: 'string' }, 'policy-name': { type: 'string' }, since: { type: 'string' } });
 
 /** Runs `vbs-backup jobs`; resolves to the exit code. */
 export async function runJobs(argv: string[], io: CliIo): Promise<number> {
-  const values = parseCommandLine(COMMAND, argv, OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[COMMAND]);
-    return 0;
-  }
+  const values = parseOrHelp(COMMAND, argv, OPTIONS, io);
+  if (!values) return 0;
   const selector = policySelector(COMMAND, values);
   const since = isoOption(COMMAND, '--since', stringOption(values, 'since'));
   const connection = connectionArgs(COMMAND, values);
   const deadline = startDeadline(TIMEOUT_SECONDS, 'the jobs command bound');
-  try {
-    return await withClient(connection, io.env, async (api) => {
-      const policy = await resolvePolicy(
-        api,
-        'policyId' in selector ? { kind: 'id', policyId: selector.policyId } : { kind: 'name', policyName: selector.policyName },
-        deadline.signal,
-      );
-      const jobs = await collectJobs(api, policy.backup_policy_id, since, deadline.signal);
-      io.err(`${jobs.length} job${jobs.length === 1 ? '' : 's'} of ${policyLabel(policy)} in project ${api.projectId}` +
-        (since ? ` created since ${since.toISOString()}` : ''));
-      if (values.json === true) {
-        io.out(jsonDocument({
-          policyId: policy.backup_policy_id,
-          policyName: policy.backup_policy_name,
-          projectId: api.projectId,
-          ...(since ? { since: since.toISOString() } : {}),
-          jobs: jobs.map(jobToJson),
-        }));
-      } else {
-        for (const line of jobsTable(jobs)) io.out(line);
-      }
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline)}`);
-    return 1;
-  }
+  return exitCodeOf(() => withClient(connection, io.env, async (api) => {
+    const policy = await resolvePolicy(
+      api,
+      'policyId' in selector ? { kind: 'id', policyId: selector.policyId } : { kind: 'name', policyName: selector.policyName },
+      deadline.signal,
+    );
+    const jobs = await collectJobs(api, policy.backup_policy_id, since, deadline.signal);
+    io.err(`${jobs.length} job${jobs.length === 1 ? '' : 's'} of ${policyLabel(policy)} in project ${api.projectId}` +
+      (since ? ` created since ${since.toISOString()}` : ''));
+    if (values.json === true) {
+      io.out(jsonDocument({
+        policyId: policy.backup_policy_id,
+        policyName: policy.backup_policy_name,
+        projectId: api.projectId,
+        ...(since ? { since: since.toISOString() } : {}),
+        jobs: jobs.map(jobToJson),
+      }));
+    } else {
+      for (const line of jobsTable(jobs)) io.out(line);
+    }
+    return 0;
+  }), io, deadline, 'cli');
 }
 
 /** Newest first: the newest DEFAULT_JOB_COUNT, or every job since `since` (up to MAX_JOBS). */
@@ -90,34 +73,22 @@ async function collectJobs(api: PolicyApi, policyId: string, since: Date | undef
 }
 
 
-const POLICIES_OPTIONS: Record<string, OptionDef> = {
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const POLICIES_OPTIONS = apiCommandOptions({});
 
 /** Runs `vbs-backup policies`; resolves to the exit code. */
 export async function runPolicies(argv: string[], io: CliIo): Promise<number> {
-  const values = parseCommandLine('policies', argv, POLICIES_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP.policies);
-    return 0;
-  }
+  const values = parseOrHelp('policies', argv, POLICIES_OPTIONS, io);
+  if (!values) return 0;
   const connection = connectionArgs('policies', values);
   const deadline = startDeadline(TIMEOUT_SECONDS, 'the policies command bound');
-  try {
-    return await withClient(connection, io.env, async (api) => {
-      const policies = await api.listPolicies({ signal: deadline.signal });
-      io.err(`${policies.length} backup polic${policies.length === 1 ? 'y' : 'ies'} in project ${api.projectId}`);
-      if (values.json === true) {
-        io.out(jsonDocument({ projectId: api.projectId, policies }));
-      } else {
-        for (const line of policiesTable(policies)) io.out(line);
-      }
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeFailure(err, deadline)}`);
-    return 1;
-  }
+  return exitCodeOf(() => withClient(connection, io.env, async (api) => {
+    const policies = await api.listPolicies({ signal: deadline.signal });
+    io.err(`${policies.length} backup polic${policies.length === 1 ? 'y' : 'ies'} in project ${api.projectId}`);
+    if (values.json === true) {
+      io.out(jsonDocument({ projectId: api.projectId, policies }));
+    } else {
+      for (const line of policiesTable(policies)) io.out(line);
+    }
+    return 0;
+  }), io, deadline, 'cli');
 }

@@ -6,17 +6,17 @@
  *   vbs-backup vaults [--json]
  */
 import type { BackupVaultResult, CbrBusyEvent } from '../client/cbr-backup';
+import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
-import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
 import { UUID_PATTERN } from '../contract/wire';
 import {
-  CONNECTION_OPTIONS, ConnectionArgs, HELP_OPTION, OptionDef, ParsedValues, UsageError, connectionArgs, integerOption, isoOption, parseCommandLine,
+  ConnectionArgs, OptionDef, ParsedValues, RUN_NOW_OPTIONS, UsageError, apiCommandOptions, connectionArgs, isoOption, parseOrHelp, runNowArgs,
   stringList, stringOption,
 } from './args';
+import { CommandFailure, exitCodeOf } from './failure';
 import { plural, table } from './format';
-import { COMMAND_HELP } from './help';
 import type { VaultApi } from './cbr-ports';
-import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline } from './runtime';
+import { CliIo, Deadline, jsonDocument, startDeadline } from './runtime';
 
 /** Default bound of `backup-vault` and of `vault-backups --wait`, seconds. */
 export const DEFAULT_VAULT_TIMEOUT_SECONDS = 600;
@@ -28,21 +28,37 @@ export const DEFAULT_BACKUP_COUNT = 50;
 export const MAX_BACKUPS = 1000;
 const FINAL = ['available', 'error'];
 
-/** The vault a command names was not found (or the name is ambiguous): exit 1. */
-export class VaultNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VaultNotFoundError';
-  }
-}
-
 /** Backups of a waited run ended in `error`: exit 1 naming each resource. */
-export class BackupsFailedError extends Error {
+export class BackupsFailedError extends CommandFailure {
   constructor(vault: WireCbrVault, failed: WireCbrBackup[], total: number) {
     super(`backup of ${vaultLabel(vault)} failed: ${plural(failed.length, 'backup')} of ${total} ended in error: ` +
       failed.map((b) => `resource ${b.resource_id}${b.resource_name && b.resource_name !== b.resource_id ? ` (${b.resource_name})` : ''} backup ${b.id}`).join('; '));
-    this.name = 'BackupsFailedError';
   }
+}
+
+/** Resources named to back up that the vault does not hold: exit 1 naming them and the vault's resources. */
+export class ResourcesNotInVaultError extends CommandFailure {
+  /**
+   * @param source where the ids came from, for the message (`VBS_HOOK_RESOURCE_IDS`); absent: the command line
+   */
+  constructor(vault: WireCbrVault, readonly resourceIds: readonly string[], source?: string) {
+    super(`${plural(resourceIds.length, 'resource')}${source ? ` of ${source}` : ''} not in ${vaultLabel(vault)}: ${resourceIds.join(', ')}; ` +
+      `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`);
+  }
+}
+
+/** Resources the service skipped for another reason than busy (`BackupVaultResult.skipped`): exit 1 naming each and why. */
+export function checkSkipped(vault: WireCbrVault, result: BackupVaultResult): void {
+  if (result.skipped.length === 0) return;
+  throw new CommandFailure(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
+    result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
+}
+
+/** Every id of `resourceIds` (lower case) must be a resource of the vault; a ResourcesNotInVaultError otherwise. */
+export function checkHeld(vault: WireCbrVault, resourceIds: readonly string[] | undefined, source?: string): void {
+  const held = new Set(vault.resources.map((r) => r.id.toLowerCase()));
+  const foreign = (resourceIds ?? []).filter((id) => !held.has(id));
+  if (foreign.length > 0) throw new ResourcesNotInVaultError(vault, foreign, source);
 }
 
 /** `vault NAME (id ID)`. */
@@ -53,12 +69,12 @@ export function vaultLabel(v: Pick<WireCbrVault, 'id' | 'name'>): string {
 /** How a command or a hook names its vault. */
 export type VaultSelector = { readonly vaultId: string } | { readonly vaultName: string };
 
-function checkUuid(command: string, option: string, value: string): string {
+export function checkUuid(command: string, option: string, value: string): string {
   if (!UUID_PATTERN.test(value)) throw new UsageError(`${option} must be a UUID (8-4-4-4-12 hex digits), got '${value}'`, command);
   return value.toLowerCase();
 }
 
-function vaultSelector(command: string, values: ParsedValues): VaultSelector {
+export function vaultSelector(command: string, values: ParsedValues): VaultSelector {
   const id = stringOption(values, 'vault-id');
   const name = stringOption(values, 'vault-name');
   if (id !== undefined && name !== undefined) throw new UsageError('give either --vault-id or --vault-name, not both', command);
@@ -76,34 +92,22 @@ export async function withCbr<T>(connection: ConnectionArgs, env: Record<string,
   return withCbrClient(connection, env, fn);
 }
 
-/** Finds the vault by id (must exist) or by exact name (exactly one); a VaultNotFoundError otherwise. */
+/**
+ * Finds the vault by id (must exist) or by exact name (exactly one).
+ * @throws VbsNotFoundError when no vault has the id or the name
+ * @throws VbsAmbiguousNameError when several vaults have the name
+ */
 export async function resolveVault(api: VaultApi, selector: VaultSelector, signal: AbortSignal): Promise<WireCbrVault> {
-  const where = `in project ${api.projectId} at ${api.endpoint}`;
-  if ('vaultId' in selector) {
-    try {
-      return await api.showVault(selector.vaultId, { signal });
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new VaultNotFoundError(`no vault with id ${selector.vaultId} ${where}`);
-      throw e;
-    }
-  }
+  if ('vaultName' in selector) return api.findVaultByName(selector.vaultName, { signal });
   try {
-    return await api.findVaultByName(selector.vaultName, { signal });
+    return await api.showVault(selector.vaultId, { signal });
   } catch (e) {
-    if ((e as { name?: string }).name === 'VbsConfigError') throw new VaultNotFoundError((e as Error).message.replace(/^findVaultByName: /, ''));
+    if (e instanceof VbsApiError && e.status === 404) {
+      throw new VbsNotFoundError({ operation: 'showVault', kind: 'vault', by: 'id', value: selector.vaultId, projectId: api.projectId },
+        `no vault with id ${selector.vaultId} in project ${api.projectId} at ${api.endpoint}`);
+    }
     throw e;
   }
-}
-
-function failure(err: unknown, deadline: Deadline): string {
-  const e = err as { name?: string; message?: string };
-  if (e.name === 'VaultNotFoundError' || e.name === 'BackupsFailedError') return e.message ?? String(err);
-  if (e.name === 'CbrBusyError') {
-    return `${e.message}. --when-busy fail does not wait; --when-busy wait (the default) waits for those backups, then backs the resources up; ` +
-      '--when-busy join counts the running backups';
-  }
-  if (e.name === 'CbrBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
-  return describeFailure(err, deadline);
 }
 
 /** One progress line for a busy-resources event of backupVault. */
@@ -134,126 +138,90 @@ function backupsTable(backups: WireCbrBackup[]): string[] {
   );
 }
 
-const BACKUP_OPTIONS: Record<string, OptionDef> = {
-  'vault-id': { type: 'string' },
-  'vault-name': { type: 'string' },
-  'resource-id': { type: 'string', multiple: true },
-  full: { type: 'boolean' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string' },
-  'when-busy': { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+/** How a command names its vault. */
+export const VAULT_OPTIONS: Record<string, OptionDef> = { 'vault-id': { type: 'string' }, 'vault-name': { type: 'string' } };
+
+const BACKUP_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'resource-id': { type: 'string', multiple: true }, full: { type: 'boolean' }, ...RUN_NOW_OPTIONS });
 
 /** Runs `vbs-backup backup-vault`; resolves to the exit code. */
 export async function runBackupVault(argv: string[], io: CliIo): Promise<number> {
   const command = 'backup-vault';
-  const values = parseCommandLine(command, argv, BACKUP_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[command]);
-    return 0;
-  }
+  const values = parseOrHelp(command, argv, BACKUP_OPTIONS, io);
+  if (!values) return 0;
   const selector = vaultSelector(command, values);
   const resourceIds = stringList(values, 'resource-id').map((id) => checkUuid(command, '--resource-id', id));
   const connection = connectionArgs(command, values);
-  const timeout = integerOption(command, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_VAULT_TIMEOUT_SECONDS;
-  const whenBusyText = stringOption(values, 'when-busy') ?? WHEN_BUSY_CHOICES[0];
-  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
-    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, command);
-  }
-  const whenBusy = whenBusyText as WhenBusyChoice;
-  const deadline = startDeadline(timeout, '--timeout');
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vault = await resolveVault(api, selector, deadline.signal);
-      const held = new Set(vault.resources.map((r) => r.id));
-      const foreign = resourceIds.filter((id) => !held.has(id));
-      if (foreign.length > 0) {
-        throw new VaultNotFoundError(
-          `${plural(foreign.length, 'resource')} not in ${vaultLabel(vault)}: ${foreign.join(', ')}; ` +
-            `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`,
-        );
-      }
-      const result = await api.backupVault(vault.id, {
-        resourceIds: resourceIds.length > 0 ? resourceIds : undefined,
-        incremental: values.full !== true,
-        whenBusy,
-        signal: deadline.signal,
-        timeoutMs: Math.max(1, deadline.at - Date.now()),
-        onBusy: (e) => io.err(busyLine(e)),
-      });
-      report(io, vault, result);
-      let backups: WireCbrBackup[] | undefined;
-      if (values.wait === true) {
-        const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
-        io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
-        backups = await api.waitForBackups(result, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
-      }
-      const failed = backups?.filter((b) => b.status === 'error') ?? [];
-      if (backups) io.err(failed.length === 0 ? `all ${plural(backups.length, 'backup')} available` : `${plural(failed.length, 'backup')} of ${backups.length} ended in error`);
-      if (values.json === true) {
-        io.out(jsonDocument({
-          vaultId: vault.id,
-          vaultName: vault.name,
-          projectId: api.projectId,
-          checkpoints: result.checkpoints.map((c) => ({ checkpointId: c.checkpointId, name: c.name, resourceIds: c.resourceIds ?? null, alreadyCreated: c.alreadyCreated })),
-          joined: result.joined.map(backupJson),
-          skipped: result.skipped,
-          attempts: result.attempts,
-          waitedSeconds: Math.round(result.waitedMs) / 1000,
-          startedAt: result.startedAt.toISOString(),
-          ...(backups ? { succeeded: failed.length === 0, backups: backups.map(backupJson) } : {}),
-        }));
-      } else if (backups) {
-        for (const line of backupsTable(backups)) io.out(line);
-      } else {
-        for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name} ${c.resourceIds?.length ?? '?'} resource(s)`);
-        for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name} joined backup ${b.id} of ${b.resource_id}`);
-      }
-      if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups!.length);
-      if (result.skipped.length > 0) {
-        throw new Error(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
-          result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
-      }
-      return 0;
+  const { wait, timeoutSeconds, whenBusy } = runNowArgs(command, values, DEFAULT_VAULT_TIMEOUT_SECONDS);
+  const deadline = startDeadline(timeoutSeconds, '--timeout');
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vault = await resolveVault(api, selector, deadline.signal);
+    checkHeld(vault, resourceIds);
+    const result = await api.backupVault(vault.id, {
+      resourceIds: resourceIds.length > 0 ? resourceIds : undefined,
+      incremental: values.full !== true,
+      whenBusy,
+      signal: deadline.signal,
+      timeoutMs: Math.max(1, deadline.at - Date.now()),
+      onBusy: (e) => io.err(busyLine(e)),
     });
-  } catch (err) {
-    io.err(`error: ${failure(err, deadline)}`);
-    return 1;
-  }
+    reportRun(io, vault, result);
+    let backups: WireCbrBackup[] | undefined;
+    if (wait) backups = await waitForRun(api, result, deadline, io);
+    const failed = backups?.filter((b) => b.status === 'error') ?? [];
+    if (backups) io.err(failed.length === 0 ? `all ${plural(backups.length, 'backup')} available` : `${plural(failed.length, 'backup')} of ${backups.length} ended in error`);
+    if (values.json === true) {
+      io.out(jsonDocument({
+        vaultId: vault.id,
+        vaultName: vault.name,
+        projectId: api.projectId,
+        checkpoints: result.checkpoints.map((c) => ({ checkpointId: c.checkpointId, name: c.name, resourceIds: c.resourceIds ?? null, alreadyCreated: c.alreadyCreated })),
+        joined: result.joined.map(backupJson),
+        skipped: result.skipped,
+        attempts: result.attempts,
+        waitedSeconds: Math.round(result.waitedMs) / 1000,
+        startedAt: result.startedAt.toISOString(),
+        ...(backups ? { succeeded: failed.length === 0, backups: backups.map(backupJson) } : {}),
+      }));
+    } else if (backups) {
+      for (const line of backupsTable(backups)) io.out(line);
+    } else {
+      for (const c of result.checkpoints) io.out(`${c.checkpointId} ${c.name} ${c.resourceIds?.length ?? '?'} resource(s)`);
+      for (const b of result.joined) io.out(`${b.checkpoint_id} ${b.name} joined backup ${b.id} of ${b.resource_id}`);
+    }
+    if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups!.length);
+    checkSkipped(vault, result);
+    return 0;
+  }), io, deadline, 'cli');
 }
 
-function report(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
+/** Progress lines of a backupVault call: each checkpoint made (or found made), each running backup joined. */
+export function reportRun(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
   for (const c of result.checkpoints) {
     const n = c.resourceIds ? plural(c.resourceIds.length, 'resource') : 'its resources';
     io.err(c.alreadyCreated
-      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier attempt: ${n}`
+      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier request: ${n}`
       : `made checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)}: ${n}`);
   }
-  for (const b of result.joined) io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}, ${b.status}): joining it (when busy: join)`);
+  for (const b of result.joined) {
+    io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}${b.name ? ` "${b.name}"` : ''}, ${b.status}): ` +
+      'it counts as this run\'s backup (when busy: join)');
+  }
 }
 
-const LIST_OPTIONS: Record<string, OptionDef> = {
-  'vault-id': { type: 'string' },
-  'vault-name': { type: 'string' },
-  'checkpoint-id': { type: 'string' },
-  since: { type: 'string' },
-  wait: { type: 'boolean' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+/** Waits, within the deadline, until every backup of the run is final, a line per change. */
+export async function waitForRun(api: VaultApi, run: BackupVaultResult, deadline: Deadline, io: CliIo): Promise<WireCbrBackup[]> {
+  const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
+  io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
+  return api.waitForBackups(run, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
+}
+
+const LIST_OPTIONS = apiCommandOptions({ ...VAULT_OPTIONS, 'checkpoint-id': { type: 'string' }, since: { type: 'string' }, wait: { type: 'boolean' } });
 
 /** Runs `vbs-backup vault-backups`; resolves to the exit code. */
 export async function runVaultBackups(argv: string[], io: CliIo): Promise<number> {
   const command = 'vault-backups';
-  const values = parseCommandLine(command, argv, LIST_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[command]);
-    return 0;
-  }
+  const values = parseOrHelp(command, argv, LIST_OPTIONS, io);
+  if (!values) return 0;
   const selector = vaultSelector(command, values);
   const cpText = stringOption(values, 'checkpoint-id');
   const checkpointId = cpText === undefined ? undefined : checkUuid(command, '--checkpoint-id', cpText);
@@ -261,44 +229,39 @@ export async function runVaultBackups(argv: string[], io: CliIo): Promise<number
   const connection = connectionArgs(command, values);
   const wait = values.wait === true;
   const deadline = startDeadline(wait ? DEFAULT_VAULT_TIMEOUT_SECONDS : LIST_TIMEOUT_SECONDS, `the vault-backups command bound${wait ? ' with --wait' : ''}`);
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vault = await resolveVault(api, selector, deadline.signal);
-      const seen = new Map<string, string>();
-      let backups: WireCbrBackup[];
-      for (;;) {
-        backups = await collectBackups(api, vault.id, checkpointId, since, deadline.signal);
-        if (!wait) break;
-        for (const b of backups) {
-          if (seen.get(b.id) !== b.status) io.err(progressLine({ resourceId: b.resource_id, resourceName: b.resource_name, backupId: b.id, status: b.status }));
-          seen.set(b.id, b.status);
-        }
-        if (backups.every((b) => FINAL.includes(b.status))) break;
-        await new Promise((resolve, reject) => {
-          const t = setTimeout(resolve, 2000);
-          deadline.signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            reject(deadline.signal.reason);
-          }, { once: true });
-        });
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vault = await resolveVault(api, selector, deadline.signal);
+    const seen = new Map<string, string>();
+    let backups: WireCbrBackup[];
+    for (;;) {
+      backups = await collectBackups(api, vault.id, checkpointId, since, deadline.signal);
+      if (!wait) break;
+      for (const b of backups) {
+        if (seen.get(b.id) !== b.status) io.err(progressLine({ resourceId: b.resource_id, resourceName: b.resource_name, backupId: b.id, status: b.status }));
+        seen.set(b.id, b.status);
       }
-      io.err(`${plural(backups.length, 'backup')} of ${vaultLabel(vault)} in project ${api.projectId}` +
-        (checkpointId ? ` from checkpoint ${checkpointId}` : '') + (since ? ` created since ${since.toISOString()}` : ''));
-      if (values.json === true) {
-        io.out(jsonDocument({
-          vaultId: vault.id, vaultName: vault.name, projectId: api.projectId,
-          ...(checkpointId ? { checkpointId } : {}), ...(since ? { since: since.toISOString() } : {}),
-          backups: backups.map(backupJson),
-        }));
-      } else {
-        for (const line of backupsTable(backups)) io.out(line);
-      }
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${failure(err, deadline)}`);
-    return 1;
-  }
+      if (backups.every((b) => FINAL.includes(b.status))) break;
+      await new Promise((resolve, reject) => {
+        const t = setTimeout(resolve, 2000);
+        deadline.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(deadline.signal.reason);
+        }, { once: true });
+      });
+    }
+    io.err(`${plural(backups.length, 'backup')} of ${vaultLabel(vault)} in project ${api.projectId}` +
+      (checkpointId ? ` from checkpoint ${checkpointId}` : '') + (since ? ` created since ${since.toISOString()}` : ''));
+    if (values.json === true) {
+      io.out(jsonDocument({
+        vaultId: vault.id, vaultName: vault.name, projectId: api.projectId,
+        ...(checkpointId ? { checkpointId } : {}), ...(since ? { since: since.toISOString() } : {}),
+        backups: backups.map(backupJson),
+      }));
+    } else {
+      for (const line of backupsTable(backups)) io.out(line);
+    }
+    return 0;
+  }), io, deadline, 'cli');
 }
 
 /** Newest first: the newest DEFAULT_BACKUP_COUNT, or every backup since `since` (up to MAX_BACKUPS); top-level backups only. */
@@ -312,37 +275,25 @@ async function collectBackups(api: VaultApi, vaultId: string, checkpointId: stri
   return page.backups.filter((b) => !b.parent_id && (Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(b.created_at) ? b.created_at : `${b.created_at}Z`) >= since.getTime()));
 }
 
-const VAULTS_OPTIONS: Record<string, OptionDef> = {
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const VAULTS_OPTIONS = apiCommandOptions({});
 
 /** Runs `vbs-backup vaults`; resolves to the exit code. */
 export async function runVaults(argv: string[], io: CliIo): Promise<number> {
-  const values = parseCommandLine('vaults', argv, VAULTS_OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP.vaults);
-    return 0;
-  }
+  const values = parseOrHelp('vaults', argv, VAULTS_OPTIONS, io);
+  if (!values) return 0;
   const connection = connectionArgs('vaults', values);
   const deadline = startDeadline(LIST_TIMEOUT_SECONDS, 'the vaults command bound');
-  try {
-    return await withCbr(connection, io.env, async (api) => {
-      const vaults = await api.listAllVaults({ signal: deadline.signal });
-      io.err(`${plural(vaults.length, 'vault')} in project ${api.projectId}`);
-      if (values.json === true) {
-        io.out(jsonDocument({ projectId: api.projectId, vaults }));
-      } else {
-        for (const line of table(
-          ['ID', 'NAME', 'TYPE', 'STATUS', 'SIZE GB', 'RESOURCES'],
-          vaults.map((v) => [v.id, v.name, v.billing?.object_type ?? '-', v.billing?.status ?? '-', String(v.billing?.size ?? '-'), String(v.resources.length)]),
-        )) io.out(line);
-      }
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${failure(err, deadline)}`);
-    return 1;
-  }
+  return exitCodeOf(() => withCbr(connection, io.env, async (api) => {
+    const vaults = await api.listAllVaults({ signal: deadline.signal });
+    io.err(`${plural(vaults.length, 'vault')} in project ${api.projectId}`);
+    if (values.json === true) {
+      io.out(jsonDocument({ projectId: api.projectId, vaults }));
+    } else {
+      for (const line of table(
+        ['ID', 'NAME', 'TYPE', 'STATUS', 'SIZE GB', 'RESOURCES'],
+        vaults.map((v) => [v.id, v.name, v.billing?.object_type ?? '-', v.billing?.status ?? '-', String(v.billing?.size ?? '-'), String(v.resources.length)]),
+      )) io.out(line);
+    }
+    return 0;
+  }), io, deadline, 'cli');
 }

@@ -6,16 +6,14 @@
 import type { BusyEvent } from '../client/busy';
 import { BusyRun, describeUnfinishedRun } from '../client/busy-run';
 import type { WirePolicy } from '../contract/wire';
-import { WHEN_BUSY_CHOICES, WhenBusyChoice } from '../contract/hook';
-import {
-  CONNECTION_OPTIONS, HELP_OPTION, OptionDef, UsageError, connectionArgs, integerOption, parseCommandLine, policySelector, stringOption,
-} from './args';
+import type { WhenBusyChoice } from '../contract/hook';
+import { RUN_NOW_OPTIONS, apiCommandOptions, connectionArgs, parseOrHelp, policySelector, runNowArgs } from './args';
+import { CommandFailure, exitCodeOf } from './failure';
 import { describeFailures, failedJobs, jobLine, jobToJson, jobsTable, plural, policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { resolvePolicy, policyWhere } from './lookup';
-import { COMMAND_HELP } from './help';
 import type { ExecuteInfo, JobInfo, PolicyApi } from './ports';
-import { CliIo, Deadline, describeFailure, jsonDocument, startDeadline, withClient } from './runtime';
+import { CliIo, jsonDocument, startDeadline, withClient } from './runtime';
 
 /** How to run. */
 export interface RunOptions {
@@ -44,13 +42,12 @@ export interface RunResult {
 }
 
 /** A waited run whose jobs failed: exit 1 with each volume and reason. */
-export class JobsFailedError extends Error {
+export class JobsFailedError extends CommandFailure {
   constructor(readonly result: RunResult) {
     super(
       `backup run of policy ${result.policy.backup_policy_name} (id ${result.policy.backup_policy_id}) failed: ` +
         `${plural(result.failed.length, 'job')} of ${result.jobs?.length ?? 0} did not succeed: ${describeFailures(result.failed)}`,
     );
-    this.name = 'JobsFailedError';
   }
 }
 
@@ -126,91 +123,49 @@ export function busyLine(event: BusyEvent, label: string): string {
   }
 }
 
-/** How the user sets the busy mode, for failure messages. */
-export type BusySetting = 'cli' | 'construct';
-
-/**
- * The message of a failed run: a busy policy says which choices exist (the user's words for
- * them: the CLI flag or the construct prop); everything else as {@link describeFailure}.
- */
-export function describeRunFailure(err: unknown, deadline: Deadline, via: BusySetting): string {
-  const e = err as { name?: string; message?: string };
-  if (e.name === 'VbsBusyError') {
-    const choices = via === 'cli'
-      ? `--when-busy fail does not wait; --when-busy wait (the default) waits for that run, then runs; --when-busy join counts that run as this one`
-      : `whenBusy is WhenBusy.FAIL, so the deployment does not wait; WhenBusy.WAIT_THEN_RUN (the default) waits for that run, then runs; WhenBusy.JOIN_RUNNING counts that run as this trigger's backup`;
-    return `${e.message}. ${choices}`;
-  }
-  if (e.name === 'VbsBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
-  return describeFailure(err, deadline);
-}
-
 const COMMAND = 'execute';
 
 /** Default bound of `execute`, seconds. */
 export const DEFAULT_EXECUTE_TIMEOUT_SECONDS = 600;
 
-const OPTIONS: Record<string, OptionDef> = {
-  'policy-id': { type: 'string' },
-  'policy-name': { type: 'string' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string' },
-  'when-busy': { type: 'string' },
-  json: { type: 'boolean' },
-  ...CONNECTION_OPTIONS,
-  ...HELP_OPTION,
-};
+const OPTIONS = apiCommandOptions({ 'policy-id': { type: 'string' }, 'policy-name': { type: 'string' }, ...RUN_NOW_OPTIONS });
 
 /** Runs `vbs-backup execute`; resolves to the exit code. */
 export async function runExecute(argv: string[], io: CliIo): Promise<number> {
-  const values = parseCommandLine(COMMAND, argv, OPTIONS);
-  if (values.help) {
-    io.out(COMMAND_HELP[COMMAND]);
-    return 0;
-  }
+  const values = parseOrHelp(COMMAND, argv, OPTIONS, io);
+  if (!values) return 0;
   const selector = policySelector(COMMAND, values);
   const ref: PolicyRef = 'policyId' in selector
     ? { kind: 'id', policyId: selector.policyId }
     : { kind: 'name', policyName: selector.policyName };
   const connection = connectionArgs(COMMAND, values);
-  const timeout = integerOption(COMMAND, '--timeout', stringOption(values, 'timeout'), 1, 86400) ?? DEFAULT_EXECUTE_TIMEOUT_SECONDS;
-  const wait = values.wait === true;
+  const { wait, timeoutSeconds, whenBusy } = runNowArgs(COMMAND, values, DEFAULT_EXECUTE_TIMEOUT_SECONDS);
   const json = values.json === true;
-  const whenBusyText = stringOption(values, 'when-busy') ?? WHEN_BUSY_CHOICES[0];
-  if (!(WHEN_BUSY_CHOICES as readonly string[]).includes(whenBusyText)) {
-    throw new UsageError(`--when-busy must be one of ${WHEN_BUSY_CHOICES.join(', ')}, got '${whenBusyText}'`, COMMAND);
-  }
-  const whenBusy = whenBusyText as WhenBusyChoice;
 
-  const deadline = startDeadline(timeout, '--timeout');
-  try {
-    return await withClient(connection, io.env, async (api) => {
-      const policy = await resolvePolicy(api, ref, deadline.signal);
-      const result = await runPolicy(api, policy, { wait, whenBusy, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
-      const ok = result.failed.length === 0;
-      if (json) {
-        io.out(jsonDocument({
-          policyId: policy.backup_policy_id,
-          policyName: policy.backup_policy_name,
-          projectId: api.projectId,
-          volumes: policy.policy_resource_count ?? 0,
-          startedAt: result.execute.startedAt.toISOString(),
-          alreadyStarted: result.execute.alreadyStarted,
-          attempts: result.execute.attempts,
-          joined: result.execute.joined,
-          waitedSeconds: Math.round(result.execute.waitedMs) / 1000,
-          ...(result.jobs ? { succeeded: ok, jobs: result.jobs.map(jobToJson) } : {}),
-        }));
-      } else if (result.jobs) {
-        for (const line of jobsTable(result.jobs)) io.out(line);
-      } else {
-        io.out(`${policy.backup_policy_id} ${result.execute.joined ? 'joined the run started' : 'started'} ${result.execute.startedAt.toISOString()}`);
-      }
-      if (!ok) throw new JobsFailedError(result);
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: ${describeRunFailure(err, deadline, 'cli')}`);
-    return 1;
-  }
+  const deadline = startDeadline(timeoutSeconds, '--timeout');
+  return exitCodeOf(() => withClient(connection, io.env, async (api) => {
+    const policy = await resolvePolicy(api, ref, deadline.signal);
+    const result = await runPolicy(api, policy, { wait, whenBusy, deadline: deadline.at, signal: deadline.signal, log: (l) => io.err(l) });
+    const ok = result.failed.length === 0;
+    if (json) {
+      io.out(jsonDocument({
+        policyId: policy.backup_policy_id,
+        policyName: policy.backup_policy_name,
+        projectId: api.projectId,
+        volumes: policy.policy_resource_count ?? 0,
+        startedAt: result.execute.startedAt.toISOString(),
+        alreadyStarted: result.execute.alreadyStarted,
+        attempts: result.execute.attempts,
+        joined: result.execute.joined,
+        waitedSeconds: Math.round(result.execute.waitedMs) / 1000,
+        ...(result.jobs ? { succeeded: ok, jobs: result.jobs.map(jobToJson) } : {}),
+      }));
+    } else if (result.jobs) {
+      for (const line of jobsTable(result.jobs)) io.out(line);
+    } else {
+      io.out(`${policy.backup_policy_id} ${result.execute.joined ? 'joined the run started' : 'started'} ${result.execute.startedAt.toISOString()}`);
+    }
+    if (!ok) throw new JobsFailedError(result);
+    return 0;
+  }), io, deadline, 'cli');
 }

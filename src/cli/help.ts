@@ -93,8 +93,11 @@ ${EXIT_HELP}`,
 
   'vault-backups': `Usage: vbs-backup vault-backups (--vault-id ID | --vault-name NAME) [--checkpoint-id ID]
                                [--since ISO8601] [--wait] [--json]
+       vbs-backup vault-backups (--vault-id ID | --vault-name NAME)
+                               (--trigger STACK/CONSTRUCT_PATH | --trigger-id ID) [--json]
 
-Lists the backups of a CBR vault, newest first.
+Lists the backups of a CBR vault, newest first; with --trigger, the runs of one vault trigger,
+newest first (run 1 is the latest), each disk with the backup restore would use.
 
 Options:
   --vault-id ID       the vault's id (UUID)
@@ -103,6 +106,9 @@ Options:
   --since ISO8601     only backups created at or after this instant (default: the newest 50);
                       a date-time without a zone is UTC
   --wait              wait until every listed backup is final (at most 600 s)
+  --trigger PATH      a vault trigger's construct path, stack first: stack/Vault/AfterMigration
+                      for vault.addTrigger('AfterMigration') on a vault with id 'Vault'
+  --trigger-id ID     the trigger's id itself (12 hex, VBS_HOOK_TRIGGER_ID in the stack)
   --json              print one JSON document on stdout
   -h, --help          show this help
 
@@ -117,6 +123,40 @@ Lists the CBR vaults of the project.
 Options:
   --json              print one JSON document on stdout
   -h, --help          show this help
+
+${CBR_CONNECTION_HELP}
+
+${EXIT_HELP}`,
+
+  restore: `Usage: vbs-backup restore (--vault-id ID | --vault-name NAME)
+                         (--checkpoint-id ID | --trigger STACK/CONSTRUCT_PATH | --trigger-id ID)
+                         [--run latest|previous|N] [--resource-id ID]... [--to SRC=DST]...
+                         [--dry-run] [--yes] [--wait] [--timeout S] [--json]
+
+Restores the disks of one run of a vault trigger (or of one checkpoint) from their backups:
+each disk's data is OVERWRITTEN with the run's newest available backup of it. Disk vaults
+only. The cloud needs each disk detached (or its server stopped) first.
+
+Options:
+  --vault-id ID       the vault's id (UUID)
+  --vault-name NAME   the vault's name (exactly one vault must have it)
+  --checkpoint-id ID  the backups of this checkpoint
+  --trigger PATH      the runs of this vault trigger (construct path, stack first)
+  --trigger-id ID     the same, by the trigger's id (12 hex)
+  --run RUN           latest (default), previous, or N: the N-th newest run (1 = latest)
+  --resource-id ID    restore only this disk of the run (repeatable)
+  --to SRC=DST        restore disk SRC's backup onto disk DST instead of SRC (repeatable)
+  --dry-run           print the plan (backup, its time, the disk it overwrites); send nothing
+  --yes               do not ask; without it the command asks on a terminal, and refuses
+                      (exit 2) where there is none
+  --wait              wait until each restore has ended, and report each disk
+  --timeout S         bound on the whole command, in seconds (default 1800)
+  --json              print one JSON document on stdout
+  -h, --help          show this help
+
+Refused before anything is sent (exit 1): a disk of the run without an available backup
+(leave it out with --resource-id), a --resource-id the run did not back up, two sources
+onto one disk. A restore is never sent twice for a disk.
 
 ${CBR_CONNECTION_HELP}
 

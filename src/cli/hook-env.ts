@@ -34,9 +34,8 @@ export type PolicyRef =
   | { readonly kind: 'name'; readonly policyName: string }
   | { readonly kind: 'identity'; readonly identity: string };
 
-/** Inputs of `hook-trigger`. */
-export interface TriggerInputs {
-  readonly ref: PolicyRef;
+/** The settings both trigger hooks read, with the same names, defaults and rules (ADR 1 and 13). */
+export interface TriggerSettings {
   /** VBS_HOOK_WAIT. @default false */
   readonly wait: boolean;
   /** VBS_HOOK_TIMEOUT, seconds, bounds the whole command. @default 1800 */
@@ -45,16 +44,21 @@ export interface TriggerInputs {
   readonly failureMode: 'fail' | 'continue';
   /** VBS_HOOK_PHASE. @default 'deploy' */
   readonly phase: 'deploy' | 'destroy';
-  /** VBS_HOOK_WHEN_BUSY: a run of the policy is unfinished. @default 'wait' */
+  /** VBS_HOOK_WHEN_BUSY: a run of the policy is unfinished, or resources of the vault are being backed up. @default 'wait' */
   readonly whenBusy: WhenBusyChoice;
   readonly connection: HookConnection;
+}
+
+/** Inputs of `hook-trigger`. */
+export interface TriggerInputs extends TriggerSettings {
+  readonly ref: PolicyRef;
 }
 
 /** How a vault hook names its vault: exactly one of id and name. */
 export type VaultRef = { readonly vaultId: string } | { readonly vaultName: string };
 
 /** Inputs of `hook-vault-trigger` (the settings as for `hook-trigger`). */
-export interface VaultTriggerInputs {
+export interface VaultTriggerInputs extends TriggerSettings {
   /** VBS_HOOK_VAULT_ID (a UUID) or VBS_HOOK_VAULT_NAME. */
   readonly vault: VaultRef;
   /** VBS_HOOK_RESOURCE_IDS (UUIDs, comma-separated, duplicates dropped). @default - every resource in the vault */
@@ -69,28 +73,17 @@ export interface VaultTriggerInputs {
   readonly label: string;
   /** VBS_HOOK_RUN: 8 hex, the run key Terraform computed. */
   readonly run: string;
-  readonly wait: boolean;
-  readonly timeoutSeconds: number;
-  readonly failureMode: 'fail' | 'continue';
-  readonly phase: 'deploy' | 'destroy';
-  /** Resources already being backed up: wait for them, join their backups, or fail. @default 'wait' */
-  readonly whenBusy: WhenBusyChoice;
-  readonly connection: HookConnection;
 }
 
 /** Reads the inputs of `hook-vault-trigger`. */
 export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerInputs {
-  const names = [HOOK_ENV.vaultId, HOOK_ENV.vaultName];
-  const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
-  if (given.length !== 1) {
-    throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
-  }
+  const given = exactlyOne(command, env, [HOOK_ENV.vaultId, HOOK_ENV.vaultName]);
   // The rules synth applied to literal props (src/contract/cbr-rules.ts): what synth accepts, the hook accepts.
   const check = (name: string, value: string, refusal: Refusal | undefined): void => {
     if (refusal) throw new UsageError(`${name} ${JSON.stringify(value)} ${refusal.problem}; allowed: ${refusal.allowed}`, command);
   };
   let vault: VaultRef;
-  if (given[0] === HOOK_ENV.vaultId) {
+  if (given === HOOK_ENV.vaultId) {
     const id = env[HOOK_ENV.vaultId]!;
     check(HOOK_ENV.vaultId, id, vaultIdRefusal(id));
     vault = { vaultId: id.toLowerCase() };
@@ -117,13 +110,17 @@ export function readVaultTriggerInputs(command: string, env: Env): VaultTriggerI
     triggerId: readPattern(command, env, HOOK_ENV.triggerId, TRIGGER_ID_PATTERN, TRIGGER_ID_ALLOWED),
     label: readPattern(command, env, HOOK_ENV.label, LABEL_PATTERN, LABEL_ALLOWED),
     run: readPattern(command, env, HOOK_ENV.run, RUN_PATTERN, RUN_ALLOWED),
-    wait: readChoice(command, env, HOOK_ENV.wait, ['true', 'false'], 'false') === 'true',
-    timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
-    failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),
-    phase: readChoice(command, env, HOOK_ENV.phase, ['deploy', 'destroy'], 'deploy'),
-    whenBusy: readChoice(command, env, HOOK_ENV.whenBusy, WHEN_BUSY_CHOICES, WHEN_BUSY_CHOICES[0]),
-    connection: readHookConnection(command, env),
+    ...readTriggerSettings(command, env),
   };
+}
+
+/** The one of `names` that is set (empty counts as unset); a UsageError when none or several are. */
+function exactlyOne(command: string, env: Env, names: readonly string[]): string {
+  const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
+  if (given.length !== 1) {
+    throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
+  }
+  return given[0];
 }
 
 function readPattern(command: string, env: Env, name: string, pattern: RegExp, allowed: string): string {
@@ -188,13 +185,9 @@ export function readHookConnection(command: string, env: Env): HookConnection {
 
 /** Reads the policy reference: exactly one of VBS_HOOK_POLICY_ID / _NAME / _IDENTITY. */
 export function readPolicyRef(command: string, env: Env): PolicyRef {
-  const names = [HOOK_ENV.policyId, HOOK_ENV.policyName, HOOK_ENV.policyIdentity];
-  const given = names.filter((v) => nonEmpty(env[v]) !== undefined);
-  if (given.length !== 1) {
-    throw new UsageError(`exactly one of ${names.join(', ')} must be set, got ${given.length === 0 ? 'none' : given.join(' and ')}`, command);
-  }
-  const value = env[given[0]]!;
-  switch (given[0]) {
+  const given = exactlyOne(command, env, [HOOK_ENV.policyId, HOOK_ENV.policyName, HOOK_ENV.policyIdentity]);
+  const value = env[given]!;
+  switch (given) {
     case HOOK_ENV.policyId:
       if (!UUID_PATTERN.test(value)) {
         throw new UsageError(`${HOOK_ENV.policyId} must be a policy UUID, got '${value}'`, command);
@@ -209,8 +202,12 @@ export function readPolicyRef(command: string, env: Env): PolicyRef {
 
 /** Reads the inputs of `hook-trigger`. */
 export function readTriggerInputs(command: string, env: Env): TriggerInputs {
+  return { ref: readPolicyRef(command, env), ...readTriggerSettings(command, env) };
+}
+
+/** Reads the settings of both trigger hooks. */
+function readTriggerSettings(command: string, env: Env): TriggerSettings {
   return {
-    ref: readPolicyRef(command, env),
     wait: readChoice(command, env, HOOK_ENV.wait, ['true', 'false'], 'false') === 'true',
     timeoutSeconds: readTimeout(command, env, DEFAULT_TRIGGER_TIMEOUT_SECONDS),
     failureMode: readChoice(command, env, HOOK_ENV.failureMode, ['fail', 'continue'], 'fail'),

@@ -27,14 +27,16 @@
 import type { BackupVaultOptions, BackupVaultResult, CbrCheckpointRun } from '../client/cbr-backup';
 import type { WireCbrBackup, WireCbrVault } from '../contract/cbr-wire';
 import { parseApiTime } from '../client/jobs';
-import { ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
+import { BEFORE_DESTROY_DESCRIPTION, ownBackupPattern, phaseRun, runNameMarker, triggerNameMarker, vaultCheckpointPrefix } from '../contract/checkpoint';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
-import { BackupsFailedError, VaultNotFoundError, busyLine, progressLine, resolveVault, vaultLabel, withCbr } from './cmd-vault';
+import { VbsApiError, VbsNotFoundError } from '../client/errors';
+import { BackupsFailedError, busyLine, checkHeld, checkSkipped, reportRun, resolveVault, vaultLabel, waitForRun, withCbr } from './cmd-vault';
+import { describeFailure, triggerFailure } from './failure';
 import { plural } from './format';
 import { VaultRef, VaultTriggerInputs, readVaultTriggerInputs } from './hook-env';
 import { hookArgs, runTrigger } from './hooks';
 import type { VaultApi } from './cbr-ports';
-import { CliIo, Deadline, describeFailure, startDeadline } from './runtime';
+import { CliIo, Deadline, startDeadline } from './runtime';
 
 /** Runs `hook-vault-trigger`; resolves to the exit code. */
 export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number> {
@@ -58,23 +60,18 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
         vault = await resolveVault(api, inputs.vault, deadline.signal);
       } catch (err) {
         // Before destroy, a vault that is already gone has nothing left to back up.
-        if (destroy && err instanceof VaultNotFoundError) {
+        if (destroy && err instanceof VbsNotFoundError) {
           io.err(`WARNING: ${err.message}: nothing to back up before destroy`);
           return 0;
         }
         throw err;
       }
-      checkHeld(vault, inputs.resourceIds);
+      checkHeld(vault, inputs.resourceIds, HOOK_ENV.resourceIds);
       const result = await backUp(api, vault, inputs, run, deadline, io);
-      if (result.skipped.length > 0) {
-        throw new Error(`${plural(result.skipped.length, 'resource')} of ${vaultLabel(vault)} not backed up: ` +
-          result.skipped.map((s) => `${s.id} ${s.code}${s.reason ? ` (${s.reason})` : ''}`).join('; '));
-      }
+      checkSkipped(vault, result);
       let made: ReadonlySet<string> = new Set();
       if (inputs.wait) {
-        const timeoutSeconds = Math.max(1, Math.floor((deadline.at - Date.now()) / 1000));
-        io.err(`waiting up to ${timeoutSeconds} s for the backups to be final`);
-        const backups = await api.waitForBackups(result, { timeoutSeconds, signal: deadline.signal, onProgress: (p) => io.err(progressLine(p)) });
+        const backups = await waitForRun(api, result, deadline, io);
         const failed = backups.filter((b) => b.status === 'error');
         if (failed.length > 0) throw new BackupsFailedError(vault, failed, backups.length);
         io.err(`all ${plural(backups.length, 'backup')} available`);
@@ -85,19 +82,13 @@ export async function runVaultTrigger(argv: string[], io: CliIo): Promise<number
       if (inputs.keepLast !== undefined) {
         // The run succeeded: pruning that fails is a warning, never a failed backup.
         await keepLast(api, vault, inputs, inputs.keepLast, made, deadline, io).catch((err: unknown) => {
-          io.err(`WARNING: keep last ${inputs.keepLast}: the older backups of this trigger were not pruned: ${describeFailure(err, deadline)}`);
+          io.err(`WARNING: keep last ${inputs.keepLast}: the older backups of this trigger were not pruned: ${describeFailure(err, deadline, 'construct')}`);
         });
       }
       return 0;
     });
   } catch (err) {
-    const message = vaultFailure(err, deadline);
-    if (inputs.failureMode === 'continue') {
-      io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
-      return 0;
-    }
-    io.err(`error: ${message}`);
-    return 1;
+    return triggerFailure(io, describeFailure(err, deadline, 'construct'), inputs.failureMode);
   }
 }
 
@@ -105,23 +96,12 @@ function describeVaultRef(ref: VaultRef): string {
   return 'vaultId' in ref ? `vault id ${ref.vaultId}` : `vault named '${ref.vaultName}'`;
 }
 
-/** Every id of VBS_HOOK_RESOURCE_IDS must be a resource of the vault. */
-function checkHeld(vault: WireCbrVault, resourceIds: readonly string[] | undefined): void {
-  const held = new Set(vault.resources.map((r) => r.id.toLowerCase()));
-  const foreign = (resourceIds ?? []).filter((id) => !held.has(id));
-  if (foreign.length > 0) {
-    throw new VaultNotFoundError(
-      `${plural(foreign.length, 'resource')} of ${HOOK_ENV.resourceIds} not in ${vaultLabel(vault)}: ${foreign.join(', ')}; ` +
-        `its resources: ${vault.resources.map((r) => r.id).join(', ') || 'none'}`,
-    );
-  }
-}
-
 /** Joins this run's earlier checkpoint(s), or backs the vault up (see the module comment, 2 and 3). */
 async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerInputs, run: string, deadline: Deadline, io: CliIo): Promise<BackupVaultResult> {
   const prefix = vaultCheckpointPrefix(inputs.label, inputs.triggerId, run);
   const options = (resourceIds: readonly string[] | undefined): BackupVaultOptions => ({
     resourceIds, incremental: inputs.incremental, whenBusy: inputs.whenBusy, name: prefix, signal: deadline.signal,
+    ...(inputs.phase === 'destroy' ? { description: BEFORE_DESTROY_DESCRIPTION } : {}),
     timeoutMs: Math.max(1, deadline.at - Date.now()), onBusy: (e) => io.err(busyLine(e)),
   });
   const earlier = await api.findBackupsByName(vault.id, runNameMarker(inputs.triggerId, run), { signal: deadline.signal });
@@ -135,7 +115,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   }
   if (joinable.length === 0) {
     const result = await api.backupVault(vault.id, options(inputs.resourceIds));
-    report(io, vault, result);
+    reportRun(io, vault, result);
     return result;
   }
 
@@ -144,7 +124,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   for (const [checkpointId, backups] of joinable) {
     // The checkpoint lists the resources it backs up; its backups may not all be listed yet.
     const cp = await api.showCheckpoint(checkpointId, { signal: deadline.signal }).catch((e: unknown) => {
-      if ((e as { status?: number }).status === 404) return undefined;
+      if (e instanceof VbsApiError && e.status === 404) return undefined;
       throw e;
     });
     const resourceIds = [...new Set([...(cp?.vault.resources.map((r) => r.id) ?? []), ...backups.map((b) => b.resource_id)])];
@@ -160,7 +140,7 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
   if (missing.length > 0) {
     io.err(`${plural(missing.length, 'resource')} of this run not in that checkpoint: backing ${missing.length === 1 ? 'it' : 'them'} up now`);
     rest = await api.backupVault(vault.id, options(missing));
-    report(io, vault, rest);
+    reportRun(io, vault, rest);
   }
   const first = parseApiTime(earlier[earlier.length - 1]?.created_at);
   return {
@@ -172,19 +152,6 @@ async function backUp(api: VaultApi, vault: WireCbrVault, inputs: VaultTriggerIn
     waitedMs: rest?.waitedMs ?? 0,
     startedAt: first ?? rest?.startedAt ?? new Date(),
   };
-}
-
-function report(io: CliIo, vault: WireCbrVault, result: BackupVaultResult): void {
-  for (const c of result.checkpoints) {
-    const n = c.resourceIds ? plural(c.resourceIds.length, 'resource') : 'its resources';
-    io.err(c.alreadyCreated
-      ? `checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)} was already made by an earlier request: ${n}`
-      : `made checkpoint ${c.checkpointId} (${c.name}) of ${vaultLabel(vault)}: ${n}`);
-  }
-  for (const b of result.joined) {
-    io.err(`resource ${b.resource_id} was already being backed up (backup ${b.id}${b.name ? ` "${b.name}"` : ''}, ${b.status}): ` +
-      'it counts as this run\'s backup (when busy: join)');
-  }
 }
 
 /**
@@ -220,7 +187,7 @@ async function keepLast(
       deleted++;
       io.err(`keep last ${keep}: deleted backup ${b.id} (${b.name}, ${b.status}) of resource ${b.resource_id}, created ${b.created_at}`);
     } catch (err) {
-      io.err(`WARNING: keep last ${keep}: backup ${b.id} (${b.name}) of resource ${b.resource_id} was not deleted: ${describeFailure(err, deadline)}`);
+      io.err(`WARNING: keep last ${keep}: backup ${b.id} (${b.name}) of resource ${b.resource_id} was not deleted: ${describeFailure(err, deadline, 'construct')}`);
     }
   }
   io.err(`keep last ${keep}: deleted ${deleted} of ${plural(doomed.length, 'older backup')} of this trigger in ${vaultLabel(vault)}`);
@@ -228,16 +195,4 @@ async function keepLast(
 
 function time(b: WireCbrBackup): number {
   return parseApiTime(b.created_at)?.getTime() ?? 0;
-}
-
-/** The message of a failed vault run, in the construct's words for the busy choices. */
-function vaultFailure(err: unknown, deadline: Deadline): string {
-  const e = err as { name?: string; message?: string };
-  if (e.name === 'VaultNotFoundError' || e.name === 'BackupsFailedError') return e.message ?? String(err);
-  if (e.name === 'CbrBusyError') {
-    return `${e.message}. whenBusy is WhenBusy.FAIL, so the deployment does not wait; WhenBusy.WAIT_THEN_RUN (the default) waits for those backups, ` +
-      'then backs the resources up; WhenBusy.JOIN_RUNNING counts the running backups as this trigger\'s';
-  }
-  if (e.name === 'CbrBusyTimeoutError') return `${e.message} (bound: ${deadline.seconds} s, ${deadline.source})`;
-  return describeFailure(err, deadline);
 }

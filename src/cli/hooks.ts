@@ -7,16 +7,18 @@
  * still holds its own revision and the removal policy is `destroy`. Volumes are attached and
  * detached one at a time by `hook-volume-attach` / `hook-volume-detach` (hook-volumes.ts).
  */
+import { VbsApiError, VbsNotFoundError } from '../client/errors';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { UsageError } from './args';
-import { describeRunFailure, runPolicy, JobsFailedError } from './execute';
+import { runPolicy, JobsFailedError } from './execute';
+import { describeFailure, exitCodeOf, triggerFailure } from './failure';
 import { plural } from './format';
 import { PolicyRef, readPolicyApplyInputs, readPolicyDestroyInputs, readTriggerInputs } from './hook-env';
 import {
   MARKER_TAG_KEY, createBody, desiredTags, markerValue, updateBody,
 } from './hook-plan';
-import { PolicyNotFoundError, findManagedPolicy, resolvePolicy } from './lookup';
-import { CliIo, describeFailure, startDeadline, withClient } from './runtime';
+import { findManagedPolicy, resolvePolicy } from './lookup';
+import { CliIo, startDeadline, withClient } from './runtime';
 import { VBS_TO_CBR_README, isVbsUnavailable, vbsUnavailableMessage } from './vbs-retired';
 
 /** Help of the hidden hook commands (they take no arguments). */
@@ -66,11 +68,11 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
       } catch (err) {
         // Before destroy, a policy that is already gone has nothing left to back up (the
         // VBS -> CBR switch destroys the old trigger after the migration removed its policy).
-        if (inputs.phase === 'destroy' && err instanceof PolicyNotFoundError) {
+        if (inputs.phase === 'destroy' && err instanceof VbsNotFoundError) {
           io.err(`WARNING: ${err.message}: nothing to back up before destroy (a policy migrated to CBR is a vault now: see the ${VBS_TO_CBR_README})`);
           return 0;
         }
-        if (err instanceof PolicyNotFoundError) throw new PolicyNotFoundError(`${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
+        if (err instanceof VbsNotFoundError) throw new VbsNotFoundError(err, `${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
         throw err;
       }
       const result = await runPolicy(api, policy, {
@@ -87,20 +89,14 @@ export async function runTrigger(argv: string[], io: CliIo): Promise<number> {
       io.err(`WARNING: ${describeRef(inputs.ref)}: ${what}: nothing backed up before destroy; the destroy carries on`);
       return 0;
     }
-    const message = isVbsUnavailable(err) ? `${describeRef(inputs.ref)}: ${vbsUnavailableMessage(err)}` : describeRunFailure(err, deadline, 'construct');
-    if (inputs.failureMode === 'continue') {
-      io.err(`WARNING: ${message} (failure mode continue: the deployment carries on)`);
-      return 0;
-    }
-    io.err(`error: ${message}`);
-    return 1;
+    const message = isVbsUnavailable(err) ? `${describeRef(inputs.ref)}: ${vbsUnavailableMessage(err)}` : describeFailure(err, deadline, 'construct');
+    return triggerFailure(io, message, inputs.failureMode);
   }
 }
 
 /** The execute of a policy that disappeared after it was found (`AutoBackup.0205` / `.1100`). */
 function isPolicyGone(err: unknown): boolean {
-  const e = err as { name?: string; code?: unknown };
-  return e?.name === 'VbsApiError' && (e.code === 'AutoBackup.0205' || e.code === 'AutoBackup.1100');
+  return err instanceof VbsApiError && (err.code === 'AutoBackup.0205' || err.code === 'AutoBackup.1100');
 }
 
 /** Runs `hook-policy-apply`; resolves to the exit code. */
@@ -110,35 +106,30 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
   const { identity, revision, spec, timeoutSeconds, connection } = readPolicyApplyInputs(command, io.env);
   const deadline = startDeadline(timeoutSeconds, HOOK_ENV.timeout);
   const signal = deadline.signal;
-  try {
-    return await withClient(connection, io.env, async (api) => {
-      const project = `project ${api.projectId}`;
-      const found = await findManagedPolicy(api, identity, signal, (extra) =>
-        io.err(`WARNING: policy ${extra.policy.backup_policy_name} (id ${extra.policy.backup_policy_id}) also carries identity ${identity}; left alone`));
-      let id: string;
-      if (!found) {
-        id = await api.createPolicy(createBody(spec, identity, revision), { signal });
-        io.err(`created policy ${spec.name} (id ${id}) in ${project}`);
-      } else {
-        id = found.policy.backup_policy_id;
-        await api.updatePolicy(id, updateBody(spec, found.policy), { signal });
-        const change = found.marker.revision === revision ? `revision ${revision}` : `revision ${found.marker.revision} -> ${revision}`;
-        io.err(`updated policy ${spec.name} (id ${id}) in place in ${project} (${change})`);
-      }
+  return exitCodeOf(() => withClient(connection, io.env, async (api) => {
+    const project = `project ${api.projectId}`;
+    const found = await findManagedPolicy(api, identity, signal, (extra) =>
+      io.err(`WARNING: policy ${extra.policy.backup_policy_name} (id ${extra.policy.backup_policy_id}) also carries identity ${identity}; left alone`));
+    let id: string;
+    if (!found) {
+      id = await api.createPolicy(createBody(spec, identity, revision), { signal });
+      io.err(`created policy ${spec.name} (id ${id}) in ${project}`);
+    } else {
+      id = found.policy.backup_policy_id;
+      await api.updatePolicy(id, updateBody(spec, found.policy), { signal });
+      const change = found.marker.revision === revision ? `revision ${revision}` : `revision ${found.marker.revision} -> ${revision}`;
+      io.err(`updated policy ${spec.name} (id ${id}) in place in ${project} (${change})`);
+    }
 
-      // The marker goes last: until everything above succeeded, it still names the old revision.
-      const tagPlan = await api.setTags(id, desiredTags(spec, identity, revision), { signal });
-      const changed = Object.keys(tagPlan.upsert).length + tagPlan.remove.length;
-      io.err(`tags: ${plural(Object.keys(spec.tags).length, 'tag')} plus ${MARKER_TAG_KEY}=${markerValue(identity, revision)}` +
-        (found ? ` (${changed} changed${tagPlan.remove.length ? `, removed ${tagPlan.remove.join(', ')}` : ''})` : ''));
+    // The marker goes last: until everything above succeeded, it still names the old revision.
+    const tagPlan = await api.setTags(id, desiredTags(spec, identity, revision), { signal });
+    const changed = Object.keys(tagPlan.upsert).length + tagPlan.remove.length;
+    io.err(`tags: ${plural(Object.keys(spec.tags).length, 'tag')} plus ${MARKER_TAG_KEY}=${markerValue(identity, revision)}` +
+      (found ? ` (${changed} changed${tagPlan.remove.length ? `, removed ${tagPlan.remove.join(', ')}` : ''})` : ''));
 
-      io.out(id);
-      return 0;
-    });
-  } catch (err) {
-    io.err(`error: applying policy ${spec.name} (identity ${identity}, revision ${revision}) failed: ${describeFailure(err, deadline)}`);
-    return 1;
-  }
+    io.out(id);
+    return 0;
+  }), io, deadline, 'construct', `applying policy ${spec.name} (identity ${identity}, revision ${revision}) failed: `);
 }
 
 /** Runs `hook-policy-destroy`; resolves to the exit code. */
@@ -148,34 +139,29 @@ export async function runDestroy(argv: string[], io: CliIo): Promise<number> {
   const { identity, revision, removal, timeoutSeconds, connection } = readPolicyDestroyInputs(command, io.env);
   const deadline = startDeadline(timeoutSeconds, HOOK_ENV.timeout);
   const signal = deadline.signal;
-  try {
-    return await withClient(connection, io.env, async (api) => {
-      const found = await findManagedPolicy(api, identity, signal);
-      if (!found) {
-        io.err(`no managed policy with identity ${identity} in project ${api.projectId}: nothing to delete`);
-        return 0;
-      }
-      const label = `policy ${found.policy.backup_policy_name} (id ${found.policy.backup_policy_id})`;
-      if (found.marker.revision !== revision) {
-        io.err(`${label} was replaced by a newer revision (${found.marker.revision}, this is ${revision}), not deleting`);
-        return 0;
-      }
-      if (removal === 'retain') {
-        io.err(`${label} retained in project ${api.projectId} (removal policy retain)`);
-        return 0;
-      }
-      try {
-        await api.deletePolicy(found.policy.backup_policy_id, { signal });
-      } catch (err) {
-        if ((err as { status?: unknown }).status !== 404) throw err;
-        io.err(`${label} was already gone`);
-        return 0;
-      }
-      io.err(`deleted ${label} from project ${api.projectId}`);
+  return exitCodeOf(() => withClient(connection, io.env, async (api) => {
+    const found = await findManagedPolicy(api, identity, signal);
+    if (!found) {
+      io.err(`no managed policy with identity ${identity} in project ${api.projectId}: nothing to delete`);
       return 0;
-    });
-  } catch (err) {
-    io.err(`error: deleting the managed policy with identity ${identity} (revision ${revision}) failed: ${describeFailure(err, deadline)}`);
-    return 1;
-  }
+    }
+    const label = `policy ${found.policy.backup_policy_name} (id ${found.policy.backup_policy_id})`;
+    if (found.marker.revision !== revision) {
+      io.err(`${label} was replaced by a newer revision (${found.marker.revision}, this is ${revision}), not deleting`);
+      return 0;
+    }
+    if (removal === 'retain') {
+      io.err(`${label} retained in project ${api.projectId} (removal policy retain)`);
+      return 0;
+    }
+    try {
+      await api.deletePolicy(found.policy.backup_policy_id, { signal });
+    } catch (err) {
+      if (!(err instanceof VbsApiError && err.status === 404)) throw err;
+      io.err(`${label} was already gone`);
+      return 0;
+    }
+    io.err(`deleted ${label} from project ${api.projectId}`);
+    return 0;
+  }), io, deadline, 'construct', `deleting the managed policy with identity ${identity} (revision ${revision}) failed: `);
 }

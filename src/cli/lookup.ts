@@ -2,19 +2,12 @@
  * Finding the policy a command or a hook refers to: by id (must exist), by name (exactly one
  * match), or by managed identity (ADR 2 marker tag: tenant tag list, then query by tag).
  */
+import { VbsNotFoundError } from '../client/errors';
 import type { WirePolicy } from '../contract/wire';
 import { policyLabel } from './format';
 import type { PolicyRef } from './hook-env';
 import { MARKER_TAG_KEY, Marker, markerValuesFor, parseMarker } from './hook-plan';
 import type { PolicyApi } from './ports';
-
-/** A lookup that found nothing; exit 1 (or a WARNING with failure mode continue). */
-export class PolicyNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyNotFoundError';
-  }
-}
 
 /** A managed policy and the marker it carries. */
 export interface ManagedPolicy {
@@ -24,26 +17,28 @@ export interface ManagedPolicy {
 
 /**
  * Finds the policy a reference names.
- * @throws PolicyNotFoundError naming what was looked for, and in which project
+ * @throws VbsNotFoundError naming what was looked for, and in which project
+ * @throws VbsAmbiguousNameError when several policies have the name
  */
 export async function resolvePolicy(api: PolicyApi, ref: PolicyRef, signal?: AbortSignal): Promise<WirePolicy> {
   const where = `in project ${api.projectId} at ${api.endpoint}`;
+  const lookup = (operation: string, by: string, value: string) => ({ operation, kind: 'backup policy', by, value, projectId: api.projectId });
   switch (ref.kind) {
     case 'id': {
       const policy = await api.getPolicy(ref.policyId, { signal });
-      if (!policy) throw new PolicyNotFoundError(`no backup policy with id ${ref.policyId} ${where}`);
+      if (!policy) throw new VbsNotFoundError(lookup('getPolicy', 'id', ref.policyId), `no backup policy with id ${ref.policyId} ${where}`);
       return policy;
     }
     case 'name': {
-      // findPolicyByName throws when several policies share the name.
       const policy = await api.findPolicyByName(ref.policyName, { signal });
-      if (!policy) throw new PolicyNotFoundError(`no backup policy named '${ref.policyName}' ${where}`);
+      if (!policy) throw new VbsNotFoundError(lookup('findPolicyByName', 'name', ref.policyName), `no backup policy named '${ref.policyName}' ${where}`);
       return policy;
     }
     case 'identity': {
       const managed = await findManagedPolicy(api, ref.identity, signal);
       if (!managed) {
-        throw new PolicyNotFoundError(
+        throw new VbsNotFoundError(
+          lookup('findManagedPolicy', 'identity', ref.identity),
           `no managed backup policy with identity ${ref.identity} (tag ${MARKER_TAG_KEY}=${ref.identity}_<revision>) ${where}; ` +
             'was the BackupPolicy applied?',
         );

@@ -1,7 +1,7 @@
 /**
  * Shared plumbing of the commands: where output goes (results on stdout, progress on stderr,
- * every line redacted), the client's lifetime, the overall deadline, and how a failure becomes
- * one printable message (operation, HTTP status, code and message; never a credential).
+ * every line redacted), the client's lifetime and the overall deadline. How a failure becomes one
+ * printable message is failure.ts (loaded by the commands, not by main.ts).
  */
 import type { ConnectionArgs } from './args';
 import type { PolicyApi } from './ports';
@@ -24,11 +24,15 @@ export interface CliIo {
   err(line: string): void;
   /** Registers a value that must never appear in the output (e.g. an emulator token). */
   addSecret(value: string): void;
+  /** Asks a question on the terminal and resolves to the answer; absent where there is no terminal. */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 /** A line writer with redaction. */
 export class RedactingIo implements CliIo {
   private readonly secrets = new Set<string>();
+  /** Set by {@link processIo} when stdin and stderr are a terminal. */
+  public ask?: (question: string) => Promise<string>;
 
   /**
    * @param env the environment; secrets of {@link SECRET_VARIABLES} are registered from it
@@ -71,11 +75,24 @@ export class RedactingIo implements CliIo {
 
 /** The io of the real process (process.stdout / process.stderr / process.env). */
 export function processIo(): RedactingIo {
-  return new RedactingIo(
+  const io = new RedactingIo(
     process.env,
     (t) => process.stdout.write(t),
     (t) => process.stderr.write(t),
   );
+  if (process.stdin.isTTY && process.stderr.isTTY) io.ask = askOnTerminal;
+  return io;
+}
+
+/** One question on stderr, one line of answer from stdin (a terminal). */
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 /** A bound on a whole command. */
@@ -111,24 +128,6 @@ export async function withClient<T>(
   } finally {
     await api.close().catch(() => undefined);
   }
-}
-
-/**
- * The message for a failed command: the error's own message (the client's errors already name
- * operation, status, code and message), or that the deadline passed.
- */
-export function describeFailure(err: unknown, deadline?: Deadline): string {
-  const e = err as { name?: string; message?: string; operation?: string };
-  if (deadline?.signal.aborted && !isJobsOrLookupError(e)) {
-    const during = e.operation ? ` during ${e.operation}` : '';
-    return `timed out after ${deadline.seconds} s (${deadline.source})${during}`;
-  }
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
-function isJobsOrLookupError(e: { name?: string }): boolean {
-  return e.name === 'JobsFailedError' || e.name === 'PolicyNotFoundError';
 }
 
 /** Prints a JSON document as one line-terminated block. */

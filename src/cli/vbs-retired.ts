@@ -14,6 +14,8 @@
  * A DNS failure is not one of them: it is also what a machine without network sees.
  */
 
+import { VbsApiError } from '../client/errors';
+
 /** Where a user reads what to do (the README section on the switch). */
 export const VBS_TO_CBR_README = 'README section "From VBS to CBR"';
 
@@ -22,10 +24,9 @@ const UNAVAILABLE_MESSAGE =
 
 /** True when `err` is an answer meaning VBS is not available to the account (see the module comment). */
 export function isVbsUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; status?: unknown; code?: unknown; apiMessage?: unknown };
-  if (e?.name !== 'VbsApiError') return false;
-  if (e.code === 'APIGW.0101' || e.status === 410) return true;
-  return (e.status === 403 || e.status === 404) && typeof e.apiMessage === 'string' && UNAVAILABLE_MESSAGE.test(e.apiMessage);
+  if (!(err instanceof VbsApiError)) return false;
+  if (err.code === 'APIGW.0101' || err.status === 410) return true;
+  return (err.status === 403 || err.status === 404) && UNAVAILABLE_MESSAGE.test(err.apiMessage);
 }
 
 /** The message for a VBS that is not available to the account. */

@@ -11,7 +11,7 @@
  */
 import { AuthContext, Credentials } from './credentials';
 import {
-  headerString, makeRedactor, parseApiError, Redactor, VbsAbortError, VbsApiError, VbsConfigError, VbsError,
+  headerString, makeRedactor, parseApiError, Redactor, VbsAbortError, VbsApiError, VbsError,
   VbsNetworkError, VbsTimeoutError,
 } from './errors';
 import { AttemptTimeout, CallGuard } from './guard';
@@ -118,7 +118,7 @@ export class Caller {
           outcome = await this.attempt(spec, target, guard);
         } catch (e) {
           // Errors of the IAM login (already retried) and configuration errors pass through.
-          if (e instanceof VbsError || e instanceof VbsConfigError) throw e;
+          if (e instanceof VbsError) throw e;
           error = this.interpret(e, spec.operation, guard, timeoutMs);
           if (error instanceof VbsAbortError || guard.expired) throw error;
           if (!(error instanceof VbsNetworkError) || error.maybeSent) ambiguous = true;

@@ -10,6 +10,9 @@
 import type { CallOptions, CallSpec } from './caller';
 import { BackupVaultOptions, BackupVaultResult, CbrBackupOps, findBackupsNamed, runBackupVault, waitForRun, WaitForBackupsOptions } from './cbr-backup';
 import {
+  CbrRestoreOps, listTriggerRuns, RestoreBackupOptions, RestoreOutcome, RestoreStarted, runRestore, TriggerRun, waitRestore, WaitForRestoreOptions,
+} from './cbr-restore';
+import {
   cbrAddResources, cbrAssociatePolicy, cbrBackup, cbrBackupList, cbrCheckpoint, cbrDissociatePolicy, cbrOperationLog, cbrOperationLogList,
   cbrPolicy, cbrPolicyList, cbrRemoveResources, cbrVault, cbrVaultList,
 } from './cbr-shape';
@@ -19,7 +22,7 @@ import {
   WireCbrPolicyCreateRequest, WireCbrPolicyUpdateRequest, WireCbrVault, WireCbrVaultCreateRequest, WireCbrVaultList, WireCbrVaultUpdateRequest,
 } from '../contract/cbr-wire';
 import { UUID_PATTERN } from '../contract/wire';
-import { VbsApiError, VbsConfigError } from './errors';
+import { VbsAmbiguousNameError, VbsApiError, VbsConfigError, VbsNotFoundError } from './errors';
 import { ClientOptions, ServiceCore, SharedClients } from './service';
 import type { ShapeCheck } from './shape';
 
@@ -48,6 +51,7 @@ export class CbrClient {
   public readonly region: string | undefined;
   private readonly core: ServiceCore;
   private readonly ops: CbrBackupOps;
+  private readonly restoreOps: CbrRestoreOps;
 
   constructor(options: CbrClientOptions = {}) {
     this.core = new ServiceCore('cbr', options);
@@ -65,6 +69,15 @@ export class CbrClient {
       random: this.core.random,
       skewMs: this.core.skewMs,
       serverTime: (t) => this.core.caller.serverClock.earliestServerTime(t, this.core.skewMs),
+    };
+    this.restoreOps = {
+      call: (spec, o) => this.core.caller.call(spec, o),
+      projectPath: this.base(''),
+      listBackups: (q, o) => this.listBackups(q, o),
+      showBackup: (id, o) => this.showBackup(id, o),
+      listTasks: (q, o) => this.listTasks(q, o),
+      now: this.core.now,
+      serverTime: this.ops.serverTime,
     };
   }
 
@@ -96,8 +109,10 @@ export class CbrClient {
   }
 
   /**
-   * The vault with exactly this name. Throws a VbsConfigError naming the vault when none or
-   * several have it (the name filter of V3 may match substrings: only exact names count).
+   * The vault with exactly this name (the name filter of V3 may match substrings: only exact
+   * names count).
+   * @throws VbsNotFoundError when no vault has the name
+   * @throws VbsAmbiguousNameError when several have it, naming each id
    */
   public async findVaultByName(name: string, o?: CallOptions): Promise<WireCbrVault> {
     if (typeof name !== 'string' || name.length === 0) throw new VbsConfigError('findVaultByName: the vault name must be a non-empty string');
@@ -107,11 +122,11 @@ export class CbrClient {
       matches.push(...page.vaults.filter((v) => v.name === name));
       if (page.vaults.length < PAGE || offset + PAGE >= page.count) break;
     }
-    if (matches.length === 0) throw new VbsConfigError(`findVaultByName: no vault named "${name}" in project ${this.projectId} at ${this.endpoint}`);
+    const lookup = { operation: 'findVaultByName', kind: 'vault', projectId: this.projectId, value: name };
+    if (matches.length === 0) throw new VbsNotFoundError({ ...lookup, by: 'name' }, `no vault named "${name}" in project ${this.projectId} at ${this.endpoint}`);
     if (matches.length > 1) {
-      throw new VbsConfigError(
-        `findVaultByName: ${matches.length} vaults are named "${name}" (${matches.map((v) => v.id).join(', ')}) in project ${this.projectId}; refer to one by id`,
-      );
+      const ids = matches.map((v) => v.id);
+      throw new VbsAmbiguousNameError(lookup, ids, `${matches.length} vaults are named "${name}" (${ids.join(', ')}) in project ${this.projectId}; refer to one by id`);
     }
     return matches[0];
   }
@@ -230,6 +245,31 @@ export class CbrClient {
   /** Deletes a backup (B3). */
   public async deleteBackup(backupId: string, o?: CallOptions): Promise<void> {
     await this.send('deleteBackup', { method: 'DELETE', url: this.path('/backups/', backupId, 'backup', 'deleteBackup'), expect: [200, 202, 204] }, o);
+  }
+
+  /**
+   * Restores a backup onto a disk (`POST /backups/{backup_id}/restore`): the disk's data is
+   * overwritten. Sent once: after an ambiguous failure the client looks for the restore it may
+   * have started (a `restore` task of that backup onto that disk, or the backup `restoring`)
+   * before sending again, so a disk is never restored twice. A refusal (a disk already being
+   * restored, `BackupService.2010`; a backup not `available`, `2005`) is a VbsApiError, not retried.
+   */
+  public async restoreBackup(backupId: string, o: RestoreBackupOptions): Promise<RestoreStarted> {
+    return runRestore(this.restoreOps, backupId, o);
+  }
+
+  /** Polls until a restore ends (its `restore` task final); resolves `failed` rather than throwing. A VbsTimeoutError after `timeoutSeconds`. */
+  public async waitForRestore(started: RestoreStarted, o: WaitForRestoreOptions = {}): Promise<RestoreOutcome> {
+    return waitRestore(this.restoreOps, started, o);
+  }
+
+  /**
+   * A vault trigger's runs, newest first: per run key, its checkpoints and per resource its
+   * backups and the one to restore (the newest `available`); runs made before destroy are
+   * marked. `triggerId` is the trigger's id (`vaultTriggerId(constructPath)`, 12 hex).
+   */
+  public async triggerRuns(vaultId: string, triggerId: string, o?: CallOptions): Promise<TriggerRun[]> {
+    return listTriggerRuns(this.restoreOps, vaultId, triggerId, o ?? {});
   }
 
   // ---- policies --------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import { CallOptions, Caller } from './caller';
 import { checkPolicyId, encodeTagKey } from './endpoints';
-import { VbsAbortError, VbsApiError, VbsConfigError, VbsError, VbsTimeoutError } from './errors';
+import { VbsAbortError, VbsAmbiguousNameError, VbsApiError, VbsError, VbsTimeoutError } from './errors';
 import { jobList, newPolicyId, policyList, queryByTags, resourceResults, tagList, tenantTagList } from './shape';
 import { Job, jobsQueryPairs, ListJobsQuery, newestFirstQuery, newestPerVolumeSince, toJob, WaitForJobsOptions, waitSettled } from './jobs';
 import { sleep } from './retry';
@@ -66,12 +66,18 @@ export class VbsClient {
     return (await this.listPolicies(o)).find((p) => p.backup_policy_id === policyId);
   }
 
-  /** The policy with this exact name, or undefined; VbsConfigError when several have it. */
+  /**
+   * The policy with this exact name, or undefined when none has it.
+   * @throws VbsAmbiguousNameError when several have it, naming each id
+   */
   public async findPolicyByName(name: string, o?: CallOptions): Promise<WirePolicy | undefined> {
     const matches = (await this.listPolicies(o)).filter((p) => p.backup_policy_name === name);
     if (matches.length > 1) {
-      throw new VbsConfigError(
-        `findPolicyByName: ${matches.length} policies are named "${name}" (${matches.map((p) => p.backup_policy_id).join(', ')}); refer to one by id`,
+      const ids = matches.map((p) => p.backup_policy_id);
+      throw new VbsAmbiguousNameError(
+        { operation: 'findPolicyByName', kind: 'backup policy', value: name, projectId: this.projectId },
+        ids,
+        `${matches.length} backup policies are named "${name}" (${ids.join(', ')}) in project ${this.projectId}; refer to one by id`,
       );
     }
     return matches[0];

@@ -6,9 +6,17 @@
  * server or from a socket error goes through a redactor first.
  */
 
-/** Base class of every error raised by a VBS call. */
+/**
+ * Base class of every error the client raises, for VBS and CBR alike: an API answer
+ * ({@link VbsApiError}, busy ones included), the network, a timeout, an abort, a bad option
+ * ({@link VbsConfigError}), a name that matches nothing ({@link VbsNotFoundError}) or several
+ * ({@link VbsAmbiguousNameError}). Callers tell them apart with `instanceof`.
+ */
 export class VbsError extends Error {
-  /** Client operation that failed, e.g. `executePolicy` (see `OPERATIONS` in wire.ts). */
+  /**
+   * Client operation that failed, e.g. `executePolicy` (see `OPERATIONS` in src/contract/wire.ts),
+   * or `configure` for bad options or environment of the client itself.
+   */
   public readonly operation: string;
 
   constructor(operation: string, message: string, options?: { cause?: unknown }) {
@@ -68,11 +76,80 @@ export class VbsAbortError extends VbsError {
   }
 }
 
-/** Bad options or environment. The message names the option or variable and what is allowed. */
-export class VbsConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * Bad options, environment or arguments: nothing was sent. The message names the option,
+ * variable or argument and what is allowed.
+ */
+export class VbsConfigError extends VbsError {
+  /**
+   * @param message what was wrong and what is allowed
+   * @param operation the method given a bad argument; `configure` for the client's options and environment
+   */
+  constructor(message: string, operation = 'configure') {
+    super(operation, message);
     this.name = 'VbsConfigError';
+  }
+}
+
+/** What a lookup was given, for {@link VbsNotFoundError} and {@link VbsAmbiguousNameError}. */
+export interface VbsLookup {
+  /** The method that looked, e.g. `findVaultByName`. */
+  readonly operation: string;
+  /** What was looked for: `vault`, `backup policy`. */
+  readonly kind: string;
+  /** How it was named: `name`, `id`, or `identity` (a managed policy's marker). */
+  readonly by: string;
+  /** The name, id or identity as given. */
+  readonly value: string;
+  /** The project looked in. */
+  readonly projectId: string;
+}
+
+/**
+ * Nothing has the name or id looked for (`CbrClient.findVaultByName`: no vault of that name).
+ * The message says what was looked for and where.
+ */
+export class VbsNotFoundError extends VbsError {
+  /** What was looked for: `vault`, `backup policy`. */
+  public readonly kind: string;
+  /** How it was named: `name`, `id` or `identity`. */
+  public readonly by: string;
+  /** The name, id or identity as given. */
+  public readonly value: string;
+  /** The project looked in. */
+  public readonly projectId: string;
+
+  constructor(lookup: VbsLookup, message: string) {
+    super(lookup.operation, message);
+    this.name = 'VbsNotFoundError';
+    this.kind = lookup.kind;
+    this.by = lookup.by;
+    this.value = lookup.value;
+    this.projectId = lookup.projectId;
+  }
+}
+
+/**
+ * Several have the name looked for (`CbrClient.findVaultByName`, `VbsClient.findPolicyByName`):
+ * refer to one by id. The message names each id.
+ */
+export class VbsAmbiguousNameError extends VbsError {
+  /** What was looked for: `vault`, `backup policy`. */
+  public readonly kind: string;
+  /** The name as given. */
+  public readonly value: string;
+  /** The project looked in. */
+  public readonly projectId: string;
+  /** The id of each that has the name. */
+  public readonly ids: readonly string[];
+
+  constructor(lookup: Omit<VbsLookup, 'by'>, ids: readonly string[], message: string) {
+    super(lookup.operation, message);
+    this.name = 'VbsAmbiguousNameError';
+    this.kind = lookup.kind;
+    this.value = lookup.value;
+    this.projectId = lookup.projectId;
+    this.ids = ids;
   }
 }
 

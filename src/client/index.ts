@@ -15,6 +15,8 @@ export { CbrBusyError, CbrBusyTimeoutError } from './cbr-backup';
 export type {
   BackupVaultOptions, BackupVaultResult, CbrBackupProgress, CbrBusyEvent, CbrBusyResource, CbrCheckpointRun, WaitForBackupsOptions,
 } from './cbr-backup';
+export type { RestoreBackupOptions, RestoreOutcome, RestoreStarted, TriggerRun, TriggerRunResource, WaitForRestoreOptions } from './cbr-restore';
+export { vaultTriggerId } from '../contract/checkpoint';
 // The CBR wire types that CbrClient's methods take and return (their nested types are reached
 // through these, e.g. WireCbrVault['billing']).
 export type {
@@ -29,7 +31,10 @@ export type { CallOptions, RetryInfo } from './caller';
 export { Credentials } from './credentials';
 export type { PasswordCredentialsOptions } from './credentials';
 export type { Cloud, Env } from './endpoints';
-export { VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError } from './errors';
+export {
+  VbsError, VbsApiError, VbsNetworkError, VbsTimeoutError, VbsAbortError, VbsConfigError, VbsNotFoundError, VbsAmbiguousNameError,
+} from './errors';
+export type { VbsLookup } from './errors';
 export type { Job, ListJobsQuery, WaitForJobsOptions } from './jobs';
 export type { TagPlan } from './tags';
 export type { VbsTransport } from './transport';

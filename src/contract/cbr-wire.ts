@@ -105,6 +105,12 @@ export const CBR_CODES = {
   noResourceToBackUp: 'BackupService.0001',
   /** 500: resources are being backed up; retry later. */
   beingBackedUp: 'BackupService.0002',
+  /** 400: the resource is being backed up; restore it after the backup is complete. */
+  restoreWhileBackingUp: 'BackupService.2002',
+  /** 400: restoration is not allowed in the current backup status. */
+  restoreBackupStatus: 'BackupService.2005',
+  /** 400: the resource is being restored. */
+  beingRestored: 'BackupService.2010',
   /** 404: policy not found. */
   policyNotFound: 'BackupService.6000',
   /** 400: policy count limit. */
@@ -457,6 +463,20 @@ export interface WireCbrBackup {
   replication_records?: unknown[];
 }
 
+/**
+ * Restore request (`POST /backups/{backup_id}/restore`, answered 202 with no body): `volume_id`
+ * for a disk backup; `server_id` and `mappings` (one disk backup per disk) for a server backup.
+ */
+export interface WireCbrRestoreRequest {
+  restore: {
+    volume_id?: string;
+    server_id?: string;
+    mappings?: { backup_id: string; volume_id: string }[];
+    /** Servers only: power on after the restore. @default true */
+    power_on?: boolean;
+  };
+}
+
 /** B1 response: `GET /backups`. */
 export interface WireCbrBackupList {
   backups: WireCbrBackup[];
@@ -647,6 +667,7 @@ export const CBR_OPERATIONS = {
   listBackups: { method: 'GET', path: '/v3/{project_id}/backups' },
   showBackup: { method: 'GET', path: '/v3/{project_id}/backups/{backup_id}' },
   deleteBackup: { method: 'DELETE', path: '/v3/{project_id}/backups/{backup_id}' },
+  restoreBackup: { method: 'POST', path: '/v3/{project_id}/backups/{backup_id}/restore' },
   createCbrPolicy: { method: 'POST', path: '/v3/{project_id}/policies' },
   showCbrPolicy: { method: 'GET', path: '/v3/{project_id}/policies/{policy_id}' },
   listCbrPolicies: { method: 'GET', path: '/v3/{project_id}/policies' },

@@ -97,3 +97,14 @@ export function triggerNameMarker(triggerId: string): string {
 export function ownBackupPattern(triggerId: string): RegExp {
   return new RegExp(`-${triggerId}-[0-9a-f]{8}-\\d{8}T\\d{6}-[0-9a-f]{6}(?:[-_][A-Za-z0-9_-]*)?$`);
 }
+
+/** The run key of a backup name of the trigger's form (see {@link ownBackupPattern}), or undefined. */
+export function runOfBackupName(triggerId: string, name: string): string | undefined {
+  return new RegExp(`-${triggerId}-([0-9a-f]{8})-\\d{8}T\\d{6}-[0-9a-f]{6}(?:[-_][A-Za-z0-9_-]*)?$`).exec(name)?.[1];
+}
+
+/**
+ * Description of the checkpoints a trigger makes before destroy (their backups carry it): what
+ * marks a run before destroy (a deploy run key starts with `d` one time in 16).
+ */
+export const BEFORE_DESTROY_DESCRIPTION = 'cdktf-vbs-backup: backup before destroy';

@@ -94,6 +94,13 @@ export const WHEN_BUSY_CHOICES = ['wait', 'join', 'fail'] as const;
 export type WhenBusyChoice = (typeof WHEN_BUSY_CHOICES)[number];
 
 /**
+ * The member of the construct enum `WhenBusy` (src/trigger/when-busy.ts) whose value is each
+ * choice, so the hook's messages name the choices as a trigger's user sets them
+ * (test/contract/hook.test.ts holds the two together).
+ */
+export const WHEN_BUSY_MEMBERS: Readonly<Record<WhenBusyChoice, string>> = { wait: 'WAIT_THEN_RUN', join: 'JOIN_RUNNING', fail: 'FAIL' };
+
+/**
  * The reserved tag that marks a managed policy (ADR 2): value `<identity>_<revision>`.
  * Users have the other 9 of the 10 tags VBS allows.
  */

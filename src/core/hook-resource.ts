@@ -1,8 +1,9 @@
 import type * as cdktf from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { hookExecutorPath } from './executor';
+import { hookExecutorPath, hookLauncherPath } from './executor';
 import { FrameworkModule, fw, stackFor } from './framework';
 import { HookResource, moveFromNullResource } from './hook-kind';
+import { HookRuntime } from './hook-runtime';
 import { Addressable, dependencyAddress, DependencyReference, HookValue, LateMap, LateString, produceAll } from './late';
 
 export { HOOK_RESOURCE_CONTEXT_KEY, HookResource, MOVE_FROM_NULL_RESOURCE_CONTEXT_KEY, resolveHookResource } from './hook-kind';
@@ -36,6 +37,13 @@ export interface HookCommand {
 export interface HookResourceConfig {
   /** Which resource type to use. */
   readonly kind: HookResource;
+  /**
+   * How the provisioners start the executor: `node <executor>` (`HookRuntime.NODE`), or the
+   * portable launcher, `sh <launcher> <executor>` (`HookRuntime.PORTABLE`, ADR 16).
+   *
+   * @default HookRuntime.NODE
+   */
+  readonly runtime?: HookRuntime;
   /**
    * Replacing values: any change replaces the resource, which runs its create hooks again.
    * A {@link LateString} is computed at synth.
@@ -75,13 +83,13 @@ function watches(hook: HookResourceConfig): hook is HookResourceConfig & { reado
 
 /** A hook resource as the library sees it: a framework `TerraformResource` with its hook definition. */
 export type HookTerraformResource = cdktf.TerraformResource & {
-  readonly hook: HookResourceConfig & { readonly executor: string };
+  readonly hook: HookResourceConfig & { readonly interpreter: readonly string[] };
 };
 
 type HookResourceClass = new (
   scope: IConstruct,
   id: string,
-  hook: HookResourceConfig & { readonly executor: string },
+  hook: HookResourceConfig & { readonly interpreter: readonly string[] },
 ) => HookTerraformResource;
 
 /** One hook resource class per framework module, made on first use. */
@@ -96,7 +104,7 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
     constructor(
       scope: IConstruct,
       id: string,
-      public readonly hook: HookResourceConfig & { readonly executor: string },
+      public readonly hook: HookResourceConfig & { readonly interpreter: readonly string[] },
     ) {
       super(scope as Construct, id, {
         terraformResourceType: hook.kind,
@@ -129,7 +137,7 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
         [triggersAttribute(hook.kind)]: produceAll(hook.triggers),
         provisioner: hook.commands.map((command) => ({
           'local-exec': {
-            interpreter: ['node', hook.executor],
+            interpreter: [...hook.interpreter],
             command: command.command,
             environment: renderEnvironment(command.environment),
             ...(command.when ? { when: command.when } : {}),
@@ -173,7 +181,7 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
             type: 'list',
             storageClassType: 'object',
             value: {
-              interpreter: { value: ['node', hook.executor], isBlock: false, type: 'list', storageClassType: 'stringList' },
+              interpreter: { value: [...hook.interpreter], isBlock: false, type: 'list', storageClassType: 'stringList' },
               command: { value: command.command, isBlock: false, type: 'simple', storageClassType: 'string' },
               environment: isExpression(command.environment)
                 ? { value: renderEnvironment(command.environment), isBlock: false, type: 'simple', storageClassType: 'string' }
@@ -192,9 +200,9 @@ function hookResourceClass(module: FrameworkModule): HookResourceClass {
 /**
  * Makes a `null_resource` (with `triggers`) or a `terraform_data` (with `triggers_replace`) of
  * `scope`'s framework whose provisioners run the bundled executor:
- * `interpreter = ["node", "${path.module}/assets/.../vbs-backup-hook.js"]`, `command` = the
- * hook word, `environment` = the inputs. A `null_resource` makes sure the stack has a null
- * provider.
+ * `interpreter = ["node", "${path.module}/assets/.../vbs-backup-hook.js"]` (or, with
+ * `HookRuntime.PORTABLE`, `["sh", "<launcher>", "<executor>"]`), `command` = the hook word,
+ * `environment` = the inputs. A `null_resource` makes sure the stack has a null provider.
  */
 export function createHookResource(scope: IConstruct, id: string, config: HookResourceConfig): HookTerraformResource {
   const module = fw(scope);
@@ -202,7 +210,9 @@ export function createHookResource(scope: IConstruct, id: string, config: HookRe
     ensureNullProvider(scope);
   }
   const Hook = hookResourceClass(module);
-  const resource = new Hook(scope, id, { ...config, executor: hookExecutorPath(scope) });
+  const executor = hookExecutorPath(scope);
+  const interpreter = config.runtime === HookRuntime.PORTABLE ? ['sh', hookLauncherPath(scope), executor] : ['node', executor];
+  const resource = new Hook(scope, id, { ...config, interpreter });
   if (config.kind === HookResource.TERRAFORM_DATA && moveFromNullResource(scope)) {
     // The framework's public move API writes `moved { from = null_resource.<id>, to =
     // terraform_data.<id> }` (JSON and HCL); Terraform >= 1.9 carries `triggers` over into

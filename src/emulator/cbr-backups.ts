@@ -12,7 +12,7 @@ import type {
 import { CBR_CODES, CBR_RESOURCE_TYPES, CBR_SKIPPED_BUSY } from '../contract/cbr-wire';
 import { cbrError } from './errors';
 import { randomHex } from './ids';
-import type { CheckpointInput } from './cbr-validation';
+import type { CheckpointInput, RestoreInput } from './cbr-validation';
 import { BACKUP_STATUS_VALUES, Query, TASK_STATUS_VALUES, TASK_TYPE_VALUES, invalid, parseSort } from './cbr-validation';
 import type { CbrProject, StoredBackup, StoredCheckpoint, StoredTask, StoredVault } from './cbr-store';
 import { RESOURCE_SIZE_GB, clip, formatCbrTime, providerFor } from './cbr-store';
@@ -130,6 +130,10 @@ export function finishCbr(p: CbrProject, now: number, vaultId: string | undefine
   for (const c of p.checkpoints.values()) if (end(c)) into.checkpoints++;
   for (const b of p.backups.values()) if (end(b)) into.backups++;
   for (const t of p.tasks.values()) if (end(t)) into.tasks++;
+  // Restores end with their tasks: the backup is available again.
+  for (const b of p.backups.values()) {
+    if (b.restoringUntil !== undefined && b.restoringUntil > now && (vaultId === undefined || b.vaultId === vaultId)) b.restoringUntil = now;
+  }
 }
 
 /** The wire form of a checkpoint at `now`: one status for the checkpoint and all its resources. */
@@ -157,7 +161,8 @@ export function checkpointToWire(p: CbrProject, c: StoredCheckpoint, now: number
 // Backups
 
 export function backupStatus(b: StoredBackup, now: number): CbrBackupStatus {
-  return now - b.created < b.duration ? 'protecting' : b.final;
+  if (now - b.created < b.duration) return 'protecting';
+  return b.final === 'available' && b.restoringUntil !== undefined && now < b.restoringUntil ? 'restoring' : b.final;
 }
 
 /** B2: a backup, or 404 `BackupService.6200`. */
@@ -212,6 +217,67 @@ export function deleteBackup(p: CbrProject, b: StoredBackup, now: number): void 
     resource: { id: b.resourceId, name: b.resourceName, type: b.resourceType },
     backup: { backup_id: b.id, backup_name: b.name, incremental: String(b.incremental) },
   });
+}
+
+/** What a restore needs besides its input. */
+export interface RestoreContext {
+  readonly now: number;
+  readonly jobMs: number;
+  /** `error`: the restore task ends `failed` (a fault's `backupStatus`). */
+  readonly outcome: BackupOutcome;
+}
+
+/** The running restore onto `targetId` at `now`, if any. */
+function runningRestore(p: CbrProject, targetId: string, now: number): StoredTask | undefined {
+  for (const t of p.tasks.values()) {
+    if (t.type === 'restore' && t.restore?.target_resource_id === targetId && now - t.created < t.duration) return t;
+  }
+  return undefined;
+}
+
+/**
+ * `POST /backups/{id}/restore` (202, no body). A disk backup needs `volume_id` (any disk id:
+ * the emulator models no disks), a server backup `server_id` (400 9900 otherwise). One restore
+ * of a disk at a time: a target being restored is 400 2010 (the docs: "concurrent data
+ * restoration is not supported"); a target being backed up 400 2002; a backup that is not
+ * `available` (being made, in error, being restored from) 400 2005. The backup is `restoring`
+ * for the job time, then `available`; a `restore` task (operation log) runs as long, then
+ * ends `success` (or `failed` under a fault). Returns the task.
+ */
+export function restoreBackup(p: CbrProject, b: StoredBackup, input: RestoreInput, ctx: RestoreContext): StoredTask {
+  const { now } = ctx;
+  const isDisk = b.resourceType === 'OS::Cinder::Volume';
+  if (isDisk && input.volumeId === undefined) {
+    throw invalid(`restore.volume_id is required to restore disk backup ${b.id} (of disk ${b.resourceId}): the id of the disk to overwrite`);
+  }
+  if (!isDisk && input.serverId === undefined) {
+    throw invalid(`restore.server_id is required to restore ${b.resourceType} backup ${b.id} (of ${b.resourceId}); with mappings for its disks`);
+  }
+  const targetId = (isDisk ? input.volumeId : input.serverId) as string;
+  const restoring = runningRestore(p, targetId, now);
+  if (restoring !== undefined) {
+    throw cbrError(CBR_CODES.beingRestored, `The resource is being restored: ${targetId} (from backup ${restoring.restore?.backup_id}, task ${restoring.id})`);
+  }
+  const backingUp = p.running(targetId, now);
+  if (backingUp !== undefined) {
+    throw cbrError(CBR_CODES.restoreWhileBackingUp, `The resource is being backed up. Restore the resource after the backup is complete: ${targetId} (backup ${backingUp.id})`);
+  }
+  const status = backupStatus(b, now);
+  if (status !== 'available') {
+    throw cbrError(CBR_CODES.restoreBackupStatus, `Restoration is not allowed in the current backup status: backup ${b.id} is ${status}; only an available backup can be restored`);
+  }
+  const vault = p.vaults.get(b.vaultId);
+  b.restoringUntil = now + ctx.jobMs;
+  const failed = ctx.outcome.final === 'error';
+  const task: StoredTask = {
+    id: randomUUID(), type: 'restore', created: now, duration: ctx.jobMs, final: failed ? 'failed' : 'success',
+    vaultId: b.vaultId, vaultName: vault?.name ?? '', providerId: providerFor(vault?.billing.object_type ?? 'disk'), checkpointId: b.checkpointId,
+    resource: { id: b.resourceId, name: b.resourceName, type: b.resourceType },
+    restore: { backup_id: b.id, backup_name: b.name, target_resource_id: targetId, target_resource_name: targetId },
+  };
+  if (failed) task.error = { code: CBR_CODES.unknown, message: ctx.outcome.failReason ?? 'Injected fault' };
+  p.addTask(task);
+  return task;
 }
 
 /** V7: the resources leave the vault and their backups are deleted at once (one `remove_resource` task). */
@@ -353,6 +419,7 @@ export function taskToWire(p: CbrProject, t: StoredTask, now: number): WireCbrOp
   const extra = out.extra_info as NonNullable<WireCbrOperationLog['extra_info']>;
   if (t.resource) extra.resource = { ...t.resource };
   if (t.type === 'backup' && t.backup) extra.backup = { ...t.backup };
+  if (t.type === 'restore' && t.restore) extra.restore = { ...t.restore };
   if (t.type === 'delete' && t.backup) extra.delete = { backup_id: t.backup.backup_id, backup_name: t.backup.backup_name };
   if (t.type === 'remove_resource' && t.counts) extra.remove_resources = { ...t.counts };
   if (t.type === 'vault_delete' && t.counts) extra.vault_delete = { ...t.counts };

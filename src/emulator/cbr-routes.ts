@@ -33,13 +33,17 @@
  * - Tasks: one backup task per backup, running then success/failed; delete, vault_delete and
  *   remove_resource tasks; never skipped/waiting/timeout; newest 10,000 per project [27].
  * - Times: 2019-05-10T07:59:12.733+00:00 [28]. The version API (A1) is not emulated [30].
+ * - Restore (`POST /backups/{id}/restore`): 202 with no body; no disks are modelled, so any
+ *   target id is accepted; one restore of a target at a time (400 2010), none while it is being
+ *   backed up (400 2002), only from an `available` backup (400 2005); the backup is `restoring`
+ *   and a `restore` task `running` for the job time, then `available` and `success`.
  */
 import type { CbrOperationName } from '../contract/cbr-wire';
 import { CBR_CODES, CBR_OPERATIONS } from '../contract/cbr-wire';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
 import {
   backupOf, backupToWire, checkpointOf, checkpointToWire, createCheckpoint, deleteBackup, deleteVault, listBackups, listTasks,
-  nameMatches, removeResources, taskOf, taskToWire,
+  nameMatches, removeResources, restoreBackup, taskOf, taskToWire,
 } from './cbr-backups';
 import type { CbrProject, CbrStore } from './cbr-store';
 import {
@@ -47,7 +51,7 @@ import {
 } from './cbr-store';
 import {
   Query, checkUuid, resourceInputs, requireBody, validateCheckpoint, validatePolicyCreate, validatePolicyRef, validatePolicyUpdate,
-  validateRemoveResources, validateVaultCreate, validateVaultUpdate,
+  validateRemoveResources, validateRestore, validateVaultCreate, validateVaultUpdate,
 } from './cbr-validation';
 import { cbrError } from './errors';
 import type { HandlerResult } from './errors';
@@ -68,7 +72,7 @@ const CBR_NAMES = new Set<string>(Object.keys(CBR_OPERATIONS));
 /** Operations after which the state file is written. */
 export const CBR_MUTATING: ReadonlySet<CbrOperationName> = new Set<CbrOperationName>([
   'createVault', 'updateVault', 'deleteVault', 'addVaultResources', 'removeVaultResources', 'associateVaultPolicy',
-  'dissociateVaultPolicy', 'createCheckpoint', 'deleteBackup', 'createCbrPolicy', 'updateCbrPolicy', 'deleteCbrPolicy',
+  'dissociateVaultPolicy', 'createCheckpoint', 'deleteBackup', 'restoreBackup', 'createCbrPolicy', 'updateCbrPolicy', 'deleteCbrPolicy',
 ]);
 
 export function isCbrOperation(name: string): name is CbrOperationName {
@@ -100,6 +104,7 @@ export function matchCbrRoute(method: string, s: readonly string[]): CbrRoute | 
       return n === 4 && method === 'GET' ? at('showCheckpoint', id) : undefined;
     case 'backups':
       if (n === 3) return method === 'GET' ? at('listBackups') : undefined;
+      if (n === 5) return method === 'POST' && id !== undefined && s[4] === 'restore' ? at('restoreBackup', id) : undefined;
       return n === 4 ? (method === 'GET' ? at('showBackup', id) : method === 'DELETE' ? at('deleteBackup', id) : undefined) : undefined;
     case 'policies':
       if (n === 3) return method === 'GET' ? at('listCbrPolicies') : method === 'POST' ? at('createCbrPolicy') : undefined;
@@ -201,6 +206,11 @@ export function handleCbr(ctx: CbrContext, route: CbrRoute, query: ReadonlyArray
       const b = backupOf(p, objectId);
       deleteBackup(p, b, now);
       return { status: 204, vaultId: b.vaultId, checkpointId: b.checkpointId };
+    }
+    case 'restoreBackup': {
+      const b = backupOf(p, objectId);
+      restoreBackup(p, b, validateRestore(body), { now, jobMs: ctx.jobMs, outcome: ctx.outcome });
+      return { status: 202, vaultId: b.vaultId, checkpointId: b.checkpointId };
     }
     case 'createCbrPolicy': {
       const policy = createPolicy(p, validatePolicyCreate(body), now);

@@ -73,6 +73,8 @@ export interface StoredBackup {
   auto: boolean;
   incremental: boolean;
   policyId?: string;
+  /** Epoch ms until which a restore from this backup runs (status `restoring`). */
+  restoringUntil?: number;
 }
 
 /** A task (operation log) as stored; `running` until `created + duration`, then `final`. */
@@ -89,6 +91,8 @@ export interface StoredTask {
   policyId?: string;
   resource?: { id: string; name: string; type: CbrResourceType };
   backup?: { backup_id: string; backup_name: string; incremental: string };
+  /** A restore task's backup and target disk. */
+  restore?: { backup_id: string; backup_name: string; target_resource_id: string; target_resource_name: string };
   error?: { code: string; message: string };
   counts?: { fail_count: number; total_count: number };
 }

@@ -287,6 +287,30 @@ export interface CheckpointInput {
 }
 
 /** C1: `{"checkpoint":{"vault_id", "parameters"?:{...}}}`. */
+/** A restore request, checked: the target disk, or the target server and its disk mappings. */
+export interface RestoreInput {
+  readonly volumeId?: string;
+  readonly serverId?: string;
+  readonly mappings: { backupId: string; volumeId: string }[];
+}
+
+/** `POST /backups/{id}/restore` body: `{"restore":{volume_id?, server_id?, mappings?, power_on?}}`. */
+export function validateRestore(body: unknown): RestoreInput {
+  const r = wrapped(body, 'restore', 'restore backup');
+  const volumeId = r.volume_id === undefined ? undefined : checkUuid(r.volume_id, 'restore.volume_id');
+  const serverId = r.server_id === undefined ? undefined : checkUuid(r.server_id, 'restore.server_id');
+  optBool(r, 'power_on', 'restore.power_on');
+  const mappings: { backupId: string; volumeId: string }[] = [];
+  if (r.mappings !== undefined) {
+    if (!Array.isArray(r.mappings)) throw invalid(`restore.mappings must be an array, got ${describe(r.mappings)}`);
+    r.mappings.forEach((m: unknown, i: number) => {
+      if (!isObj(m)) throw invalid(`restore.mappings[${i}] must be an object {backup_id, volume_id}, got ${describe(m)}`);
+      mappings.push({ backupId: checkUuid(m.backup_id, `restore.mappings[${i}].backup_id`), volumeId: checkUuid(m.volume_id, `restore.mappings[${i}].volume_id`) });
+    });
+  }
+  return { volumeId, serverId, mappings };
+}
+
 export function validateCheckpoint(body: unknown): CheckpointInput {
   const c = wrapped(body, 'checkpoint', 'create checkpoint');
   if (c.vault_id === undefined) throw invalid('checkpoint.vault_id is required (the id of the vault to back up)');

@@ -81,7 +81,7 @@ function validateFault(raw: unknown): Fault {
   check(f.afterProcessing === undefined || typeof f.afterProcessing === 'boolean', 'afterProcessing', 'true or false');
   if (f.afterProcessing === true && f.status === undefined) throw controlError('fault.afterProcessing needs a status to answer with');
   if (f.jobStatus !== undefined && f.operation !== 'executePolicy') throw controlError('fault.jobStatus only applies to operation executePolicy');
-  if (f.backupStatus !== undefined && f.operation !== 'createCheckpoint') throw controlError('fault.backupStatus only applies to operation createCheckpoint');
+  if (f.backupStatus !== undefined && f.operation !== 'createCheckpoint' && f.operation !== 'restoreBackup') throw controlError('fault.backupStatus only applies to operations createCheckpoint (its backups end error) and restoreBackup (its restore task ends failed)');
   return { ...(f as unknown as Fault) };
 }
 

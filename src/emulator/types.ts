@@ -274,7 +274,8 @@ export interface Fault {
    */
   readonly jobStatus?: Extract<JobStatus, 'EXECUTE_FAIL' | 'EXECUTE_TIMEOUT'>;
   /**
-   * For `createCheckpoint`: the checkpoint and its backups end `error` (tasks `failed`).
+   * For `createCheckpoint`: the checkpoint and its backups end `error` (tasks `failed`). For
+   * `restoreBackup`: the restore task ends `failed` (the backup is `available` again).
    * @default - available
    */
   readonly backupStatus?: 'error';

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { connectionEnvironment, validateConnection, BackupConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
+import { HookRuntime, resolveHookRuntime } from '../core/hook-runtime';
 import { createHookResource, environmentFromSelf, LateString, selfTriggerExpression } from '../core/hook-resource';
 import { checkPolicyId, checkPolicyName } from '../core/validation';
 import { BackupPolicyTrigger, IBackupPolicy, registerManagedPolicy } from '../trigger/policy-trigger';
@@ -79,6 +80,15 @@ export interface BackupPolicyProps {
    *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
+
+  /**
+   * How the hooks find `node` where `terraform apply` runs: `HookRuntime.NODE` (`node` from the
+   * PATH) or `HookRuntime.PORTABLE` (a POSIX `sh` launcher that takes `VBS_HOOK_NODE`, a `node`
+   * on the PATH, or fetches a pinned Node once into a cache: for runners without `node`).
+   *
+   * @default - the `cdktf-vbs-backup:hookRuntime` context value, else `HookRuntime.NODE`
+   */
+  readonly hookRuntime?: HookRuntime;
 }
 
 /** What the policies and imported policies share: making triggers. */
@@ -192,6 +202,7 @@ export class BackupPolicy extends BackupPolicyBase {
     const specJson = new LateString(() => this.renderedSpec());
 
     const kind = resolveHookResource(this, props.hookResource);
+    const runtime = resolveHookRuntime(this, props.hookRuntime);
     const spec = selfTriggerExpression(kind, HOOK_ENV.spec);
     // Per resource instance (ADR 2): whatever made Terraform replace it, the old instance's
     // destroy step never deletes a policy the new one has taken over. The revision of the spec
@@ -202,6 +213,7 @@ export class BackupPolicy extends BackupPolicyBase {
 
     const resource = createHookResource(this, 'Policy', {
       kind,
+      runtime,
       createBeforeDestroy: true,
       triggers: {
         [HOOK_ENV.identity]: this.identity,
@@ -216,6 +228,7 @@ export class BackupPolicy extends BackupPolicyBase {
     });
     this.volumesResource = createVolumesResource(this, {
       kind,
+      runtime,
       identity: this.identity,
       removal: this.removalPolicy,
       connection: this.connection,

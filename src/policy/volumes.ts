@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { connectionEnvironment, BackupConnection } from '../core/connection';
 import { HOOK_COMMANDS, HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
+import { HookRuntime } from '../core/hook-runtime';
 import { addDependency, createHookResource, environmentFromSelf, HookTerraformResource, LateMap } from '../core/hook-resource';
 import { fw, stackFor } from '../core/framework';
 import { isLiteral, BackupValidationError } from '../core/validation';
@@ -67,6 +68,8 @@ export function volumesMap(scope: IConstruct, volumeIds: readonly string[]): Rec
 export interface VolumesResourceOptions {
   /** Which resource type carries the hooks. */
   readonly kind: HookResource;
+  /** How the hooks start the executor. */
+  readonly runtime: HookRuntime;
   /** The policy's identity (its marker tag), to find it when the hooks run. */
   readonly identity: string;
   /** `destroy` or `retain`: what destroying an instance does to its volume. */
@@ -89,11 +92,12 @@ export interface VolumesResourceOptions {
  * the policy's resource.
  */
 export function createVolumesResource(policy: IConstruct, options: VolumesResourceOptions): HookTerraformResource {
-  const { kind, identity, removal, connection, volumeIds } = options;
+  const { kind, runtime, identity, removal, connection, volumeIds } = options;
   // Every input once, in the triggers; both hooks read them as their environment (`self`).
   const environment = environmentFromSelf(kind);
   const volumes = createHookResource(policy, VOLUMES_RESOURCE_ID, {
     kind,
+    runtime,
     forEach: new LateMap(policy, (owner) => volumesMap(owner, volumeIds)),
     triggers: {
       [HOOK_ENV.identity]: identity,

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { HOOK_ENV } from '../contract/hook';
 import { HookResource } from '../core/hook-kind';
+import { HookRuntime } from '../core/hook-runtime';
 import { createHookResource, environmentFromSelf, HookTerraformResource, isLiteralWord, selfTrigger, triggersAttribute } from '../core/hook-resource';
 import { Addressable, dependencyAddress, HookValue, LateString } from '../core/late';
 
@@ -13,6 +14,8 @@ import { Addressable, dependencyAddress, HookValue, LateString } from '../core/l
 export interface TriggerHooksOptions {
   /** Which resource type carries the hooks. */
   readonly kind: HookResource;
+  /** How the hooks start the executor. */
+  readonly runtime: HookRuntime;
   /** The hook command word, e.g. `hook-trigger`. */
   readonly command: string;
   /**
@@ -70,7 +73,7 @@ export interface TriggerHooks {
  * before, when a setting is a token: it cannot be put inside an expression).
  */
 export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptions): TriggerHooks {
-  const { kind, command, target, rerun, watched, settings } = options;
+  const { kind, runtime, command, target, rerun, watched, settings } = options;
   const environment = (phase: 'deploy' | 'destroy'): HookValue | Record<string, HookValue> => {
     const extra = { ...settings, ...(phase === 'destroy' ? { [HOOK_ENV.phase]: phase } : {}) };
     // Computed at synth: a watched resource is named by the logical id it has then.
@@ -85,6 +88,7 @@ export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptio
 
   const run = createHookResource(scope, 'Run', {
     kind,
+    runtime,
     ...(watched !== undefined ? { replaceTriggeredBy: watched } : {}),
     triggers: { ...target, ...rerun },
     commands: [{ command, environment: environment('deploy') }],
@@ -95,6 +99,7 @@ export function createTriggerHooks(scope: IConstruct, options: TriggerHooksOptio
   // Its triggers hold only the target, so a re-run (the run resource replaced) never fires it.
   const beforeDestroy = createHookResource(scope, 'BeforeDestroy', {
     kind,
+    runtime,
     triggers: { ...target },
     commands: [{ command, when: 'destroy', environment: environment('destroy') }],
   });

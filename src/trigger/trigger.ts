@@ -11,6 +11,7 @@ import { DEFAULT_TRIGGER_TIMEOUT_SECONDS, HOOK_ENV, WHEN_BUSY_CHOICES } from '..
 import { connectionEnvironment, mergeConnections, validateConnection, BackupConnection } from '../core/connection';
 import { HookResource, IHookResource, resolveHookResource } from '../core/hook-kind';
 import { fw } from '../core/framework';
+import { HookRuntime, resolveHookRuntime } from '../core/hook-runtime';
 import { addDependency, HookTerraformResource, isLiteralWord, resourcesIn } from '../core/hook-resource';
 import type { Addressable } from '../core/late';
 import { checkIntegerRange, BackupValidationError } from '../core/validation';
@@ -137,6 +138,15 @@ export interface BackupPolicyTriggerOptions {
    *   (under cdktf and cdktn alike)
    */
   readonly hookResource?: HookResource;
+
+  /**
+   * How the hooks find `node` where `terraform apply` runs: `HookRuntime.NODE` (`node` from the
+   * PATH) or `HookRuntime.PORTABLE` (a POSIX `sh` launcher that takes `VBS_HOOK_NODE`, a `node`
+   * on the PATH, or fetches a pinned Node once into a cache: for runners without `node`).
+   *
+   * @default - the `cdktf-vbs-backup:hookRuntime` context value, else `HookRuntime.NODE`
+   */
+  readonly hookRuntime?: HookRuntime;
 }
 
 /** The prop each setting comes from, for messages. */
@@ -203,6 +213,7 @@ export class TriggerCore {
     const rerun = rule._triggers(owner);
     const watching = rule._watches(owner);
     const kind = resolveHookResource(owner, options.hookResource);
+    const runtime = resolveHookRuntime(owner, options.hookRuntime);
     const connection = mergeConnections(target.connection, options.connection);
 
     // Only what differs from the executor's defaults (src/cli/hook-env.ts): less to write per hook.
@@ -240,6 +251,7 @@ export class TriggerCore {
     const watched: (IConstruct & Addressable)[] = [];
     const hooks = createTriggerHooks(owner, {
       kind,
+      runtime,
       command: target.command,
       target: { ...target.reference, ...connectionEnvironment(connection) },
       rerun,

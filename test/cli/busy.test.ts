@@ -6,41 +6,26 @@
  */
 import { Credentials, VbsClient } from '../../src/client';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+import { HOUR, PROJECT_ID, TOKEN, buildCli, emulatorEnv, endJobsWhenWaiting, runCli, stoppedAfterEach } from './support';
 
 jest.setTimeout(60_000);
 
-let emulator: Emulator | undefined;
-let client: VbsClient | undefined;
+const started = stoppedAfterEach<VbsClient>();
 
-afterEach(async () => {
-  await client?.close();
-  await emulator?.stop();
-  client = undefined;
-  emulator = undefined;
-});
-
-/** A job time no test waits out. */
-const HOUR = 3600;
 /** The progress line of a process that starts waiting for a run (or for another one after it). */
 const WAITS_LINE = /is busy: .*waiting for it to finish|waiting for it too|joining it as this run/;
 
 /** `runCli` options that end the emulator's running jobs whenever the process says it waits for them. */
-function endRunsWhenWaiting(em: Emulator): { onStderrLine: (line: string) => void } {
-  return {
-    onStderrLine: (line) => {
-      if (WAITS_LINE.test(line)) em.finishJobs();
-    },
-  };
-}
+const endRunsWhenWaiting = (em: Emulator) => endJobsWhenWaiting(em, WAITS_LINE);
 
 const schedule = { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N' as const, status: 'ON' as const };
 
 async function setup(o: { jobSeconds?: number; busyStatus?: 400 | 409 } = {}): Promise<{ em: Emulator; id: string }> {
   buildCli();
   const em = await startEmulator({ tokens: [TOKEN], jobSeconds: o.jobSeconds ?? 0, busyStatus: o.busyStatus });
-  emulator = em;
-  client = new VbsClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  started.emulator = em;
+  const client = new VbsClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  started.client = client;
   const id = await client.createPolicy({ backup_policy_name: 'nightly-db', scheduled_policy: schedule });
   await client.associateVolumes(id, ['vol-a', 'vol-b']);
   return { em, id };

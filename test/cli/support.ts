@@ -148,3 +148,57 @@ export async function stopEmulatorFixture(f: Partial<EmulatorFixture>): Promise<
   await f.client?.close();
   await f.emulator?.stop();
 }
+
+/**
+ * For a test file: a copy of the bundled hook in a temp folder (run from there as Terraform runs
+ * it) and an emulator accepting TOKEN (jobs final at once), made before the file's tests and
+ * removed after them. `started` receives both.
+ */
+export function copiedHookForFile(prefix: string, started: (f: { hookFile: string; emulator: Emulator }) => void): void {
+  let dir: string | undefined;
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const hookFile = path.join(dir, 'vbs-backup-hook.js');
+    fs.copyFileSync(buildCli().hook, hookFile);
+    emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
+    started({ hookFile, emulator });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** A job time no test waits out: the test ends the runs itself (`finishJobs`). */
+export const HOUR = 3600;
+
+/**
+ * `runCli` options that end the emulator's running jobs and backups whenever the process prints
+ * a line matching `waits` (its line saying it waits for them), instead of a test sleeping.
+ */
+export function endJobsWhenWaiting(em: Emulator, waits: RegExp): { onStderrLine: (line: string) => void } {
+  return {
+    onStderrLine: (line) => {
+      if (waits.test(line)) em.finishJobs();
+    },
+  };
+}
+
+/** What a test of the file started: stopped after each test (a test sets the fields it starts). */
+export interface StartedPerTest<C extends { close(): Promise<void> }> {
+  emulator?: Emulator;
+  client?: C;
+}
+
+/** Registers the file's `afterEach` that closes the test's client and stops its emulator. */
+export function stoppedAfterEach<C extends { close(): Promise<void> }>(): StartedPerTest<C> {
+  const started: StartedPerTest<C> = {};
+  afterEach(async () => {
+    await started.client?.close();
+    await started.emulator?.stop();
+    started.client = undefined;
+    started.emulator = undefined;
+  });
+  return started;
+}

@@ -2,8 +2,8 @@
 const UUID = 'af8a20b0-117d-4fc3-ae53-aa3968a4f870';
 
 export const formatArgsCheck: [string, string[], RegExp, string][] = [
-  ['no command', [], /a command is required: one of execute, jobs, policies, backup-vault, vault-backups, vaults, emulator/, "Run 'vbs-backup --help'"],
-  ['unknown command', ['backup'], /unknown command 'backup'; commands: execute, jobs, policies, backup-vault, vault-backups, vaults, emulator/, "Run 'vbs-backup --help'"],
+  ['no command', [], /a command is required: one of execute, jobs, policies, backup-vault, vault-backups, vaults, restore, emulator/, "Run 'vbs-backup --help'"],
+  ['unknown command', ['backup'], /unknown command 'backup'; commands: execute, jobs, policies, backup-vault, vault-backups, vaults, restore, emulator/, "Run 'vbs-backup --help'"],
   ['unknown top-level option', ['--wat'], /unknown option --wat; before a command only --help and --version/, "Run 'vbs-backup --help'"],
   ['help on an unknown topic', ['help', 'nope'], /no help for 'nope'/, "Run 'vbs-backup --help'"],
   ['execute without a policy', ['execute'], /a policy is required: give --policy-id ID or --policy-name NAME/, "Run 'vbs-backup execute --help'"],
@@ -34,6 +34,19 @@ export const formatArgsCheck: [string, string[], RegExp, string][] = [
   ['backup-vault with an unknown option', ['backup-vault', '--vault-name', 'v', '--policy-id', UUID], /unknown option --policy-id; allowed options: --vault-id, --vault-name, --resource-id, --full, --wait, --timeout, --when-busy, --json/, "Run 'vbs-backup backup-vault --help'"],
   ['vault-backups without a vault', ['vault-backups', '--wait'], /a vault is required/, "Run 'vbs-backup vault-backups --help'"],
   ['vault-backups with a bad --since', ['vault-backups', '--vault-name', 'v', '--since', 'today'], /--since must be an ISO 8601 date or date-time/, "Run 'vbs-backup vault-backups --help'"],
+  ['vault-backups with --trigger-id not 12 hex', ['vault-backups', '--vault-name', 'v', '--trigger-id', 'ABC'], /--trigger-id must be 12 lower-case hex digits/, "Run 'vbs-backup vault-backups --help'"],
+  ['vault-backups with both --trigger and --trigger-id', ['vault-backups', '--vault-name', 'v', '--trigger', 's/V/T', '--trigger-id', '0123456789ab'], /either --trigger or --trigger-id, not both/, "Run 'vbs-backup vault-backups --help'"],
+  ['restore without a vault', ['restore', '--trigger', 's/V/T', '--yes'], /a vault is required/, "Run 'vbs-backup restore --help'"],
+  ['restore without what to restore', ['restore', '--vault-name', 'v', '--yes'], /name what to restore: either --checkpoint-id ID, or --trigger/, "Run 'vbs-backup restore --help'"],
+  ['restore with a checkpoint and a trigger', ['restore', '--vault-name', 'v', '--checkpoint-id', UUID, '--trigger', 's/V/T'], /name what to restore: either --checkpoint-id ID, or --trigger/, "Run 'vbs-backup restore --help'"],
+  ['restore with a trigger path of one segment', ['restore', '--vault-name', 'v', '--trigger', 'BeforeMigration'], /--trigger must be the trigger's construct path, stack first, such as stack\/Vault\/AfterMigration/, "Run 'vbs-backup restore --help'"],
+  ['restore with a bad --run', ['restore', '--vault-name', 'v', '--trigger', 's/V/T', '--run', 'last'], /--run must be latest, previous or a whole number from 1 \(the latest\) to 999999, got 'last'/, "Run 'vbs-backup restore --help'"],
+  ['restore with --run and a checkpoint', ['restore', '--vault-name', 'v', '--checkpoint-id', UUID, '--run', '2'], /--run picks a run of a trigger: it goes with --trigger or --trigger-id/, "Run 'vbs-backup restore --help'"],
+  ['restore with a bad --to', ['restore', '--vault-name', 'v', '--trigger', 's/V/T', '--to', UUID], /--to must be SRC=DST, two disk UUIDs/, "Run 'vbs-backup restore --help'"],
+  ['restore with a bad --to target', ['restore', '--vault-name', 'v', '--trigger', 's/V/T', '--to', `${UUID}=disk-2`], /--to \(DST\) must be a UUID/, "Run 'vbs-backup restore --help'"],
+  ['restore with a bad --resource-id', ['restore', '--vault-name', 'v', '--trigger', 's/V/T', '--resource-id', 'd1'], /--resource-id must be a UUID/, "Run 'vbs-backup restore --help'"],
+  ['restore with a bad --timeout', ['restore', '--vault-name', 'v', '--trigger', 's/V/T', '--timeout', '0'], /--timeout must be a whole number from 1 to 86400/, "Run 'vbs-backup restore --help'"],
+  ['restore without --yes and no terminal', ['restore', '--vault-name', 'v', '--trigger', 's/V/T'], /restore overwrites disks and there is no terminal to ask on: give --yes to go ahead, or --dry-run/, "Run 'vbs-backup restore --help'"],
   ['vault-backups with a bad checkpoint id', ['vault-backups', '--vault-name', 'v', '--checkpoint-id', 'cp'], /--checkpoint-id must be a UUID/, "Run 'vbs-backup vault-backups --help'"],
   ['vaults with a positional', ['vaults', 'all'], /unexpected argument 'all'; this command takes only options/, "Run 'vbs-backup vaults --help'"],
 ];

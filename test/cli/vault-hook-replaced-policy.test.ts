@@ -6,26 +6,15 @@
  * before-destroy: it runs the policy when it is still there, and warns (exit 0) when it is gone.
  * The end-to-end switch is test/examples/vault-examples.test.ts.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Credentials, VbsClient } from '../../src/client';
-import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+import type { Emulator } from '../../src/emulator';
+import { PROJECT_ID, TOKEN, copiedHookForFile, emulatorEnv, runCli } from './support';
 
-let dir: string;
 let hookFile: string;
 let emulator: Emulator;
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-replaced-'));
-  hookFile = path.join(dir, 'vbs-backup-hook.js');
-  fs.copyFileSync(buildCli().hook, hookFile);
-  emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
-});
-afterAll(async () => {
-  await emulator?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+copiedHookForFile('vbs-replaced-', (f) => {
+  ({ hookFile, emulator } = f);
 });
 
 function vaultHook(extra: Record<string, string>) {

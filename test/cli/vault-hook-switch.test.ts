@@ -4,12 +4,9 @@
  * Terraform runs it, meets a policy or a VBS that is gone, warns and exits 0. In the deploy phase
  * a VBS that is not available says so and points at the README section (exit 1).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Credentials, VbsClient } from '../../src/client';
-import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, buildCli, emulatorEnv, runCli } from './support';
+import type { Emulator } from '../../src/emulator';
+import { PROJECT_ID, TOKEN, copiedHookForFile, emulatorEnv, runCli } from './support';
 
 jest.setTimeout(30_000);
 
@@ -18,20 +15,12 @@ const UNAVAILABLE = { error_code: 'APIGW.0101', error_msg: 'The API does not exi
 const README = 'README section "From VBS to CBR"';
 const NO_STACK = /^\s+at /m;
 
-let dir: string;
 let hookFile: string;
 let emulator: Emulator;
 let policyId: string;
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vbs-switch-'));
-  hookFile = path.join(dir, 'vbs-backup-hook.js');
-  fs.copyFileSync(buildCli().hook, hookFile);
-  emulator = await startEmulator({ tokens: [TOKEN], jobSeconds: 0 });
-});
-afterAll(async () => {
-  await emulator?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+copiedHookForFile('vbs-switch-', (f) => {
+  ({ hookFile, emulator } = f);
 });
 beforeEach(async () => {
   emulator.reset();

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CbrClient, Credentials, WireCbrBackup, WireCbrVault } from '../../src/client';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, baseEnv, buildCli, runCli } from './support';
+import { HOUR, PROJECT_ID, TOKEN, baseEnv, buildCli, endJobsWhenWaiting, runCli, stoppedAfterEach } from './support';
 
 jest.setTimeout(60_000);
 
@@ -24,8 +24,6 @@ const NO_STACK = /^\s+at /m;
 
 let dir: string;
 let hookFile: string;
-let emulator: Emulator | undefined;
-let client: CbrClient | undefined;
 
 beforeAll(() => {
   // The shipped file alone, as the asset Terraform runs: no node_modules anywhere above it.
@@ -35,34 +33,35 @@ beforeAll(() => {
   fs.copyFileSync(buildCli().hook, hookFile);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await client?.close();
-  await emulator?.stop();
-  client = undefined;
-  emulator = undefined;
-});
+const started = stoppedAfterEach<CbrClient>();
 
 interface Setup {
   em: Emulator;
   api: CbrClient;
   vault: WireCbrVault;
   /** Runs the hook with the trigger's variables, `extra` on top (undefined removes one). */
-  hook: (extra?: Record<string, string | undefined>) => ReturnType<typeof runCli>;
+  hook: (extra?: Record<string, string | undefined>, o?: Parameters<typeof runCli>[2]) => ReturnType<typeof runCli>;
 }
+
+/** The hook's lines that say it waits for running backups: busy ones, or those of its run. */
+const WAITS = /already being backed up \(|^backup \S+ of resource \S+: protecting$/;
+
+/** `runCli` options that end the emulator's running backups when the hook says it waits for them. */
+const endWhenWaiting = (em: Emulator) => endJobsWhenWaiting(em, WAITS);
 
 async function setup(o: { jobSeconds?: number } = {}): Promise<Setup> {
   const em = await startEmulator({ tokens: [TOKEN], jobSeconds: o.jobSeconds ?? 0 });
-  emulator = em;
+  started.emulator = em;
   const api = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
-  client = api;
+  started.client = api;
   const vault = await api.createVault({ vault: { name: 'nightly-db', billing, resources: [A, B].map((id) => ({ id, type: 'OS::Cinder::Volume' as const })) } });
-  const hook = (extra: Record<string, string | undefined> = {}) => runCli(['hook-vault-trigger'], baseEnv({
+  const hook = (extra: Record<string, string | undefined> = {}, options: Parameters<typeof runCli>[2] = {}) => runCli(['hook-vault-trigger'], baseEnv({
     // The apply environment: credentials and project; VBS_ENDPOINT points nowhere (the vault hook speaks CBR).
     HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, VBS_ENDPOINT: 'http://127.0.0.1:9',
     // The provisioner environment the constructs write (connection.endpoint is the CBR URL).
     VBS_HOOK_ENDPOINT: em.url, VBS_HOOK_VAULT_ID: vault.id, VBS_HOOK_TRIGGER_ID: TRIGGER, VBS_HOOK_LABEL: LABEL, VBS_HOOK_RUN: RUN,
     ...extra,
-  }), { script: hookFile, timeoutMs: 45_000 });
+  }), { script: hookFile, timeoutMs: 45_000, ...options });
   return { em, api, vault, hook };
 }
 
@@ -127,8 +126,8 @@ describe('the vault', () => {
 describe('an automatic backup of the vault is running', () => {
   test('wait (the default): waits for it, then one checkpoint of both resources', async () => {
     const { em, vault, hook } = await setup();
-    const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 4 });
-    const r = await hook({ VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '30' });
+    em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
+    const r = await hook({ VBS_HOOK_WAIT: 'true', VBS_HOOK_TIMEOUT: '30' }, endWhenWaiting(em));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`^2 resources already being backed up \\(${A} backup [0-9a-f-]{36} protecting, ${B} backup [0-9a-f-]{36} protecting\\)$`, 'm'));
     expect(r.stderr).toMatch(/^the running backups of 2 resources ended \(waited \d+\.\d s\); backing them up now$/m);
@@ -137,13 +136,16 @@ describe('an automatic backup of the vault is running', () => {
     expect(count(em, vault.id, `-${TRIGGER}-${RUN}-`)).toEqual({ [A]: 1, [B]: 1 });
     const accepted = em.requests({ operation: 'createCheckpoint' }).filter((x) => x.status === 200);
     expect(accepted).toHaveLength(1);
-    expect(Date.parse(accepted[0].time)).toBeGreaterThanOrEqual(Date.parse(auto.created_at) + 4000 - 5);
+    // made once the automatic backups had ended
+    const autoEnds = em.backups(PROJECT_ID, vault.id).filter((b) => b.name.startsWith('autobk_')).map((b) => Date.parse(b.updated_at ?? ''));
+    expect(autoEnds).toHaveLength(2);
+    expect(Date.parse(accepted[0].time)).toBeGreaterThanOrEqual(Math.max(...autoEnds));
   });
 
   test('join: the automatic backups count as this run\'s; no checkpoint made', async () => {
     const { em, vault, hook } = await setup();
-    const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 4 });
-    const r = await hook({ VBS_HOOK_WHEN_BUSY: 'join', VBS_HOOK_WAIT: 'true' });
+    const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
+    const r = await hook({ VBS_HOOK_WHEN_BUSY: 'join', VBS_HOOK_WAIT: 'true' }, endWhenWaiting(em));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`^resource ${A} was already being backed up \\(backup [0-9a-f-]{36} "autobk_[0-9a-f]{4}", protecting\\): it counts as this run's backup \\(when busy: join\\)$`, 'm'));
     expect(r.stdout.trim().split('\n').sort()).toEqual([A, B].sort().map((id) => expect.stringMatching(new RegExp(`^${auto.id} autobk_[0-9a-f]{4} joined for resource ${id}$`))));
@@ -153,7 +155,7 @@ describe('an automatic backup of the vault is running', () => {
 
   test('fail: exit 1 naming the resources, their running backups and the WhenBusy choices; no backup', async () => {
     const { em, vault, hook } = await setup();
-    em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 30 });
+    em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
     const r = await hook({ VBS_HOOK_WHEN_BUSY: 'fail' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error: backupVault: vault ${vault.id}: 2 resources are being backed up: ${A} \\(backup [0-9a-f-]{36} protecting "autobk_[0-9a-f]{4}"\\); ${B} `, 'm'));
@@ -164,7 +166,7 @@ describe('an automatic backup of the vault is running', () => {
 
   test('wait is bounded by VBS_HOOK_TIMEOUT: exit 1 naming the bound', async () => {
     const { em, vault, hook } = await setup();
-    em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 60 });
+    em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
     const r = await hook({ VBS_HOOK_TIMEOUT: '2' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error: backupVault gave up waiting after \\d+\\.\\d s: vault ${vault.id}: 2 resources are being backed up: .* \\(bound: 2 s, VBS_HOOK_TIMEOUT\\)$`, 'm'));
@@ -174,9 +176,8 @@ describe('an automatic backup of the vault is running', () => {
 
 describe('waitForCompletion and failure modes', () => {
   test('waits until every backup is available', async () => {
-    // long enough that a hook started on a loaded machine still sees them protecting
-    const { em, vault, hook } = await setup({ jobSeconds: 4 });
-    const r = await hook({ VBS_HOOK_WAIT: 'true' });
+    const { em, vault, hook } = await setup({ jobSeconds: HOUR });
+    const r = await hook({ VBS_HOOK_WAIT: 'true' }, endWhenWaiting(em));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`^backup [0-9a-f-]{36} of resource ${A}: protecting$`, 'm'));
     expect(r.stderr).toMatch(new RegExp(`^backup [0-9a-f-]{36} of resource ${A}: available$`, 'm'));
@@ -214,11 +215,11 @@ describe('a retried run joins its own checkpoint', () => {
   });
 
   test('while the first attempt is still protecting, the retry joins it and waits for its backups', async () => {
-    const { em, vault, hook } = await setup({ jobSeconds: 6 });
+    const { em, vault, hook } = await setup({ jobSeconds: HOUR });
     const first = await hook();
     expect(first.code).toBe(0);
     expect(em.backups(PROJECT_ID, vault.id).map((b) => b.status)).toEqual(['protecting', 'protecting']);
-    const retry = await hook({ VBS_HOOK_WAIT: 'true' });
+    const retry = await hook({ VBS_HOOK_WAIT: 'true' }, endWhenWaiting(em));
     expect(retry.code).toBe(0);
     expect(retry.stderr).toMatch(/was made by an earlier attempt of this run \(2 backups: protecting\): joining it, no new backup$/m);
     expect(retry.stderr).toMatch(/^all 2 backups available$/m);
@@ -227,7 +228,7 @@ describe('a retried run joins its own checkpoint', () => {
   });
 
   test('interrupted (SIGINT) while it waits, then retried: the retry joins, one checkpoint', async () => {
-    const { em, vault } = await setup({ jobSeconds: 3 });
+    const { em, vault } = await setup({ jobSeconds: HOUR });
     const env = baseEnv({
       HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN, VBS_HOOK_ENDPOINT: em.url, VBS_HOOK_VAULT_ID: vault.id,
       VBS_HOOK_TRIGGER_ID: TRIGGER, VBS_HOOK_LABEL: LABEL, VBS_HOOK_RUN: RUN, VBS_HOOK_WAIT: 'true',
@@ -246,7 +247,7 @@ describe('a retried run joins its own checkpoint', () => {
     expect(interrupted.signal ?? interrupted.code).not.toBe(0);
     expect(interrupted.stderr).not.toMatch(/all 2 backups available/);
     expect(em.backups(PROJECT_ID, vault.id).map((b) => b.status)).toEqual(['protecting', 'protecting']);
-    const retry = await runCli(['hook-vault-trigger'], env, { script: hookFile });
+    const retry = await runCli(['hook-vault-trigger'], env, { script: hookFile, ...endWhenWaiting(em) });
     expect(retry.code).toBe(0);
     expect(retry.stderr).toMatch(/was made by an earlier attempt of this run \(2 backups: protecting\): joining it, no new backup$/m);
     expect(retry.stderr).toMatch(/^all 2 backups available$/m);
@@ -345,6 +346,19 @@ describe('before destroy', () => {
     const r = await hook({ VBS_HOOK_PHASE: 'destroy', VBS_HOOK_VAULT_ID: OTHER });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`^WARNING: no vault with id ${OTHER} in project \\w+ at \\S+: nothing to back up before destroy$`, 'm'));
+    expect(em.checkpointCount()).toBe(0);
+  });
+
+  test('before destroy, a vault named nowhere is a WARNING (exit 0); a name of two vaults is not gone: exit 1 naming both', async () => {
+    const { em, api, vault, hook } = await setup();
+    const gone = await hook({ VBS_HOOK_PHASE: 'destroy', VBS_HOOK_VAULT_ID: undefined, VBS_HOOK_VAULT_NAME: 'no-such-vault' });
+    expect(gone.code).toBe(0);
+    expect(gone.stderr).toMatch(/^WARNING: no vault named "no-such-vault" in project \w+ at \S+: nothing to back up before destroy$/m);
+    const twin = await api.createVault({ vault: { name: 'nightly-db', billing, resources: [] } });
+    const r = await hook({ VBS_HOOK_PHASE: 'destroy', VBS_HOOK_VAULT_ID: undefined, VBS_HOOK_VAULT_NAME: 'nightly-db' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: 2 vaults are named "nightly-db" \\(${vault.id}, ${twin.id}\\) in project \\w+; refer to one by id$`, 'm'));
+    expect(r.stderr).not.toContain('WARNING');
     expect(em.checkpointCount()).toBe(0);
   });
 });

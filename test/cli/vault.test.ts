@@ -6,7 +6,7 @@
  */
 import { CbrClient, Credentials, WireCbrVault } from '../../src/client';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT_ID, TOKEN, baseEnv, buildCli, runCli } from './support';
+import { HOUR, PROJECT_ID, TOKEN, baseEnv, buildCli, endJobsWhenWaiting, runCli, stoppedAfterEach } from './support';
 
 jest.setTimeout(60_000);
 
@@ -15,20 +15,20 @@ const B = '22222222-2222-4222-8222-222222222222';
 const OTHER = '99999999-9999-4999-8999-999999999999';
 const billing = { consistent_level: 'crash_consistent', object_type: 'disk', protect_type: 'backup', size: 100 } as const;
 
-let emulator: Emulator | undefined;
-let client: CbrClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await emulator?.stop();
-  client = undefined;
-  emulator = undefined;
-});
+const started = stoppedAfterEach<CbrClient>();
+
+/** The lines that say the CLI waits for running backups: busy ones, or those it waits for. */
+const WAITS = /already being backed up \(|: protecting$/;
+
+/** `runCli` options that end the emulator's running backups when the CLI says it waits for them. */
+const endWhenWaiting = (em: Emulator) => endJobsWhenWaiting(em, WAITS);
 
 async function setup(o: { jobSeconds?: number } = {}): Promise<{ em: Emulator; vault: WireCbrVault; env: Record<string, string> }> {
   buildCli();
   const em = await startEmulator({ tokens: [TOKEN], jobSeconds: o.jobSeconds ?? 0.2 });
-  emulator = em;
-  client = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  started.emulator = em;
+  const client = new CbrClient({ endpoint: em.url, projectId: PROJECT_ID, credentials: Credentials.token(TOKEN), env: {} });
+  started.client = client;
   const vault = await client.createVault({ vault: { name: 'nightly-db', billing, resources: [A, B].map((id) => ({ id, type: 'OS::Cinder::Volume' as const })) } });
   // VBS_ENDPOINT points nowhere: the CBR commands must use CBR_ENDPOINT.
   return { em, vault, env: baseEnv({ CBR_ENDPOINT: em.url, VBS_ENDPOINT: 'http://127.0.0.1:9', HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN }) };
@@ -80,37 +80,41 @@ describe('vbs-backup backup-vault', () => {
   describe('an automatic backup of the vault is running', () => {
     test('default (wait): waits for it, then backs every resource up once', async () => {
       const { em, vault, env } = await setup();
-      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 4 });
-      const r = await runCli(['backup-vault', '--vault-name', 'nightly-db', '--wait'], env);
+      em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
+      const r = await runCli(['backup-vault', '--vault-name', 'nightly-db', '--wait'], env, endWhenWaiting(em));
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`^2 resources already being backed up \\(${A} backup [0-9a-f-]{36} protecting, ${B} backup`, 'm'));
       expect(r.stderr).toMatch(/^the running backups of 2 resources ended \(waited \d+\.\d s\); backing them up now$/m);
       expect(manual(em, vault.id)).toEqual({ [A]: 1, [B]: 1 });
       const accepted = em.requests({ operation: 'createCheckpoint' }).filter((x) => x.status === 200);
       expect(accepted).toHaveLength(1);
-      expect(Date.parse(accepted[0].time)).toBeGreaterThanOrEqual(Date.parse(auto.created_at) + 4000 - 5);
+      // made once the automatic backups had ended
+      const autoEnds = em.backups(PROJECT_ID, vault.id).filter((b) => b.extend_info?.auto_trigger).map((b) => Date.parse(b.updated_at ?? ''));
+      expect(autoEnds).toHaveLength(2);
+      expect(Date.parse(accepted[0].time)).toBeGreaterThanOrEqual(Math.max(...autoEnds));
     });
 
     test('join --json: the automatic backups count, no checkpoint made', async () => {
       const { em, vault, env } = await setup();
-      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 4 });
-      const r = await runCli(['backup-vault', '--vault-id', vault.id, '--when-busy', 'join', '--wait', '--json'], env);
+      const auto = em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
+      const r = await runCli(['backup-vault', '--vault-id', vault.id, '--when-busy', 'join', '--wait', '--json'], env, endWhenWaiting(em));
       expect(r.code).toBe(0);
       const doc = JSON.parse(r.stdout);
       expect(doc.checkpoints).toEqual([]);
       expect(doc.joined.map((b: { checkpointId: string }) => b.checkpointId)).toEqual([auto.id, auto.id]);
       expect(doc).toMatchObject({ succeeded: true });
-      expect(r.stderr).toMatch(/was already being backed up \(backup \S+, protecting\): joining it \(when busy: join\)$/m);
+      expect(r.stderr).toMatch(/was already being backed up \(backup \S+ "autobk_\w+", protecting\): it counts as this run's backup \(when busy: join\)$/m);
       expect(manual(em, vault.id)).toEqual({});
     });
 
     test('the wait counts against --timeout: exit 1 naming the resources still being backed up', async () => {
       const { em, vault, env } = await setup();
-      em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 60 });
+      em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
       const t0 = Date.now();
       const r = await runCli(['backup-vault', '--vault-id', vault.id, '--timeout', '2'], env);
       expect(r.code).toBe(1);
-      expect(Date.now() - t0).toBeLessThan(15_000);
+      // the backups last an hour: giving up within 20 s (a wide margin over 2) shows the bound fired
+      expect(Date.now() - t0).toBeLessThan(20_000);
       expect(r.stderr).toMatch(new RegExp(`^error: backupVault gave up waiting after \\d+\\.\\d s: vault ${vault.id}: 2 resources are being backed up: .* \\(bound: 2 s, --timeout\\)$`, 'm'));
       expect(r.stderr).not.toMatch(NO_STACK);
       expect(manual(em, vault.id)).toEqual({});
@@ -118,7 +122,7 @@ describe('vbs-backup backup-vault', () => {
 
     test('fail: exit 1 naming the resources, their running backups and the choices; no backup, no stack trace', async () => {
       const { em, vault, env } = await setup();
-      em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: 30 });
+      em.startScheduledRun({ projectId: PROJECT_ID, vaultId: vault.id, jobSeconds: HOUR });
       const r = await runCli(['backup-vault', '--vault-id', vault.id, '--when-busy', 'fail'], env);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^error: backupVault: vault ${vault.id}: 2 resources are being backed up: ${A} \\(backup [0-9a-f-]{36} protecting "autobk_[0-9a-f]{4}"\\); ${B} `, 'm'));
@@ -145,7 +149,7 @@ describe('vbs-backup backup-vault', () => {
 
   test('two vaults of the same name: exit 1 naming both', async () => {
     const { vault, env } = await setup();
-    const twin = await client!.createVault({ vault: { name: 'nightly-db', billing, resources: [] } });
+    const twin = await started.client!.createVault({ vault: { name: 'nightly-db', billing, resources: [] } });
     const r = await runCli(['backup-vault', '--vault-name', 'nightly-db'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: 2 vaults are named "nightly-db" (${vault.id}, ${twin.id})`);
@@ -155,8 +159,8 @@ describe('vbs-backup backup-vault', () => {
 describe('vbs-backup vault-backups and vaults', () => {
   test('vault-backups by name: newest first; --checkpoint-id filters; --json', async () => {
     const { vault, env } = await setup({ jobSeconds: 0 });
-    const first = await client!.backupVault(vault.id, { resourceIds: [A] });
-    const second = await client!.backupVault(vault.id);
+    const first = await started.client!.backupVault(vault.id, { resourceIds: [A] });
+    const second = await started.client!.backupVault(vault.id);
     const all = await runCli(['vault-backups', '--vault-name', 'nightly-db'], env);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
@@ -173,10 +177,9 @@ describe('vbs-backup vault-backups and vaults', () => {
   });
 
   test('vault-backups --wait: returns once every listed backup is final', async () => {
-    // long enough that a CLI process started on a loaded machine still sees them protecting
-    const { vault, env } = await setup({ jobSeconds: 4 });
-    const run = await client!.backupVault(vault.id);
-    const r = await runCli(['vault-backups', '--vault-id', vault.id, '--checkpoint-id', run.checkpoints[0].checkpointId, '--wait', '--json'], env);
+    const { em, vault, env } = await setup({ jobSeconds: HOUR });
+    const run = await started.client!.backupVault(vault.id);
+    const r = await runCli(['vault-backups', '--vault-id', vault.id, '--checkpoint-id', run.checkpoints[0].checkpointId, '--wait', '--json'], env, endWhenWaiting(em));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).backups.map((b: { status: string }) => b.status)).toEqual(['available', 'available']);
     expect(r.stderr).toMatch(/: protecting$/m);

@@ -5,11 +5,13 @@
  * running: every refusal code the docs list, at 400 and 500; some resources skipped) in each
  * `whenBusy` mode, and with either name-filter semantics.
  */
-import { BackupVaultResult, CbrBusyError, CbrClient, Credentials, RetryInfo, WireCbrBackup } from '../../src/client';
+import { BackupVaultResult, CbrBusyError, CbrBusyEvent, CbrClient, Credentials, RetryInfo, WireCbrBackup } from '../../src/client';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
+/** A job time no test waits out: the test ends the backups (finishJobs). */
+const HOUR = 3600;
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 const billing = { consistent_level: 'crash_consistent', object_type: 'disk', protect_type: 'backup', size: 100 } as const;
@@ -89,7 +91,7 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     ] as const)('every resource busy, refused with BackupService.%s (HTTP %d)', (code, status) => {
       test('fail: a CbrBusyError naming each resource and its running backup, one request, no backup', async () => {
         const { em, c, vault, manual, posts } = await setup({ cbrAllBusy: code });
-        const auto = em.startScheduledRun({ projectId: PROJECT, vaultId: vault.id, jobSeconds: 1 });
+        const auto = em.startScheduledRun({ projectId: PROJECT, vaultId: vault.id, jobSeconds: HOUR });
         const e = await c.backupVault(vault.id).catch((x: unknown) => x);
         expect(e).toBeInstanceOf(CbrBusyError);
         const busy = e as CbrBusyError;
@@ -101,27 +103,33 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
 
       test('wait: waits for the automatic backups to end, then one checkpoint: one backup per resource', async () => {
         const { em, c, vault, madeBy, manual, posts } = await setup({ cbrAllBusy: code });
-        const auto = em.startScheduledRun({ projectId: PROJECT, vaultId: vault.id, jobSeconds: 1 });
+        const auto = em.startScheduledRun({ projectId: PROJECT, vaultId: vault.id, jobSeconds: HOUR });
         const events: string[] = [];
-        const run = await c.backupVault(vault.id, { whenBusy: 'wait', busyPoll: { initialMs: 100, maxMs: 200 }, onBusy: (ev) => events.push(ev.kind) });
+        // the automatic backups end when the client starts waiting for them
+        const onBusy = (ev: CbrBusyEvent): void => {
+          events.push(ev.kind);
+          if (ev.kind === 'busy') em.finishJobs();
+        };
+        const run = await c.backupVault(vault.id, { whenBusy: 'wait', busyPoll: { initialMs: 100, maxMs: 200 }, onBusy });
         expect(events).toEqual(['busy', 'free']);
         expect(run.checkpoints).toHaveLength(1);
         expect(madeBy(run)).toEqual({ [A]: 1, [B]: 1 });
         expect(manual()).toEqual({ [A]: 1, [B]: 1 });
         expect(posts()).toBe(2);
         expect(run.waitedMs).toBeGreaterThan(0);
-        const autoEnd = Date.parse(auto.created_at) + 1000;
+        const autoEnds = em.backups(PROJECT, vault.id).filter((b) => b.checkpoint_id === auto.id).map((b) => Date.parse(b.updated_at ?? ''));
         const sent = em.requests({ operation: 'createCheckpoint' }).filter((r) => r.status === 200);
-        expect(Date.parse(sent[0].time)).toBeGreaterThanOrEqual(autoEnd - 5);
+        expect(Date.parse(sent[0].time)).toBeGreaterThanOrEqual(Math.max(...autoEnds));
       });
 
       test('join: the running automatic backups count; no checkpoint made', async () => {
         const { em, c, vault, manual } = await setup({ cbrAllBusy: code });
-        const auto = em.startScheduledRun({ projectId: PROJECT, vaultId: vault.id, jobSeconds: 1 });
+        const auto = em.startScheduledRun({ projectId: PROJECT, vaultId: vault.id, jobSeconds: HOUR });
         const run = await c.backupVault(vault.id, { whenBusy: 'join' });
         expect(run.checkpoints).toEqual([]);
         expect(run.joined.map((b) => [b.resource_id, b.checkpoint_id]).sort()).toEqual([[A, auto.id], [B, auto.id]]);
         expect(manual()).toEqual({});
+        expect(em.finishJobs().backups).toBe(2);
         const final = await c.waitForBackups(run, { pollIntervalMs: 100 });
         expect(final.map((b) => b.status)).toEqual(['available', 'available']);
       });
@@ -130,7 +138,7 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     describe('some resources busy (skipped_resources)', () => {
       /** A is being backed up by an earlier manual run; then the whole vault is backed up. */
       async function oneBusy() {
-        const s = await setup({ jobSeconds: 1 });
+        const s = await setup({ jobSeconds: HOUR });
         const first = await s.c.backupVault(s.vault.id, { resourceIds: [A], name: 'earlier' });
         return { ...s, first };
       }
@@ -145,12 +153,15 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
       });
 
       test('wait: B now, A after its running backup: two checkpoints, one backup per resource for this call', async () => {
-        const { c, vault, madeBy, manual, posts } = await oneBusy();
-        const run = await c.backupVault(vault.id, { whenBusy: 'wait', busyPoll: { initialMs: 100, maxMs: 200 } });
+        const { em, c, vault, madeBy, manual, posts } = await oneBusy();
+        const run = await c.backupVault(vault.id, { whenBusy: 'wait', busyPoll: { initialMs: 100, maxMs: 200 }, onBusy: (ev) => {
+          if (ev.kind === 'busy') em.finishJobs();
+        } });
         expect(run.checkpoints.map((cp) => cp.resourceIds)).toEqual([[B], [A]]);
         expect(madeBy(run)).toEqual({ [A]: 1, [B]: 1 });
         expect(manual()).toEqual({ [A]: 2, [B]: 1 });
         expect(posts()).toBe(3);
+        em.finishJobs();
         const final = await c.waitForBackups(run, { pollIntervalMs: 100 });
         expect(final.map((b) => b.resource_id).sort()).toEqual([A, B]);
       });

@@ -4,34 +4,23 @@
  * request the client puts on the wire carries the Authorization Huawei's own SDK signer
  * computes for it, and the emulator accepts it.
  */
-import { createServer, request as httpRequest, IncomingHttpHeaders } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
-import { CbrClient, CbrClientOptions, Credentials, VbsApiError, VbsConfigError } from '../../src/client';
+import {
+  CbrClient, CbrClientOptions, Credentials, VbsAmbiguousNameError, VbsApiError, VbsConfigError, VbsError, VbsNotFoundError,
+} from '../../src/client';
 import { parseAuthorization } from '../../src/client/signer';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
-import { Emulator, startEmulator } from '../../src/emulator';
+import type { Emulator } from '../../src/emulator';
+import { emulatorForFile, recordingProxyForBlock } from './emulator-fixture';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const DISKS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
 let emulator: Emulator;
-const clients: CbrClient[] = [];
+const clients = emulatorForFile<CbrClient>((em) => {
+  emulator = em;
+});
 let transport: VbsTransport = 'undici';
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    jobSeconds: 0.3,
-    tokens: ['emu-token'],
-    accessKeys: [{ accessKey: 'EMUAK', secretKey: 'EMU-SECRET-KEY' }],
-    users: [{ userName: 'alice', password: 'EMU-PASSWORD', domainName: 'acme' }],
-  });
-});
-afterAll(() => emulator.stop());
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  emulator.reset();
-});
 
 function client(credentials: Credentials = Credentials.token('emu-token'), o: Partial<CbrClientOptions> = {}): CbrClient {
   const c = new CbrClient({ endpoint: emulator.url, projectId: PROJECT, env: {}, credentials, random: () => 0, transport, ...o });
@@ -96,16 +85,28 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     await expect(c.showVault(vault.id)).rejects.toMatchObject({ status: 404, code: 'BackupService.6105' });
   });
 
-  test('findVaultByName: none, or several, is a VbsConfigError naming the vault; a substring match does not count', async () => {
+  test('findVaultByName: none is a VbsNotFoundError, several a VbsAmbiguousNameError, each naming the vault; a substring match does not count', async () => {
     const c = client();
-    await expect(c.findVaultByName('db')).rejects.toThrow(`findVaultByName: no vault named "db" in project ${PROJECT}`);
+    const none = await c.findVaultByName('db').catch((x: unknown) => x);
+    expect(none).toBeInstanceOf(VbsNotFoundError);
+    expect(none).toBeInstanceOf(VbsError);
+    expect(none).not.toBeInstanceOf(VbsAmbiguousNameError);
+    expect(none).toMatchObject({ operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT });
+    expect((none as Error).message).toBe(`no vault named "db" in project ${PROJECT} at ${c.endpoint}`);
     const a = await c.createVault({ vault: { name: 'db', billing, resources: [] } });
     await c.createVault({ vault: { name: 'db-2', billing, resources: [] } });
     expect((await c.findVaultByName('db')).id).toBe(a.id);
     const b = await c.createVault({ vault: { name: 'db', billing, resources: [] } });
     const e = await c.findVaultByName('db').catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(VbsConfigError);
-    expect((e as Error).message).toContain(`2 vaults are named "db" (${a.id}, ${b.id})`);
+    expect(e).toBeInstanceOf(VbsAmbiguousNameError);
+    expect(e).toBeInstanceOf(VbsError);
+    expect(e).not.toBeInstanceOf(VbsNotFoundError);
+    expect(e).toMatchObject({ operation: 'findVaultByName', kind: 'vault', value: 'db', ids: [a.id, b.id], projectId: PROJECT });
+    expect((e as Error).message).toBe(`2 vaults are named "db" (${a.id}, ${b.id}) in project ${PROJECT}; refer to one by id`);
+    // A bad argument is a configuration error, a VbsError too.
+    const bad = await c.findVaultByName('').catch((x: unknown) => x);
+    expect(bad).toBeInstanceOf(VbsConfigError);
+    expect(bad).toBeInstanceOf(VbsError);
   });
 
   test('an unknown checkpoint is 404 BackupService.6217; a bad vault id never leaves the client', async () => {
@@ -121,35 +122,13 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
 describe("CbrClient on the wire (AK/SK with a security token): Huawei's SDK signer computes the same Authorization", () => {
   const AK = 'HPUAORACLEACCESSKEY1';
   const SK = 'oracle/secret+key=with&reserved chars';
-  interface Captured { method: string; url: string; headers: IncomingHttpHeaders; body: string }
   let em: Emulator;
-  const captured: Captured[] = [];
-  const proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      captured.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') });
-      // Forwarded as received, Host included, so the emulator checks the client's signature too.
-      const upstream = httpRequest(em.url + (req.url ?? ''), { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on('error', (e) => { res.writeHead(599); res.end(String(e)); });
-      upstream.end(body);
-    });
-  });
   let c: CbrClient;
-  beforeAll(async () => {
-    em = await startEmulator({ accessKeys: [{ accessKey: AK, secretKey: SK, projectId: PROJECT }], jobSeconds: 0 });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    c = new CbrClient({ endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, projectId: PROJECT, env: {}, credentials: Credentials.accessKey(AK, SK, 'gQpjbi1ub3J0aC00tempORARYtoken+/='), retry: { maxAttempts: 1 } });
+  const captured = recordingProxyForBlock({ accessKey: AK, secretKey: SK, projectId: PROJECT }, (p) => {
+    em = p.emulator;
+    c = new CbrClient({ endpoint: p.endpoint, projectId: PROJECT, env: {}, credentials: Credentials.accessKey(AK, SK, 'gQpjbi1ub3J0aC00tempORARYtoken+/='), retry: { maxAttempts: 1 } });
   });
-  afterAll(async () => {
-    await c.close();
-    await new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); });
-    await em.stop();
-  });
+  afterAll(() => c.close());
 
   test('every operation', async () => {
     const vault = await c.createVault({ vault: { name: '备份-vault', billing, resources: [disk(DISKS[0])] } });

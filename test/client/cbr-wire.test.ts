@@ -8,15 +8,10 @@
 import { ServerResponse } from 'node:http';
 import { CbrBusyError, CbrClient, CbrClientOptions, Credentials, VbsApiError } from '../../src/client';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
-import { drop, json, noContent, PROJECT, Received, startServer, TestServer } from './http-server';
+import { closedAfterEach, drop, json, noContent, PROJECT, Received, startServer } from './http-server';
 
-const servers: TestServer[] = [];
-const clients: CbrClient[] = [];
+const { servers, clients } = closedAfterEach<CbrClient>();
 let transport: VbsTransport = 'undici';
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 
 const VAULT = '3b5816b5-f29c-4172-9d9a-76c719a659ce';
 const RESOURCE = '94eba8b2-acc9-4d82-badc-127144cc5526';

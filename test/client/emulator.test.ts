@@ -2,30 +2,19 @@
  * The client against the real emulator over loopback: every operation, each credential kind,
  * and the no-duplicate execute rule with faults the emulator injects.
  */
-import { Credentials, VbsApiError, VbsClient, VbsClientOptions } from '../../src/client';
+import { Credentials, VbsAmbiguousNameError, VbsApiError, VbsClient, VbsClientOptions, VbsError } from '../../src/client';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
-import { Emulator, startEmulator } from '../../src/emulator';
+import type { Emulator } from '../../src/emulator';
+import { emulatorForFile } from './emulator-fixture';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const VOLUMES = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
 let emulator: Emulator;
-const clients: VbsClient[] = [];
+const clients = emulatorForFile<VbsClient>((em) => {
+  emulator = em;
+});
 /** The transport the clients of the running `describe.each` use. */
 let transport: VbsTransport = 'undici';
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    jobSeconds: 0.3,
-    tokens: ['emu-token'],
-    accessKeys: [{ accessKey: 'EMUAK', secretKey: 'EMU-SECRET-KEY' }],
-    users: [{ userName: 'alice', password: 'EMU-PASSWORD', domainName: 'acme' }],
-  });
-});
-afterAll(() => emulator.stop());
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  emulator.reset();
-});
 
 function client(credentials: Credentials = Credentials.token('emu-token'), o: Partial<VbsClientOptions> = {}): VbsClient {
   const c = new VbsClient({ endpoint: emulator.url, projectId: PROJECT, env: {}, credentials, random: () => 0, transport, ...o });
@@ -70,6 +59,19 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     expect((await c.getPolicy(id))?.policy_resource_count).toBe(1);
     await c.deletePolicy(id);
     expect(await c.getPolicy(id)).toBeUndefined();
+  });
+
+  test('findPolicyByName: none is undefined; several is a VbsAmbiguousNameError naming each id', async () => {
+    const c = client();
+    expect(await c.findPolicyByName('nightly')).toBeUndefined();
+    const a = await c.createPolicy({ backup_policy_name: 'nightly', scheduled_policy: schedule });
+    const b = await c.createPolicy({ backup_policy_name: 'nightly', scheduled_policy: schedule });
+    const e = await c.findPolicyByName('nightly').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(VbsAmbiguousNameError);
+    expect(e).toBeInstanceOf(VbsError);
+    expect(e).toMatchObject({ operation: 'findPolicyByName', kind: 'backup policy', value: 'nightly', projectId: PROJECT });
+    expect([...(e as VbsAmbiguousNameError).ids].sort()).toEqual([a, b].sort());
+    expect((e as Error).message).toMatch(/^2 backup policies are named "nightly" \(.+\) in project \w+; refer to one by id$/);
   });
 
   test('execute then wait: one job per volume, all final', async () => {

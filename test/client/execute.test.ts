@@ -1,16 +1,11 @@
 import { Credentials, RetryInfo, VbsAbortError, VbsClient, VbsClientOptions, VbsTimeoutError, WireJob } from '../../src/client';
-import { apiTime, drop, json, noContent, POLICY, PROJECT, Received, startServer, TestServer } from './http-server';
+import { apiTime, closedAfterEach, drop, json, noContent, POLICY, PROJECT, Received, startServer } from './http-server';
 import { ServerResponse } from 'node:http';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 
-const servers: TestServer[] = [];
-const clients: VbsClient[] = [];
+const { servers, clients } = closedAfterEach<VbsClient>();
 /** The transport the clients of the running `describe.each` use. */
 let transport: VbsTransport = 'undici';
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 
 // Shapes the emulator cannot produce (an effect followed by a 503, exact job status sequences)
 // are tested here; the emulator-backed cases live in emulator.test.ts.

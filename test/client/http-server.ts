@@ -88,3 +88,22 @@ export async function until(cond: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** What a test can close. */
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * The servers and clients of a test file, closed after each test: a test pushes what it starts.
+ * Call once at the top of a file (it registers the file's `afterEach`).
+ */
+export function closedAfterEach<C extends Closable>(): { servers: TestServer[]; clients: C[] } {
+  const servers: TestServer[] = [];
+  const clients: C[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return { servers, clients };
+}

@@ -1,16 +1,11 @@
 import { Credentials, VbsApiError, VbsClient } from '../../src/client';
-import { json, POLICY, PROJECT, Received, startServer, TestServer } from './http-server';
+import { closedAfterEach, json, POLICY, PROJECT, Received, startServer } from './http-server';
 import { ServerResponse } from 'node:http';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
 
-const servers: TestServer[] = [];
-const clients: VbsClient[] = [];
+const { servers, clients } = closedAfterEach<VbsClient>();
 /** The transport the clients of the running `describe.each` use. */
 let transport: VbsTransport = 'undici';
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 
 const user = { userName: 'alice', password: 'CANARY-PASSWORD-77', domainName: 'acme' };
 

@@ -13,8 +13,6 @@
  * - and the requests `VbsClient` itself puts on the wire, one per operation, carry the
  *   Authorization the SDK computes for them.
  */
-import { createServer, request as httpRequest, IncomingHttpHeaders } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { stringify as stringifyQuery } from 'node:querystring';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials';
@@ -22,6 +20,7 @@ import { canonicalRequest, parseAuthorization, sign, signature, stringToSign } f
 import { Credentials, VbsClient } from '../../src/client';
 import type { WirePolicyRequest } from '../../src/contract/wire';
 import { Emulator, startEmulator } from '../../src/emulator';
+import { recordingProxyForBlock } from './emulator-fixture';
 
 const AK = 'HPUAORACLEACCESSKEY1';
 const SK = 'oracle/secret+key=with&reserved chars';
@@ -274,36 +273,13 @@ describe('AK/SK signing against Huawei\'s Node SDK signer', () => {
   });
 
   describe('VbsClient on the wire (AK/SK with a security token), every operation', () => {
-    interface Captured { method: string; url: string; headers: IncomingHttpHeaders; body: string }
     let em: Emulator;
-    const captured: Captured[] = [];
-    const proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        captured.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8') });
-        // Forwarded as received, Host included, so the emulator checks the client's signature too.
-        const upstream = httpRequest(em.url + (req.url ?? ''), { method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
-        upstream.on('error', (e) => { res.writeHead(599); res.end(String(e)); });
-        upstream.end(body);
-      });
-    });
     let client: VbsClient;
-    beforeAll(async () => {
-      em = await startEmulator({ accessKeys: [{ accessKey: AK, secretKey: SK, projectId: PROJECT }], jobSeconds: 0 });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      client = new VbsClient({ endpoint, projectId: PROJECT, env: {}, credentials: Credentials.accessKey(AK, SK, SECURITY_TOKEN), retry: { maxAttempts: 1 } });
+    const captured = recordingProxyForBlock({ accessKey: AK, secretKey: SK, projectId: PROJECT }, (p) => {
+      em = p.emulator;
+      client = new VbsClient({ endpoint: p.endpoint, projectId: PROJECT, env: {}, credentials: Credentials.accessKey(AK, SK, SECURITY_TOKEN), retry: { maxAttempts: 1 } });
     });
-    afterAll(async () => {
-      await client.close();
-      await new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); });
-      await em.stop();
-    });
+    afterAll(() => client.close());
 
     test('each request the client sends is signed exactly as the SDK signs it', async () => {
       const id = await client.createPolicy({ ...policyBody('wire-oracle'), tags: [{ key: 'owner', value: '张三' }] });

@@ -2,16 +2,11 @@ import { inspect } from 'node:util';
 import { Credentials, RetryInfo, VbsAbortError, VbsApiError, VbsClient, VbsClientOptions, VbsNetworkError, VbsTimeoutError } from '../../src/client';
 import { sign } from '../../src/client/signer';
 import { TRANSPORTS, VbsTransport } from '../../src/client/transport';
-import { drop, json, noContent, POLICY, PROJECT, startServer, TestServer, until } from './http-server';
+import { closedAfterEach, drop, json, noContent, POLICY, PROJECT, startServer, until } from './http-server';
 
-const servers: TestServer[] = [];
-const clients: VbsClient[] = [];
+const { servers, clients } = closedAfterEach<VbsClient>();
 /** The transport the clients of the running `describe.each` use. */
 let transport: VbsTransport = 'undici';
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 
 async function setup(handler: Parameters<typeof startServer>[0], o: Partial<VbsClientOptions> = {}) {
   const server = await startServer(handler);

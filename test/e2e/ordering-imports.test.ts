@@ -12,23 +12,16 @@ import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Retention, Schedule } from '../../src';
 import { VbsClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import {
-  VOLUMES, apiClient, apiEnv, failed, ok, policiesNamed, policyNamed, startE2eEmulator, withStack,
-} from './harness';
+import { VOLUMES, apiClient, apiEnv, emulatorAndClientForFile, failed, ok, policiesNamed, policyNamed, withStack } from './harness';
 
 jest.setTimeout(120_000);
 
 let emulator: Emulator;
 let client: VbsClient;
 
-beforeAll(async () => {
-  emulator = await startE2eEmulator();
-  client = apiClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+emulatorAndClientForFile({}, apiClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 /**

@@ -7,9 +7,7 @@ import { Construct } from 'constructs';
 import { BackupPolicy, BackupPolicyTrigger, Rerun, Retention, Schedule } from '../../src';
 import { VbsClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import {
-  VOLUMES, apiClient, apiEnv, ok, policyNamed, startE2eEmulator, withStack,
-} from './harness';
+import { VOLUMES, apiClient, apiEnv, emulatorAndClientForFile, ok, policyNamed, withStack } from './harness';
 import { FRAMEWORKS } from '../../examples/support/frameworks';
 
 jest.setTimeout(120_000);
@@ -17,14 +15,9 @@ jest.setTimeout(120_000);
 let emulator: Emulator;
 let client: VbsClient;
 
-beforeAll(async () => {
-  emulator = await startE2eEmulator();
-  client = apiClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+emulatorAndClientForFile({}, apiClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 function policyWithTrigger(policyName: string, rerun?: Rerun) {

@@ -9,7 +9,7 @@ import { TerraformResource } from 'cdktn';
 import { BackupVault, Rerun } from '../../src';
 import { CbrClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import { apiEnv, hookLines, ok, startE2eEmulator, withStack } from './harness';
+import { HOUR, apiEnv, emulatorAndClientForFile, endRunsWhenWaitedFor, hookLines, ok, withStack } from './harness';
 import { backupsByCheckpoint, cbrClient, checkpointsMade, disks, makeVault, until } from './vault-support';
 
 jest.setTimeout(120_000);
@@ -17,15 +17,11 @@ jest.setTimeout(120_000);
 let emulator: Emulator;
 let client: CbrClient;
 
-beforeAll(async () => {
-  // Backups take 8 s: long enough to interrupt the apply while the trigger waits.
-  emulator = await startE2eEmulator({ jobSeconds: 8 });
-  client = cbrClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+// Backups last an hour, so the apply is interrupted while the trigger waits whatever the
+// machine's speed; the applies after it end them once their hook waits (endRunsWhenWaitedFor).
+emulatorAndClientForFile({ jobSeconds: HOUR }, cbrClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 test('interrupted while waiting, then retried: 1 checkpoint; the migration changes: Rerun.whenChanged makes a 2nd', async () => {
@@ -52,18 +48,19 @@ test('interrupted while waiting, then retried: 1 checkpoint; the migration chang
     const [first] = checkpointsMade(emulator, vaultId);
     expect(backupsByCheckpoint(emulator, vaultId)[first]).toEqual(['protecting', 'protecting']);
 
-    const retry = ok(await sut.apply(), 'the apply after the interrupt');
+    const apply = () => endRunsWhenWaitedFor(emulator, { vaultId }, sut.apply());
+    const retry = ok(await apply(), 'the apply after the interrupt');
     expect(checkpointsMade(emulator, vaultId)).toEqual([first]);
     expect(backupsByCheckpoint(emulator, vaultId)).toEqual({ [first]: ['available', 'available'] });
     expect((await sut.resource('_Run_')).tainted === true).toBe(false);
     expect(hookLines(retry.output)).toContainEqual(expect.stringMatching(
       new RegExp(`^checkpoint ${first} \\(\\S+\\) of vault e2e-interrupt \\(id ${vaultId}\\) was made by an earlier attempt of this run \\(2 backups: (?:protecting|available)\\): joining it, no new backup$`)));
 
-    ok(await sut.apply(), 'a no-op apply');
+    ok(await apply(), 'a no-op apply');
     expect(checkpointsMade(emulator, vaultId)).toEqual([first]);
 
     sut.resynth(build('v2'));
-    ok(await sut.apply(), 'the apply of the next migration');
+    ok(await apply(), 'the apply of the next migration');
     const made = checkpointsMade(emulator, vaultId);
     expect(made).toHaveLength(2);
     expect(made[0]).toBe(first);

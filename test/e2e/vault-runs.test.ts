@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BackupVault, Rerun } from '../../src';
 import { CbrClient } from '../../src/client';
 import { Emulator } from '../../src/emulator';
-import { PROJECT_ID, apiEnv, failed, hookLines, ok, startE2eEmulator, withStack } from './harness';
+import { PROJECT_ID, apiEnv, emulatorAndClientForFile, failed, hookLines, ok, withStack } from './harness';
 import { backupsByCheckpoint, backupsOf, cbrClient, checkpointsMade, disks, makeVault } from './vault-support';
 
 jest.setTimeout(120_000);
@@ -18,14 +18,9 @@ const HCL = { framework: 'cdktn', output: 'hcl' } as const;
 let emulator: Emulator;
 let client: CbrClient;
 
-beforeAll(async () => {
-  emulator = await startE2eEmulator({ jobSeconds: 0 });
-  client = cbrClient(emulator);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
+emulatorAndClientForFile({ jobSeconds: 0 }, cbrClient, (em, c) => {
+  emulator = em;
+  client = c;
 });
 
 test('Rerun.onChange: create 1 checkpoint, no-op re-apply 1, a changed value 2', async () => {

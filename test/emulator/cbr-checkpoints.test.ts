@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT, call, eventually } from './helpers';
+import { PROJECT, call } from './helpers';
 import { cbrCode, checkpoint, createCbrPolicy, createVault, v3 } from './cbr-support';
 
 type Backup = { id: string; name: string; resource_id: string; status: string; checkpoint_id: string; extend_info: { auto_trigger: boolean; incremental: boolean } };
@@ -23,7 +23,7 @@ describe('emulator: CBR checkpoints', () => {
   const backupsOf = async (e: Emulator, checkpointId: string): Promise<Backup[]> => (await call(e, 'GET', v3(`/backups?checkpoint_id=${checkpointId}&sort=created_at:asc`))).json.backups;
 
   test('C1 without resources backs up the whole vault: one backup and one task per resource, protecting then available together', async () => {
-    const e = await start({ jobSeconds: 0.4 });
+    const e = await start({ jobSeconds: 3600 });
     const { id, disks } = await createVault(e, 'whole');
     const r = await checkpoint(e, id);
     expect(r.status).toBe(200);
@@ -38,10 +38,9 @@ describe('emulator: CBR checkpoints', () => {
     expect(first.map((b) => [b.resource_id, b.status, b.name, b.checkpoint_id])).toEqual(disks.map((d) => [d, 'protecting', c.extra_info.name, c.id]));
     const tasks = (await call(e, 'GET', v3(`/operation-logs?vault_id=${id}`))).json.operation_logs;
     expect(tasks.map((t: { status: string; checkpoint_id: string }) => [t.status, t.checkpoint_id])).toEqual([['running', c.id], ['running', c.id]]);
-    const done = await eventually(async () => {
-      const shown = (await call(e, 'GET', v3(`/checkpoints/${c.id}`))).json.checkpoint;
-      return shown.status === 'available' ? shown : undefined;
-    }, 10_000, 'the checkpoint to be available');
+    expect(e.finishJobs({ vaultId: id })).toEqual({ jobs: 0, checkpoints: 1, backups: 2, tasks: 2 });
+    const done = (await call(e, 'GET', v3(`/checkpoints/${c.id}`))).json.checkpoint;
+    expect(done.status).toBe('available');
     expect(done.vault.resources.map((x: { protect_status: string }) => x.protect_status)).toEqual(['available', 'available']);
     expect((await backupsOf(e, c.id)).map((b) => b.status)).toEqual(['available', 'available']);
     const after = (await call(e, 'GET', v3(`/operation-logs?vault_id=${id}`))).json.operation_logs;
@@ -125,12 +124,11 @@ describe('emulator: CBR checkpoints', () => {
     test('a finished backup frees the resource', async () => {
       const e = await start();
       const { id } = await createVault(e, 'short', [randomUUID()]);
-      e.startScheduledRun({ projectId: PROJECT, vaultId: id, jobSeconds: 0.3 });
+      e.startScheduledRun({ projectId: PROJECT, vaultId: id, jobSeconds: 3600 });
       expect(cbrCode(await checkpoint(e, id))).toEqual([400, 'BackupService.6125']);
-      const ok = await eventually(async () => {
-        const r = await checkpoint(e, id);
-        return r.status === 200 ? r : undefined;
-      }, 10_000, 'the scheduled backup to end');
+      e.finishJobs({ vaultId: id });
+      const ok = await checkpoint(e, id);
+      expect(ok.status).toBe(200);
       expect(ok.json.checkpoint.vault.skipped_resources).toEqual([]);
     });
   });

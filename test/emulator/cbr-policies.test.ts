@@ -3,17 +3,14 @@
  * retention), delete (unbinding vaults), RRULE and retention rules, the quota.
  */
 import { randomUUID } from 'node:crypto';
-import { Emulator, startEmulator } from '../../src/emulator';
-import { call } from './helpers';
+import type { Emulator } from '../../src/emulator';
+import { call, emulatorPerTest } from './helpers';
 import { cbrCode, createCbrPolicy, createVault, policyBody, v3 } from './cbr-support';
 import { GOPHER_POLICY_DEFINITION, RRULE_EXAMPLES } from './cbr-doc-examples';
 
 describe('emulator: CBR policies', () => {
   let em: Emulator;
-  beforeEach(async () => {
-    em = await startEmulator({ jobSeconds: 0 });
-  });
-  afterEach(() => em.stop());
+  emulatorPerTest((e) => (em = e));
 
   test('P1 echoes the policy (unset retention counts as -1, periodic as 0; RRULEs verbatim); P2 shows it; P3 lists it; 404 6000 when unknown', async () => {
     const r = await call(em, 'POST', v3('/policies'), { body: policyBody('nightly', { trigger: { properties: { pattern: RRULE_EXAMPLES.slice(2, 4) } } }) });

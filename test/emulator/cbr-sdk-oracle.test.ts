@@ -63,6 +63,7 @@ const CASES: readonly OracleCase[] = [
     learn: (j, ids) => { ids.backup = j.backups[0].id; },
   },
   { operation: 'showBackup', method: 'GET', path: '/backups/{backup}', status: 200 },
+  { operation: 'restoreBackup', method: 'POST', path: '/backups/{backup}/restore', body: { restore: { volume_id: DISKS[0] } }, status: 202 },
   {
     operation: 'listTasks', method: 'GET', path: '/operation-logs', query: { operation_type: 'backup', vault_name: 'oracle-vault', start_time: '2020-01-01T00:00:00Z' }, status: 200,
     learn: (j, ids) => { ids.task = j.operation_logs[0].id; },

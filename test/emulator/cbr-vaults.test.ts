@@ -4,15 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT, call } from './helpers';
+import { PROJECT, call, emulatorPerTest } from './helpers';
 import { cbrCode, checkpoint, createCbrPolicy, createVault, diskVaultBody, v3 } from './cbr-support';
 
 describe('emulator: CBR vaults', () => {
   let em: Emulator;
-  beforeEach(async () => {
-    em = await startEmulator({ jobSeconds: 0 });
-  });
-  afterEach(() => em.stop());
+  emulatorPerTest((e) => (em = e));
 
   test('V1 create then V2 show return the same vault; V3 lists it; V5 deletes it (204, then 404 6105)', async () => {
     const disks = [randomUUID(), randomUUID()];

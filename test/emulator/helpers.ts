@@ -3,7 +3,7 @@
  * the project's own signer.
  */
 import { formatSdkDate, sign } from '../../src/client/signer';
-import type { Emulator } from '../../src/emulator';
+import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator';
 
 export const PROJECT = '17fbda95add24720a4038ba4b1c705ed';
 export const OTHER_PROJECT = 'e9993fc787d94b6c886cbaa340f9c0f4';
@@ -101,4 +101,17 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 /** The service error code of a reply. */
 export function code(r: Reply): string | undefined {
   return r.json?.error?.code ?? r.json?.error_code;
+}
+
+/**
+ * A new emulator for each test of the enclosing describe, stopped after it; `started` receives it.
+ * @param options default: jobs final at once
+ */
+export function emulatorPerTest(started: (em: Emulator) => void, options: EmulatorOptions = { jobSeconds: 0 }): void {
+  let em: Emulator | undefined;
+  beforeEach(async () => {
+    em = await startEmulator(options);
+    started(em);
+  });
+  afterEach(() => em?.stop());
 }

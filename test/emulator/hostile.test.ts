@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { Emulator, startEmulator } from '../../src/emulator';
 import { MAX_BODY_BYTES } from '../../src/emulator/http-io';
-import { PROJECT, Reply, TOKEN, call, code, createPolicy, policyBody } from './helpers';
+import { PROJECT, Reply, TOKEN, call, code, createPolicy, policyBody, emulatorPerTest } from './helpers';
 
 /** A raw HTTP request with node:http (fetch would normalise `..` in paths). */
 function raw(em: Emulator, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Reply['json']; text: string }> {
@@ -23,10 +23,7 @@ function raw(em: Emulator, method: string, path: string, body?: string, headers:
 
 describe('emulator: hostile input', () => {
   let em: Emulator;
-  beforeEach(async () => {
-    em = await startEmulator({ jobSeconds: 0 });
-  });
-  afterEach(() => em.stop());
+  emulatorPerTest((e) => (em = e));
 
   const base = `/v2/${PROJECT}/backuppolicy`;
   const stillServing = async () => expect((await call(em, 'GET', base)).status).toBe(200);

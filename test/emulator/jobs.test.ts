@@ -1,5 +1,6 @@
 import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT, associate, call, code, createPolicy, eventually } from './helpers';
+import { jobStatus } from '../../src/emulator/jobs';
+import { PROJECT, associate, call, code, createPolicy } from './helpers';
 
 const JOB_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
 
@@ -10,8 +11,8 @@ describe('emulator: execute and backup jobs', () => {
   const exec = (id: string) => call(em, 'POST', `/v2/${PROJECT}/backuppolicy/${id}/action`);
   const tasks = (id: string, query = '') => call(em, 'GET', `/v2/${PROJECT}/backuppolicy/${id}/backuptasks${query}`);
 
-  test('execute: 204 without body, one job per volume going WAITING -> RUNNING -> EXECUTE_SUCCESS', async () => {
-    em = await startEmulator({ jobSeconds: 2 });
+  test('execute: 204 without body, one job per volume, WAITING until the test ends it (finishJobs), then EXECUTE_SUCCESS', async () => {
+    em = await startEmulator({ jobSeconds: 3600 });
     const id = await createPolicy(em);
     await associate(em, id, ['vol-1', 'vol-2']);
     const started = Date.now();
@@ -29,13 +30,9 @@ describe('emulator: execute and backup jobs', () => {
     expect(job.resource_type).toBe('volume');
     expect(job.job_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(job.finished_at).toBeUndefined();
-    await eventually(async () => {
-      const t = await tasks(id);
-      const status = t.json.tasks[0].status as string;
-      if (seen[seen.length - 1] !== status) seen.push(status);
-      return status === 'EXECUTE_SUCCESS' ? true : undefined;
-    }, 10_000, 'jobs to finish');
-    expect(seen).toEqual(['WAITING', 'RUNNING', 'EXECUTE_SUCCESS']);
+    expect(em.finishJobs({ policyId: id }).jobs).toBe(2);
+    seen.push((await tasks(id)).json.tasks[0].status);
+    expect(seen).toEqual(['WAITING', 'EXECUTE_SUCCESS']);
     const done = await tasks(id);
     expect(done.json.tasks.every((t: { status: string; finished_at: string }) => t.status === 'EXECUTE_SUCCESS' && JOB_TIME.test(t.finished_at))).toBe(true);
     expect(new Set(done.json.tasks.map((t: { resource_id: string }) => t.resource_id))).toEqual(new Set(['vol-1', 'vol-2']));
@@ -43,14 +40,15 @@ describe('emulator: execute and backup jobs', () => {
   });
 
   test('a second execute while jobs run is 409 AutoBackup.0225; allowed again once they finish', async () => {
-    em = await startEmulator({ jobSeconds: 1 });
+    em = await startEmulator({ jobSeconds: 3600 });
     const id = await createPolicy(em);
     await associate(em, id, ['vol-1']);
     expect((await exec(id)).status).toBe(204);
     const busy = await exec(id);
     expect(busy.status).toBe(409);
     expect(code(busy)).toBe('AutoBackup.0225');
-    await eventually(async () => ((await exec(id)).status === 204 ? true : undefined), 5000, 'execute to be accepted again');
+    em.finishJobs();
+    expect((await exec(id)).status).toBe(204);
     expect(em.executeCount(id)).toBe(2);
     expect(em.jobs(PROJECT, id)).toHaveLength(2);
   });
@@ -128,5 +126,13 @@ describe('emulator: execute and backup jobs', () => {
       expect(code(r)).toBe('AutoBackup.0001');
       expect(r.json.error.message.length).toBeLessThan(400);
     });
+  });
+});
+
+describe('a job\'s status over its job time', () => {
+  test('WAITING for the first quarter, RUNNING for the rest, then its final status (computed from the times, no timer)', () => {
+    const job = { job_id: 'j', vbs_job_id: 'v', backup_name: 'autobk_0000', resource_id: 'vol-1', created: 1_000, duration: 4_000, final: 'EXECUTE_SUCCESS' as const };
+    expect([1_000, 1_999, 2_000, 4_999, 5_000, 9_000].map((now) => jobStatus(job, now))).toEqual(['WAITING', 'WAITING', 'RUNNING', 'RUNNING', 'EXECUTE_SUCCESS', 'EXECUTE_SUCCESS']);
+    expect(jobStatus({ ...job, duration: 0 }, 1_000)).toBe('EXECUTE_SUCCESS');
   });
 });

@@ -1,12 +1,9 @@
 import { Emulator, startEmulator } from '../../src/emulator';
-import { OTHER_PROJECT, PROJECT, associate, call, code, createPolicy, policyBody } from './helpers';
+import { OTHER_PROJECT, PROJECT, associate, call, code, createPolicy, policyBody, emulatorPerTest } from './helpers';
 
 describe('emulator: policies and volumes', () => {
   let em: Emulator;
-  beforeEach(async () => {
-    em = await startEmulator({ maxPolicies: 4 });
-  });
-  afterEach(() => em.stop());
+  emulatorPerTest((e) => (em = e), { maxPolicies: 4 });
 
   const base = `/v2/${PROJECT}/backuppolicy`;
 

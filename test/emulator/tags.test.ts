@@ -1,12 +1,9 @@
-import { Emulator, startEmulator } from '../../src/emulator';
-import { PROJECT, call, code, createPolicy } from './helpers';
+import type { Emulator } from '../../src/emulator';
+import { PROJECT, call, code, createPolicy, emulatorPerTest } from './helpers';
 
 describe('emulator: policy tags', () => {
   let em: Emulator;
-  beforeEach(async () => {
-    em = await startEmulator();
-  });
-  afterEach(() => em.stop());
+  emulatorPerTest((e) => (em = e), {});
 
   const base = `/v2/${PROJECT}/backuppolicy`;
   const tagsOf = async (id: string) => (await call(em, 'GET', `${base}/${id}/tags`)).json.tags;

@@ -13,6 +13,7 @@ import { QuickstartStack } from '../../examples/quickstart/stack';
 import { QuickstartStack as CdktnQuickstartStack } from '../../examples/quickstart-cdktn/stack';
 import { synthAsHcl } from '../../examples/hcl-exit/synth';
 import { DeployedExample, EXAMPLE_PROJECT_ID, EXAMPLE_TOKEN } from '../../examples/support/deploy';
+import { withExample } from './support';
 import { FrameworkName } from '../../examples/support/frameworks';
 import { requireTerraform } from '../../examples/support/terraform';
 
@@ -30,20 +31,6 @@ const ok = (r: { code: number; output: string }, what: string) => {
   if (r.code !== 0) throw new Error(`${what} failed:\n${r.output}`);
 };
 
-async function withExample<F extends FrameworkName = 'cdktf'>(
-  name: string,
-  build: Parameters<typeof DeployedExample.synth<F>>[2],
-  body: (d: DeployedExample<F>) => Promise<void>,
-  flavour: Parameters<typeof DeployedExample.synth<F>>[3] = {},
-) {
-  const deployed = DeployedExample.synth(name, emulator, build, flavour);
-  try {
-    await body(deployed);
-  } finally {
-    deployed.dispose();
-  }
-}
-
 /** What the quickstart does, whichever framework builds it and whichever output it is written as. */
 async function quickstartLifecycle(d: DeployedExample<FrameworkName>): Promise<void> {
   ok(await d.apply(), 'apply');
@@ -58,11 +45,11 @@ async function quickstartLifecycle(d: DeployedExample<FrameworkName>): Promise<v
 }
 
 test('quickstart: policy created with its volumes, one run after the migration with a job per volume, deleted on destroy', async () => {
-  await withExample('quickstart', (app) => new QuickstartStack(app, 'quickstart'), quickstartLifecycle);
+  await withExample(emulator, 'quickstart', (app) => new QuickstartStack(app, 'quickstart'), quickstartLifecycle);
 });
 
 test('quickstart-cdktn: the same quickstart as a CDK Terrain app does the same', async () => {
-  await withExample('quickstart', (app) => new CdktnQuickstartStack(app, 'quickstart'), async (d) => {
+  await withExample(emulator, 'quickstart', (app) => new CdktnQuickstartStack(app, 'quickstart'), async (d) => {
     expect(fs.readFileSync(path.join(d.stackDir, 'cdk.tf.json'), 'utf8')).not.toContain('null_resource');
     await quickstartLifecycle(d);
   }, { framework: 'cdktn' });
@@ -84,7 +71,7 @@ test('hcl-exit: the quickstart written as HCL (cdktf synth --hcl) validates and 
 });
 
 test('after-migration: a new migration run takes a new backup after it, waiting for the jobs', async () => {
-  await withExample('after-migration', (app) => new AfterMigrationStack(app, 'after-migration'), async (d) => {
+  await withExample(emulator, 'after-migration', (app) => new AfterMigrationStack(app, 'after-migration'), async (d) => {
     ok(await d.apply(), 'apply');
     const [policy] = named('orders-db');
     expect(policy.scheduled_policy).toMatchObject({ week_frequency: expect.arrayContaining(['MON', 'THU']), rentention_day: 30, remain_first_backup_of_curMonth: 'Y' });
@@ -106,7 +93,7 @@ test('import-existing: runs a policy it does not manage once, and leaves it alon
   });
   await client.associateVolumes(policyId, ['5c4b3a29-1807-4f6e-9d5c-4b3a29180711']);
   await client.close();
-  await withExample('import-existing', (app) => new ImportExistingStack(app, 'import-existing', { policyId }), async (d) => {
+  await withExample(emulator, 'import-existing', (app) => new ImportExistingStack(app, 'import-existing', { policyId }), async (d) => {
     ok(await d.apply(), 'apply');
     expect(emulator.executeCount(policyId)).toBe(1);
     ok(await d.destroy(), 'destroy');
@@ -116,7 +103,7 @@ test('import-existing: runs a policy it does not manage once, and leaves it alon
 });
 
 test('before-risky-change: a backup before each release, and one last backup on destroy', async () => {
-  await withExample('before-risky-change', (app) => new BeforeRiskyChangeStack(app, 'before-risky-change'), async (d) => {
+  await withExample(emulator, 'before-risky-change', (app) => new BeforeRiskyChangeStack(app, 'before-risky-change'), async (d) => {
     ok(await d.apply(), 'apply');
     const [policy] = named('payments-app');
     expect(emulator.executeCount(policy.backup_policy_id)).toBe(1);

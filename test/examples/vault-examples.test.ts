@@ -15,8 +15,9 @@ import { CbrQuickstartStack as CdktnCbrQuickstartStack } from '../../examples/cb
 import { ProviderVaultStack } from '../../examples/cbr-provider-vault/stack';
 import { NightlyDbStack as Before } from '../../examples/vbs-to-cbr/before';
 import { NightlyDbStack as After } from '../../examples/vbs-to-cbr/after';
-import { DeployedExample, EXAMPLE_PROJECT_ID, EXAMPLE_TOKEN } from '../../examples/support/deploy';
-import { FrameworkName, TERRAFORM_DATA_CONTEXT } from '../../examples/support/frameworks';
+import { EXAMPLE_PROJECT_ID, EXAMPLE_TOKEN } from '../../examples/support/deploy';
+import { withExample } from './support';
+import { TERRAFORM_DATA_CONTEXT } from '../../examples/support/frameworks';
 import { requireTerraform } from '../../examples/support/terraform';
 
 jest.setTimeout(180_000);
@@ -56,22 +57,8 @@ const backupsByCheckpoint = (vaultId: string) => {
   return out;
 };
 
-async function withExample<F extends FrameworkName = 'cdktf'>(
-  name: string,
-  build: Parameters<typeof DeployedExample.synth<F>>[2],
-  body: (d: DeployedExample<F>) => Promise<void>,
-  flavour: Parameters<typeof DeployedExample.synth<F>>[3] = {},
-) {
-  const deployed = DeployedExample.synth(name, emulator, build, flavour);
-  try {
-    await body(deployed);
-  } finally {
-    deployed.dispose();
-  }
-}
-
 test('cbr-quickstart: 1 checkpoint of both disks after the migration, none on a no-op apply, a 2nd after the next migration, a 3rd on destroy', async () => {
-  await withExample('cbr-quickstart', (app) => new CbrQuickstartStack(app, 'cbr-quickstart'), async (d) => {
+  await withExample(emulator, 'cbr-quickstart', (app) => new CbrQuickstartStack(app, 'cbr-quickstart'), async (d) => {
     const vault = vaultNamed('quickstart-db');
     ok(await d.apply(), 'apply');
     expect(checkpoints(vault.id)).toHaveLength(1);
@@ -90,7 +77,7 @@ test('cbr-quickstart: 1 checkpoint of both disks after the migration, none on a 
 });
 
 test('cbr-quickstart-cdktn: the same quickstart as a CDK Terrain app: 1 checkpoint, none on a no-op apply, one more on destroy', async () => {
-  await withExample('cbr-quickstart', (app) => new CdktnCbrQuickstartStack(app, 'cbr-quickstart'), async (d) => {
+  await withExample(emulator, 'cbr-quickstart', (app) => new CdktnCbrQuickstartStack(app, 'cbr-quickstart'), async (d) => {
     expect(fs.readFileSync(path.join(d.stackDir, 'cdk.tf.json'), 'utf8')).not.toContain('null_resource');
     const vault = vaultNamed('quickstart-db');
     ok(await d.apply(), 'apply');
@@ -160,7 +147,7 @@ describe('vbs-to-cbr', () => {
         scheduled_policy: { start_time: '02:00', frequency: 1, rentention_num: 7, remain_first_backup_of_curMonth: 'N', status: 'ON' },
       });
       await vbs.associateVolumes(policyId, NIGHTLY_DISKS);
-      await withExample('vbs-to-cbr', (app) => new Before(app, 'vbs-to-cbr'), async (d) => {
+      await withExample(emulator, 'vbs-to-cbr', (app) => new Before(app, 'vbs-to-cbr'), async (d) => {
         ok(await d.apply(), 'apply of the stack before the migration');
         expect(emulator.executeCount(policyId)).toBe(1);
 

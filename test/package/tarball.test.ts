@@ -303,7 +303,7 @@ function reachable(entries: readonly string[], ext: '.js' | '.d.ts'): Set<string
   return seen;
 }
 
-test('the tarball holds exactly what the entry points reach, the hook bundle, README, CHANGELOG, LICENSE, package.json, the jsii assembly and the bundled undici', () => {
+test('the tarball holds exactly what the entry points reach, the hook bundle and its portable launcher, README, CHANGELOG, LICENSE, package.json, the jsii assembly and the bundled undici', () => {
   // undici is a bundled dependency (jsii takes no npm-only dependency otherwise): its own files, under node_modules/undici
   const bundled = packed.files.map((f) => f.path).filter((p) => p.startsWith('node_modules/'));
   expect(bundled.filter((p) => !p.startsWith('node_modules/undici/'))).toEqual([]);
@@ -311,11 +311,11 @@ test('the tarball holds exactly what the entry points reach, the hook bundle, RE
   const paths = packed.files.map((f) => f.path).filter((p) => !p.startsWith('node_modules/')).sort();
   const entries = entryFiles();
   const wanted = new Set([
-    'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', '.jsii', ...reachable(entries.js, '.js'), ...reachable(entries.dts, '.d.ts'),
+    'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', '.jsii', 'lib/hook/vbs-backup-hook.sh', ...reachable(entries.js, '.js'), ...reachable(entries.dts, '.d.ts'),
   ]);
   expect(paths.filter((p) => !wanted.has(p))).toEqual([]); // nothing unreachable (e.g. no lib/cli/index.js)
   expect([...wanted].filter((p) => !paths.includes(p))).toEqual([]); // nothing reachable missing
-  expect(paths).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/hook/vbs-backup-hook.js', 'lib/cli/bin.js']));
+  expect(paths).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'lib/hook/vbs-backup-hook.js', 'lib/hook/vbs-backup-hook.sh', 'lib/cli/bin.js']));
   expect(paths.filter((p) => p.startsWith('lib/cli/') && p.endsWith('.d.ts'))).toEqual([]);
   expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
   expect(fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(/^## \[Unreleased\]$/m);
