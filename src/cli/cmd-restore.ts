@@ -184,6 +184,7 @@ export async function runRestore(argv: string[], io: CliIo): Promise<number> {
     }
     const { what, backups } = await runBackups(api, vault, checkpointId, trigger, runIndex, deadline);
     const plans = plan(what, backups, only, moves);
+    warnUncovered(io, vault, what, backups, only);
     printPlan(io, vault, what, plans, dryRun, values.json === true);
     if (dryRun) {
       io.err(`dry run: ${plural(plans.length, 'restore')} planned, nothing sent`);
@@ -254,6 +255,21 @@ async function runBackups(
   const run = runs[runIndex - 1];
   for (const d of run.resources) backups.set(d.resourceId, [...d.backups]);
   return { what: `${describeRun(run, runIndex)} of ${trigger!.shown}`, backups };
+}
+
+/**
+ * Disks of the vault the run has no backup of are not restored: say so. A run that joined a
+ * running backup (when busy: join) counted another checkpoint's backup for that disk, which
+ * carries no name of the run; or the disk joined the vault later, or the trigger backs up a
+ * subset (resourceIds).
+ */
+function warnUncovered(io: CliIo, vault: WireCbrVault, what: string, backups: Map<string, WireCbrBackup[]>, only: string[]): void {
+  if (only.length > 0) return;
+  const missing = vault.resources.map((r) => r.id.toLowerCase()).filter((id) => !backups.has(id));
+  if (missing.length === 0) return;
+  io.err(`WARNING: ${what} has no backup of ${plural(missing.length, 'disk')} of ${vaultLabel(vault)}: ${missing.join(', ')}; ` +
+    'not restored (a backup the run joined when busy, a disk added later, or one the trigger does not back up: ' +
+    'restore it from its own checkpoint with --checkpoint-id)');
 }
 
 /** The plan, or a RestoreRefusedError naming the backup and the disk. */

@@ -126,6 +126,7 @@ test('refused before anything is sent (exit 1): a disk with only an error backup
   // Leaving the failed disk out restores the other one; --to moves it onto another disk.
   const one = await cli(['restore', '--vault-name', 'db', '--trigger', PATH, '--run', 'previous', '--resource-id', A, '--to', `${A}=${C}`, '--yes'], env);
   expect(one.code).toBe(0);
+  expect(one.err).not.toContain('WARNING');
   const tasks = (await c.listTasks({ operation_type: 'restore' })).operation_logs;
   expect(tasks.map((t) => t.extra_info?.restore?.target_resource_id)).toEqual([C]);
 });
@@ -171,4 +172,9 @@ test('restore --checkpoint-id (any checkpoint, e.g. a person\'s) and --trigger-i
   const r = await cli(['restore', '--vault-id', vault.id, '--trigger-id', TRIGGER, '--run', '2', '--resource-id', B, '--yes'], env);
   expect([r.code, r.err]).toEqual([0, expect.stringContaining('1 restore started; --wait waits for them')]);
   expect(restores(e).map((x) => x.path.split('/')[4])).toEqual([first[B]]);
+  // A run with no backup of a disk of the vault (joined when busy, added later, not targeted): said, not hidden.
+  await triggerRun(c, vault.id, '0000000c', [A]);
+  const partial = await cli(['restore', '--vault-id', vault.id, '--trigger-id', TRIGGER, '--dry-run'], env);
+  expect([partial.code, partial.err]).toEqual([0, expect.stringContaining(`WARNING: run 1 (key 0000000c`)]);
+  expect(partial.err).toContain(`has no backup of 1 disk of vault db (id ${vault.id}): ${B}; not restored`);
 });

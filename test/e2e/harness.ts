@@ -12,6 +12,7 @@ import { EmulatedPolicy, Emulator, EmulatorOptions, startEmulator } from '../../
 import { Terraform, TerraformResult, makeTempDir, requireTerraform } from '../../examples/support/terraform';
 import { StackBuilder, synthStack } from '../../examples/support/synth';
 import { FLAVOURS, Flavour, configFile, flavourName } from '../../examples/support/frameworks';
+import { endRunsWhenWaitedForIn } from '../support/end-runs';
 
 export { Terraform, TerraformResult, makeTempDir, requireTerraform };
 export { FLAVOURS, Flavour, flavourName };
@@ -243,38 +244,9 @@ export function hookLines(output: string): string[] {
 /** A job time no end-to-end test waits out: the test ends the runs itself (`finishJobs`). */
 export const HOUR = 3600;
 
-/**
- * Runs `work` (applies whose hooks meet a busy policy or vault) and meanwhile ends the running
- * jobs of `target` whenever a hook is seen waiting for them. A policy's: a poll of its jobs
- * (`listJobs`) logged after the newest run began. A vault's: a listing of backups
- * (`listBackups`) logged after the vault's latest `createCheckpoint` (refused as busy, or the
- * hook's own, waited for), not the listing a hook makes before it backs up. The runs last an
- * hour of emulator time otherwise, so a hook that arrives while one runs always finds it busy,
- * whatever the machine's speed. The request log is looked at every 20 ms: a wait on a condition.
- */
-export async function endRunsWhenWaitedFor<T>(emulator: Emulator, target: { policyId: string } | { vaultId: string }, work: Promise<T>): Promise<T> {
-  const waitedFor = (): boolean => {
-    if ('policyId' in target) {
-      const running = emulator.jobs(PROJECT_ID, target.policyId).filter((j) => j.finished_at === undefined).map((j) => Date.parse(`${j.created_at}Z`));
-      return running.length > 0 && emulator.requests({ operation: 'listJobs', policyId: target.policyId }).some((r) => Date.parse(r.time) >= Math.max(...running));
-    }
-    if (!emulator.backups(PROJECT_ID, target.vaultId).some((b) => b.status === 'protecting')) return false;
-    const checkpoint = emulator.requests({ operation: 'createCheckpoint', vaultId: target.vaultId }).pop();
-    return checkpoint !== undefined && emulator.requests({ operation: 'listBackups' }).some((r) => r.seq > checkpoint.seq);
-  };
-  let done = false;
-  const watching = (async () => {
-    while (!done) {
-      if (waitedFor()) emulator.finishJobs(target);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  try {
-    return await work;
-  } finally {
-    done = true;
-    await watching;
-  }
+/** {@link endRunsWhenWaitedForIn} in this suite's project. */
+export function endRunsWhenWaitedFor<T>(emulator: Emulator, target: { policyId: string } | { vaultId: string }, work: Promise<T>): Promise<T> {
+  return endRunsWhenWaitedForIn(emulator, PROJECT_ID, target, work);
 }
 
 /**

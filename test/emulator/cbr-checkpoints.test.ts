@@ -181,7 +181,7 @@ describe('emulator: CBR checkpoints', () => {
       ]);
       // Used up: the next checkpoint succeeds.
       expect((await checkpoint(e, id)).json.checkpoint.status).toBe('available');
-      expect(() => e.addFault({ operation: 'listBackups', backupStatus: 'error' })).toThrow(/only applies to operation createCheckpoint/);
+      expect(() => e.addFault({ operation: 'listBackups', backupStatus: 'error' })).toThrow(/only applies to operations createCheckpoint \(its backups end error\) and restoreBackup/);
     });
 
     test('status faults answer in CBR\'s shape unless a body is given; vaultId limits a fault to one vault (read from the checkpoint body)', async () => {

@@ -13,16 +13,20 @@ import { Emulator, startEmulator } from 'cdktf-vbs-backup/emulator';
 import { CbrQuickstartStack } from '../../examples/cbr-quickstart/stack';
 import { CbrQuickstartStack as CdktnCbrQuickstartStack } from '../../examples/cbr-quickstart-cdktn/stack';
 import { ProviderVaultStack } from '../../examples/cbr-provider-vault/stack';
+import { UndoMigrationStack } from '../../examples/undo-migration/stack';
 import { NightlyDbStack as Before } from '../../examples/vbs-to-cbr/before';
 import { NightlyDbStack as After } from '../../examples/vbs-to-cbr/after';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_TOKEN } from '../../examples/support/deploy';
 import { withExample } from './support';
 import { TERRAFORM_DATA_CONTEXT } from '../../examples/support/frameworks';
 import { requireTerraform } from '../../examples/support/terraform';
+import { main } from '../../src/cli/main';
+import { captureIo } from '../cli/support';
 
 jest.setTimeout(180_000);
 
 const QUICKSTART_DISKS = ['0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c31', '7d3e2f10-9b8a-4e6d-8c1b-2a4f6e8d0c32'];
+const ORDERS_DISKS = ['6a2c1b8e-0000-4000-8000-000000000001', '6a2c1b8e-0000-4000-8000-000000000002'];
 const NIGHTLY_DISKS = ['9e8d7c6b-5a49-4382-9716-0a1b2c3d4e61', '9e8d7c6b-5a49-4382-9716-0a1b2c3d4e62'];
 
 let emulator: Emulator;
@@ -32,7 +36,10 @@ beforeAll(async () => {
     tokens: [{ token: EXAMPLE_TOKEN, projectId: EXAMPLE_PROJECT_ID }],
     projectIds: [EXAMPLE_PROJECT_ID],
     jobSeconds: 1,
-    vaults: [{ name: 'quickstart-db', resourceIds: QUICKSTART_DISKS, projectId: EXAMPLE_PROJECT_ID }],
+    vaults: [
+      { name: 'quickstart-db', resourceIds: QUICKSTART_DISKS, projectId: EXAMPLE_PROJECT_ID },
+      { name: 'orders-db', resourceIds: ORDERS_DISKS, projectId: EXAMPLE_PROJECT_ID },
+    ],
   });
 });
 beforeEach(() => emulator.reset());
@@ -88,6 +95,26 @@ test('cbr-quickstart-cdktn: the same quickstart as a CDK Terrain app: 1 checkpoi
     expect(checkpoints(vault.id)).toHaveLength(2);
     expect(Object.values(backupsByCheckpoint(vault.id))).toEqual([['available', 'available'], ['available', 'available']]);
   }, { framework: 'cdktn' });
+});
+
+test('undo-migration: a backup before each migration; the v3 migration fails after its backup; restore --run latest puts both disks back from that backup', async () => {
+  await withExample(emulator, 'orders', (app) => new UndoMigrationStack(app, 'orders'), async (d) => {
+    const vault = vaultNamed('orders-db');
+    ok(await d.apply(), 'apply at v1');
+    d.resynth('orders', (app) => new UndoMigrationStack(app, 'orders', { schemaVersion: 'v2' }));
+    ok(await d.apply(), 'apply at v2');
+    d.resynth('orders', (app) => new UndoMigrationStack(app, 'orders', { schemaVersion: 'v3', migrationFails: true }));
+    const broken = await d.apply();
+    expect([broken.code, broken.output]).toEqual([1, expect.stringContaining('migrating to v3: FAILED')]);
+    const made = checkpoints(vault.id);
+    expect(made).toHaveLength(3);
+    const env = { CBR_ENDPOINT: emulator.url, HW_PROJECT_ID: EXAMPLE_PROJECT_ID, HW_AUTH_TOKEN: EXAMPLE_TOKEN };
+    const cap = captureIo(env);
+    expect(await main(['restore', '--vault-name', 'orders-db', '--trigger', 'orders/Vault/BeforeMigration', '--run', 'latest', '--yes', '--wait', '--json'], cap.io)).toBe(0);
+    const before = emulator.backups(EXAMPLE_PROJECT_ID, vault.id).filter((b) => b.checkpoint_id === made[2]);
+    expect(JSON.parse(cap.stdout()).restores.map((r: Record<string, string>) => [r.targetDisk, r.backupId, r.result]))
+      .toEqual(ORDERS_DISKS.map((disk) => [disk, before.find((b) => b.resource_id === disk)?.id, 'restored']));
+  });
 });
 
 test('cbr-provider-vault: the trigger takes the provider vault\'s id as a token (synth only: providers cannot be downloaded)', () => {

@@ -12,6 +12,7 @@ import {
   CANARY, CredentialKind, PROJECT, clientFor, createPolicies, credentialEnv, exposure, startCanaryEmulator,
   waitUntil,
 } from './support';
+import { endRunsWhenWaitedForIn } from '../support/end-runs';
 import { StackRun, StackSpec, hookLines } from './stack';
 
 jest.setTimeout(90_000);
@@ -37,6 +38,8 @@ interface FaultCase {
   readonly clear?: (c: CaseContext) => Promise<void>;
   /** Wait for something the first apply left behind (late processing, running jobs). */
   readonly settle?: (c: CaseContext) => Promise<void>;
+  /** The policy's runs last an hour: end them when the hook waits for one (test/support/end-runs.ts). */
+  readonly endRunsWhenWaited?: boolean;
   /** Executes recorded after the converging apply. */
   readonly executesAfterConverge: number;
 }
@@ -60,8 +63,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const jobsFinal = (c: CaseContext): Promise<void> =>
-  waitUntil(() => c.em.jobs(PROJECT, c.policyId).every((j) => j.status === 'EXECUTE_SUCCESS'), 15_000, 'the running jobs to finish');
+/** Ends the policy's running jobs now (the emulator's clock is the test's). */
+const jobsFinal = async (c: CaseContext): Promise<void> => {
+  c.em.finishJobs({ policyId: c.policyId });
+};
 
 const cases: FaultCase[] = [
   {
@@ -204,7 +209,8 @@ const cases: FaultCase[] = [
     // WhenBusy.WAIT_THEN_RUN (the default): the hook waits for the run, then starts its own.
     fault: 'a run already in progress (AutoBackup.0225)',
     credentials: 'token',
-    emulator: { jobSeconds: 3 },
+    emulator: { jobSeconds: 3600 },
+    endRunsWhenWaited: true,
     arrange: async ({ em, policyId }) => {
       const client = clientFor(em);
       await client.executePolicy(policyId);
@@ -223,9 +229,10 @@ const cases: FaultCase[] = [
   {
     fault: 'a scheduled run in progress (AutoBackup.0225 with HTTP 400)',
     credentials: 'token',
-    emulator: { jobSeconds: 1, busyStatus: 400 },
+    emulator: { jobSeconds: 3600, busyStatus: 400 },
+    endRunsWhenWaited: true,
     arrange: async ({ em, policyId }) => {
-      em.startScheduledRun(PROJECT, policyId, { jobSeconds: 3 });
+      em.startScheduledRun(PROJECT, policyId);
       return {};
     },
     firstCode: 0,
@@ -258,7 +265,8 @@ describe('faults through Terraform, hook, client and emulator', () => {
       const env = await fc.arrange(c);
 
       // 1. The apply under the fault.
-      const first = await run.apply(fc.fault, [], env);
+      const applying = run.apply(fc.fault, [], env);
+      const first = await (fc.endRunsWhenWaited ? endRunsWhenWaitedForIn(em, PROJECT, { policyId }, applying) : applying);
       const seen = hookLines(first);
       expect({ code: first.code, seen }).toEqual({ code: fc.firstCode, seen: expect.any(String) });
       for (const re of fc.says) expect(first.output).toMatch(re);
@@ -271,7 +279,8 @@ describe('faults through Terraform, hook, client and emulator', () => {
       // 2. Fault cleared: the next apply does exactly what is missing.
       em.clearFaults();
       await fc.clear?.(c);
-      const second = await run.apply(`${fc.fault} converge`);
+      const converging = run.apply(`${fc.fault} converge`);
+      const second = await (fc.endRunsWhenWaited ? endRunsWhenWaitedForIn(em, PROJECT, { policyId }, converging) : converging);
       expect({ code: second.code, out: second.code === 0 ? '' : second.output }).toEqual({ code: 0, out: '' });
       expect(em.executeCount(policyId)).toBe(fc.executesAfterConverge);
 
