@@ -251,8 +251,10 @@ describe.each(FRAMEWORKS)('the Python %s app', (framework) => {
     if (synthed.code !== 0) throw new Error(`python synth of the ${framework} app failed (${synthed.code}):\n${synthed.stdout}\n${synthed.stderr}`);
     const dir = path.join(out, 'stacks', STACK);
     const config = fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8');
-    expect(config).toContain('"hook-vault-trigger"');
-    expect(config).toContain('"hook-trigger"');
+    // both triggers' hooks: the one hook command, and a vault's and a policy's variables
+    expect(config.match(/"command": "hook-backup"/g)?.length).toBe(4);
+    expect(config).toContain('"VBS_HOOK_VAULT_NAME"');
+    expect(config).toContain('"VBS_HOOK_POLICY_IDENTITY"');
     expect(config).not.toContain(ROOT); // no machine path of the synth
 
     const vaultId = emulator.vaults(PROJECT_ID).find((v) => v.name === VAULT)?.id;
