@@ -22,7 +22,7 @@ const shared = {
 
 /** Suites that need lib/, terraform or the registry: regular expressions over their paths. */
 const INTEGRATION = [
-  '/test/(e2e|package|examples|reliability)/.+\\.test\\.ts$',
+  '/test/(e2e|package|examples|reliability|python)/.+\\.test\\.ts$',
   '/test/docs/readme\\.test\\.ts$',
   '/test/core/(synth-process|hcl|declarations)\\.test\\.ts$',
   '/test/cli/cold-start\\.test\\.ts$',

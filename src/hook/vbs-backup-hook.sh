@@ -51,8 +51,37 @@ if [ -n "${VBS_HOOK_NODE:-}" ]; then
   exec "$VBS_HOOK_NODE" "$bundle" "$@"
 fi
 
+# The cache folder (made only when something is written to it).
+cache=
+if [ -n "${VBS_HOOK_CACHE:-}" ]; then
+  cache=$VBS_HOOK_CACHE
+elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+  cache=$XDG_CACHE_HOME/cdktf-vbs-backup
+elif [ -n "${HOME:-}" ]; then
+  cache=$HOME/.cache/cdktf-vbs-backup
+fi
+
+# Whether the node at $1 on the PATH is >= 20.18. A node found good is remembered in the cache
+# by its `ls -lLn` line (path, size, time), so the next hooks run one `ls` instead of a second
+# node process: the launcher's cost when it finds a node is most of all that process.
+path_node_ok() {
+  stamp=$(ls -lLn "$1" 2>/dev/null) || stamp=
+  memo=
+  [ -n "$cache" ] && [ -n "$stamp" ] && memo=$cache/.node-on-path
+  if [ -n "$memo" ] && [ -f "$memo" ]; then
+    seen=
+    IFS= read -r seen <"$memo" || true
+    [ "$seen" = "$stamp" ] && return 0
+  fi
+  node_ok "$1" || return 1
+  if [ -n "$memo" ] && mkdir -p "$cache" 2>/dev/null && printf '%s\n' "$stamp" >"$memo.$$" 2>/dev/null; then
+    mv -f "$memo.$$" "$memo" 2>/dev/null || rm -f "$memo.$$"
+  fi
+  return 0
+}
+
 # 2. a node on the PATH
-if on_path=$(command -v node 2>/dev/null) && [ -n "$on_path" ] && node_ok "$on_path"; then
+if on_path=$(command -v node 2>/dev/null) && [ -n "$on_path" ] && path_node_ok "$on_path"; then
   exec "$on_path" "$bundle" "$@"
 fi
 
@@ -102,15 +131,7 @@ if [ "$os" = linux ] && ldd --version 2>&1 | grep -qi musl; then
 fi
 
 name=node-v$version-$os-$cpu
-if [ -n "${VBS_HOOK_CACHE:-}" ]; then
-  cache=$VBS_HOOK_CACHE
-elif [ -n "${XDG_CACHE_HOME:-}" ]; then
-  cache=$XDG_CACHE_HOME/cdktf-vbs-backup
-elif [ -n "${HOME:-}" ]; then
-  cache=$HOME/.cache/cdktf-vbs-backup
-else
-  fail "no node >= 20.18 found and no cache folder for one (neither VBS_HOOK_CACHE, XDG_CACHE_HOME nor HOME is set): set VBS_HOOK_CACHE, or $advice"
-fi
+[ -n "$cache" ] || fail "no node >= 20.18 found and no cache folder for one (neither VBS_HOOK_CACHE, XDG_CACHE_HOME nor HOME is set): set VBS_HOOK_CACHE, or $advice"
 cached=$cache/$name/bin/node
 
 # 3. the cache

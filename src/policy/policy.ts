@@ -141,8 +141,11 @@ export class BackupPolicy extends BackupPolicyBase {
     return imported;
   }
 
-  /** The policy's name in VBS. */
-  public readonly policyName: string;
+  /**
+   * The policy's name in VBS: always set on a managed policy. Optional in the type because it is
+   * in `IBackupPolicy` (jsii lets no implementing class make an optional property required).
+   */
+  public readonly policyName?: string;
   /**
    * First 16 hex of sha256 of the construct path (which starts with the stack name): the
    * policy's identity in its marker tag.

@@ -17,7 +17,7 @@ const LAUNCHER = path.resolve(__dirname, '..', '..', 'src', 'hook', 'vbs-backup-
 const PREFIX = 'cdktf-vbs-backup (portable hook runtime): ';
 
 /** What the launcher needs besides a downloader, tar and a sha512 tool. */
-const BASE_TOOLS = ['uname', 'mkdir', 'rm', 'mv', 'ln', 'cat', 'find', 'sleep', 'grep', 'ldd', 'gzip'];
+const BASE_TOOLS = ['uname', 'mkdir', 'rm', 'mv', 'ln', 'cat', 'find', 'sleep', 'grep', 'ldd', 'gzip', 'ls'];
 const FETCH_TOOLS = ['curl', 'wget', 'tar', 'sha512sum', 'shasum', 'openssl'];
 
 let work: string;
@@ -143,6 +143,25 @@ describe.each(SHELLS.map((shell) => [shell.join(' '), shell]))('which node it ru
     fs.symlinkSync(process.execPath, path.join(dir, 'node'));
     const r = await launch({ PATH: dir }, undefined, shell);
     expect(r).toEqual({ code: 0, stdout: `ran ${process.version} hook-trigger nightly\n`, stderr: '' });
+  });
+
+  test('a node on the PATH found good is remembered (its `ls -lLn` line in the cache): the next hook does not ask its version again', async () => {
+    const dir = toolDir(BASE_TOOLS);
+    const deny = path.join(work, `deny-version-${++dirs}`);
+    // a node whose --version answers only while `deny` is absent, and runs the real node otherwise
+    fs.writeFileSync(path.join(dir, 'node'), `#!/bin/sh\nif [ "$1" = --version ]; then [ -e '${deny}' ] && exit 1; echo v22.1.0; exit 0; fi\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    const cache = folder('cache');
+    const first = await launch({ PATH: dir, VBS_HOOK_CACHE: cache }, undefined, shell);
+    expect(first).toEqual({ code: 0, stdout: `ran ${process.version} hook-trigger nightly\n`, stderr: '' });
+    expect(fs.readFileSync(path.join(cache, '.node-on-path'), 'utf8')).toMatch(new RegExp(`${escape(path.join(dir, 'node'))}\n$`));
+    fs.writeFileSync(deny, '');
+    const second = await launch({ PATH: dir, VBS_HOOK_CACHE: cache }, undefined, shell);
+    expect(second).toEqual(first);
+    // a changed node (another size) is asked again: here it cannot answer, so it is passed over
+    fs.appendFileSync(path.join(dir, 'node'), '# changed\n');
+    const third = await launch({ PATH: dir, VBS_HOOK_CACHE: cache }, undefined, shell);
+    expect(third.code).toBe(1);
+    expect(third.stderr).toContain('no node >= 20.18 found, and neither curl nor wget');
   });
 
   test.each([

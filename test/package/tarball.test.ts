@@ -303,11 +303,15 @@ function reachable(entries: readonly string[], ext: '.js' | '.d.ts'): Set<string
   return seen;
 }
 
-test('the tarball holds exactly what the entry points reach, the hook bundle and its portable launcher, README, CHANGELOG, LICENSE and package.json', () => {
-  const paths = packed.files.map((f) => f.path).sort();
+test('the tarball holds exactly what the entry points reach, the hook bundle and its portable launcher, README, CHANGELOG, LICENSE, package.json, the jsii assembly and the bundled undici', () => {
+  // undici is a bundled dependency (jsii takes no npm-only dependency otherwise): its own files, under node_modules/undici
+  const bundled = packed.files.map((f) => f.path).filter((p) => p.startsWith('node_modules/'));
+  expect(bundled.filter((p) => !p.startsWith('node_modules/undici/'))).toEqual([]);
+  expect(bundled).toEqual(expect.arrayContaining(['node_modules/undici/package.json', 'node_modules/undici/index.js']));
+  const paths = packed.files.map((f) => f.path).filter((p) => !p.startsWith('node_modules/')).sort();
   const entries = entryFiles();
   const wanted = new Set([
-    'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'lib/hook/vbs-backup-hook.sh', ...reachable(entries.js, '.js'), ...reachable(entries.dts, '.d.ts'),
+    'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', '.jsii', 'lib/hook/vbs-backup-hook.sh', ...reachable(entries.js, '.js'), ...reachable(entries.dts, '.d.ts'),
   ]);
   expect(paths.filter((p) => !wanted.has(p))).toEqual([]); // nothing unreachable (e.g. no lib/cli/index.js)
   expect([...wanted].filter((p) => !paths.includes(p))).toEqual([]); // nothing reachable missing

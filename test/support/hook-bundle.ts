@@ -49,7 +49,7 @@ export function staleReason(root: string, bundle: string, dirs: readonly string[
 export function ensureHookBundle(): void {
   const reason = staleReason(ROOT, HOOK_BUNDLE);
   if (reason === undefined) return;
-  process.stderr.write(`\njest set-up: ${reason}: bundling it from src/cli/bin.ts (the rest of lib/ is as \`npm run build\` left it)\n`);
+  process.stderr.write(`\njest set-up: ${reason}: bundling it from src/cli/bin.ts (only the hook: \`npm run build\` makes the rest of lib/)\n`);
   execFileSync(process.execPath, [
     path.join(ROOT, 'scripts', 'bundle-hook.js'), '--entry', path.join(ROOT, 'src', 'cli', 'bin.ts'), '--outfile', HOOK_BUNDLE,
   ], { stdio: 'pipe' });
