@@ -12,26 +12,14 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { CbrQuickstartStack } from './stack';
-import { Terraform, TerraformResult, requireTerraform } from '../support/terraform';
+import { say, showTerraform, runDemo } from '../support/demo';
+import { Terraform, requireTerraform } from '../support/terraform';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PROJECT_ID = '0123456789abcdef0123456789abcdef';
 const TOKEN = 'quickstart-demo-token';
 const VAULT = 'quickstart-db';
 const DISKS = ['0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c31', '7d3e2f10-9b8a-4e6d-8c1b-2a4f6e8d0c32'];
-
-function say(line = ''): void {
-  process.stdout.write(line + '\n');
-}
-
-/** Terraform's lines worth showing: what the hooks printed, and the summaries. */
-function showTerraform(r: TerraformResult): void {
-  for (const line of r.output.split('\n')) {
-    const hook = /\(local-exec\): (.*)$/.exec(line);
-    if (hook && !hook[1].startsWith('Executing:')) say(`   | ${hook[1]}`);
-    else if (/^(Apply complete|Destroy complete|Error:)/.test(line.trim())) say(`   ${line.trim()}`);
-  }
-}
 
 async function main(): Promise<number> {
   say(`cdktf-vbs-backup CBR quickstart (${requireTerraform()}, node ${process.version})`);
@@ -90,10 +78,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`quickstart failed: ${err.message}\n`);
-    process.exit(1);
-  },
-);
+runDemo('quickstart', main);

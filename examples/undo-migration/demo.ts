@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { UndoMigrationStack, UndoMigrationStackProps } from './stack';
-import { Terraform, TerraformResult, requireTerraform } from '../support/terraform';
+import { say, showTerraform, runDemo } from '../support/demo';
+import { Terraform, requireTerraform } from '../support/terraform';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'lib', 'cli', 'bin.js');
@@ -24,18 +25,6 @@ const DISKS = ['6a2c1b8e-0000-4000-8000-000000000001', '6a2c1b8e-0000-4000-8000-
 const STACK = 'orders';
 /** The trigger's construct path: the stack's id, the vault's, the trigger's. */
 const TRIGGER = `${STACK}/Vault/BeforeMigration`;
-
-function say(line = ''): void {
-  process.stdout.write(line + '\n');
-}
-
-function showTerraform(r: TerraformResult): void {
-  for (const line of r.output.split('\n')) {
-    const hook = /\(local-exec\): (.*)$/.exec(line);
-    if (hook && !hook[1].startsWith('Executing:')) say(`   | ${hook[1]}`);
-    else if (/^(Apply complete|Error:)/.test(line.trim())) say(`   ${line.trim()}`);
-  }
-}
 
 async function main(): Promise<number> {
   say(`cdktf-vbs-backup: undo a failed migration (${requireTerraform()}, node ${process.version})`);
@@ -100,10 +89,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`undo demo failed: ${err.message}\n`);
-    process.exit(1);
-  },
-);
+runDemo('undo demo', main);

@@ -7,7 +7,7 @@
  * marks `../emulator` external and must never need it. This file therefore lives directly in
  * src/cli so the path is exactly `../emulator` both from lib/cli and from lib/hook.
  */
-import { UUID_PATTERN } from '../contract/wire';
+import { POLICY_NAME_PATTERN, UUID_PATTERN, VOLUME_ID_PATTERN, isReservedPolicyName } from '../contract/wire';
 import {
   HELP_OPTION, OptionDef, UsageError, checkProjectId, integerOption, parseOrHelp, stringList, stringOption,
 } from './args';
@@ -131,8 +131,7 @@ function parseVault(text: string): { name: string; resourceIds: string[] } {
 /** `--policy NAME=ID,ID`: a VBS policy seeded at start, with these volumes. */
 function parsePolicy(text: string): { name: string; volumeIds: string[] } {
   const { name, ids } = nameAndIds(text);
-  const ok = /^[A-Za-z0-9_-]{1,64}$/.test(name) && !name.toLowerCase().startsWith('default') &&
-    ids.length > 0 && ids.every((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
+  const ok = POLICY_NAME_PATTERN.test(name) && !isReservedPolicyName(name) && ids.length > 0 && ids.every((id) => VOLUME_ID_PATTERN.test(id));
   if (!ok) {
     throw new UsageError('--policy must be NAME=VOLUME_ID[,VOLUME_ID...] (a policy name of 1-64 letters, digits, \'_\' or \'-\', ' +
       `not starting with "default"; volume ids of the same characters, UUIDs in practice), got '${text.slice(0, 120)}'`, COMMAND);

@@ -204,6 +204,7 @@ Commands:
   backup-vault   back up a CBR vault now (optionally wait for its backups)
   vault-backups  list the backups of a CBR vault
   vaults         list the CBR vaults of the project
+  restore        restore the disks of a vault trigger's run (or of a checkpoint) from their backups
   emulator       run the emulator of the VBS and CBR APIs on loopback (one port, both APIs)
 
 Options:

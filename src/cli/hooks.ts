@@ -74,7 +74,7 @@ export async function runTrigger(io: CliIo, command: string): Promise<number> {
           io.err(`WARNING: ${err.message}: nothing to back up before destroy (a policy migrated to CBR is a vault now: see the ${VBS_TO_CBR_README})`);
           return 0;
         }
-        if (err instanceof VbsNotFoundError) throw new VbsNotFoundError(err, `${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
+        if (err instanceof VbsNotFoundError) throw new VbsNotFoundError(err.lookup, `${err.message} (if it was migrated to CBR, see the ${VBS_TO_CBR_README})`);
         throw err;
       }
       const result = await runPolicy(api, policy, {

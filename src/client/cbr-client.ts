@@ -122,8 +122,8 @@ export class CbrClient {
       matches.push(...page.vaults.filter((v) => v.name === name));
       if (page.vaults.length < PAGE || offset + PAGE >= page.count) break;
     }
-    const lookup = { operation: 'findVaultByName', kind: 'vault', projectId: this.projectId, value: name };
-    if (matches.length === 0) throw new VbsNotFoundError({ ...lookup, by: 'name' }, `no vault named "${name}" in project ${this.projectId} at ${this.endpoint}`);
+    const lookup = { operation: 'findVaultByName', kind: 'vault', by: 'name', value: name, projectId: this.projectId };
+    if (matches.length === 0) throw new VbsNotFoundError(lookup, `no vault named "${name}" in project ${this.projectId} at ${this.endpoint}`);
     if (matches.length > 1) {
       const ids = matches.map((v) => v.id);
       throw new VbsAmbiguousNameError(lookup, ids, `${matches.length} vaults are named "${name}" (${ids.join(', ')}) in project ${this.projectId}; refer to one by id`);

@@ -75,7 +75,7 @@ export class VbsClient {
     if (matches.length > 1) {
       const ids = matches.map((p) => p.backup_policy_id);
       throw new VbsAmbiguousNameError(
-        { operation: 'findPolicyByName', kind: 'backup policy', value: name, projectId: this.projectId },
+        { operation: 'findPolicyByName', kind: 'backup policy', by: 'name', value: name, projectId: this.projectId },
         ids,
         `${matches.length} backup policies are named "${name}" (${ids.join(', ')}) in project ${this.projectId}; refer to one by id`,
       );

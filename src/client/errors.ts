@@ -110,22 +110,13 @@ export interface VbsLookup {
  * The message says what was looked for and where.
  */
 export class VbsNotFoundError extends VbsError {
-  /** What was looked for: `vault`, `backup policy`. */
-  public readonly kind: string;
-  /** How it was named: `name`, `id` or `identity`. */
-  public readonly by: string;
-  /** The name, id or identity as given. */
-  public readonly value: string;
-  /** The project looked in. */
-  public readonly projectId: string;
+  /** What was looked for, how, and where. */
+  public readonly lookup: VbsLookup;
 
   constructor(lookup: VbsLookup, message: string) {
     super(lookup.operation, message);
     this.name = 'VbsNotFoundError';
-    this.kind = lookup.kind;
-    this.by = lookup.by;
-    this.value = lookup.value;
-    this.projectId = lookup.projectId;
+    this.lookup = lookup;
   }
 }
 
@@ -134,21 +125,15 @@ export class VbsNotFoundError extends VbsError {
  * refer to one by id. The message names each id.
  */
 export class VbsAmbiguousNameError extends VbsError {
-  /** What was looked for: `vault`, `backup policy`. */
-  public readonly kind: string;
-  /** The name as given. */
-  public readonly value: string;
-  /** The project looked in. */
-  public readonly projectId: string;
+  /** What was looked for (`by` is `name`), and where. */
+  public readonly lookup: VbsLookup;
   /** The id of each that has the name. */
   public readonly ids: readonly string[];
 
-  constructor(lookup: Omit<VbsLookup, 'by'>, ids: readonly string[], message: string) {
+  constructor(lookup: VbsLookup, ids: readonly string[], message: string) {
     super(lookup.operation, message);
     this.name = 'VbsAmbiguousNameError';
-    this.kind = lookup.kind;
-    this.value = lookup.value;
-    this.projectId = lookup.projectId;
+    this.lookup = lookup;
     this.ids = ids;
   }
 }

@@ -10,6 +10,17 @@
  */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A backup policy name (`backup_policy_name`): 1-64 letters, digits, `_` or `-`. */
+export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Whether a policy name is reserved: VBS refuses to create one starting with "default", in any letter case. */
+export function isReservedPolicyName(name: string): boolean {
+  return name.toLowerCase().startsWith('default');
+}
+
+/** A volume id as the API takes it in `resource_id`: 1-64 letters, digits, `_` or `-` (UUIDs in practice). */
+export const VOLUME_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A project id: 32 hex characters (the API issues them in lower case). */
 export const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/i;
 

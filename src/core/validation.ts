@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fw } from './framework';
-import { UUID_PATTERN } from '../contract/wire';
+import { POLICY_NAME_PATTERN, UUID_PATTERN, isReservedPolicyName } from '../contract/wire';
 
 /**
  * Synth-time validation helpers shared by the constructs. Every message names the construct
@@ -9,13 +9,11 @@ import { UUID_PATTERN } from '../contract/wire';
  * knows them at apply time, and the hook (or the API) reports them then.
  */
 
-// The UUID format is an API fact shared with the client and the executor (wire.ts imports nothing).
+// The UUID and policy-name formats are API facts shared with the client, the executor and the
+// emulator (src/contract/wire.ts imports nothing).
 // The connection's rules (region, cloud, endpoint, project id) are in src/contract/rules.ts, used
 // by src/core/connection.ts at synth and by the client and the hook at apply.
 export { UUID_PATTERN };
-
-/** VBS policy names: 1-64 letters, digits, `_` or `-`. */
-export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * True when `value` is known at synth time (not a token of `scope`'s framework, and not
@@ -110,7 +108,7 @@ export function checkPolicyName(scope: IConstruct, property: string, value: stri
       '1 to 64 characters, each a letter, a digit, "_" or "-"',
     );
   }
-  if (forCreate && value.toLowerCase().startsWith('default')) {
+  if (forCreate && isReservedPolicyName(value)) {
     throw new BackupValidationError(
       scope,
       property,

@@ -8,7 +8,7 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WireCbrBackup, WireCbrCheckpoint, WireCbrVault } from '../contract/cbr-wire';
-import { PROJECT_ID_PATTERN, UUID_PATTERN, WireJob } from '../contract/wire';
+import { POLICY_NAME_PATTERN, PROJECT_ID_PATTERN, UUID_PATTERN, VOLUME_ID_PATTERN, WireJob, isReservedPolicyName } from '../contract/wire';
 import { Auth } from './auth';
 import type { AllBusyCode, BackupOutcome, NameFilter } from './cbr-backups';
 import { ALL_BUSY_CODES, FinishedCbr, backupToWire, checkpointToWire, createCheckpoint, finishCbr } from './cbr-backups';
@@ -113,7 +113,7 @@ function checkPolicySeeds(seeds: readonly EmulatorPolicySeed[]): void {
   const owners = new Map<string, string>();
   for (const [i, seed] of seeds.entries()) {
     const at = `Emulator option policies[${i}]`;
-    if (typeof seed?.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(seed.name) || seed.name.toLowerCase().startsWith('default')) {
+    if (typeof seed?.name !== 'string' || !POLICY_NAME_PATTERN.test(seed.name) || isReservedPolicyName(seed.name)) {
       throw new Error(`${at}.name must be 1-64 of A-Z a-z 0-9 _ -, not starting with "default", got ${JSON.stringify(seed?.name)}`);
     }
     if (!Array.isArray(seed.volumeIds) || seed.volumeIds.length < 1 || seed.volumeIds.length > MAX_VOLUMES_PER_POLICY) {
@@ -121,7 +121,7 @@ function checkPolicySeeds(seeds: readonly EmulatorPolicySeed[]): void {
     }
     if (seed.projectId !== undefined && !PROJECT_ID_PATTERN.test(seed.projectId)) throw new Error(`${at}.projectId must be 32 hex digits, got ${JSON.stringify(seed.projectId)}`);
     for (const id of seed.volumeIds) {
-      if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Error(`${at}: volume id ${JSON.stringify(id)} is not 1-64 of A-Z a-z 0-9 _ -`);
+      if (typeof id !== 'string' || !VOLUME_ID_PATTERN.test(id)) throw new Error(`${at}: volume id ${JSON.stringify(id)} is not 1-64 of A-Z a-z 0-9 _ -`);
       const key = `${seed.projectId ?? '*'}/${id}`;
       const other = owners.get(key);
       if (other !== undefined) throw new Error(`${at}: volume ${id} is already in seeded policy "${other}"; a volume can be in one policy only`);

@@ -4,7 +4,7 @@
  * `toData()` after each change and the state file restores it with `fromData()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobStatus, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../contract/wire';
+import { JobStatus, VOLUME_ID_PATTERN, WirePolicy, WireResourceResult, WireResourcesResponse, WireScheduledPolicy, WireTag } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 import { randomHex } from './ids';
 import type { EmulatedPolicy, EmulatorPolicySeed } from './types';
@@ -17,7 +17,6 @@ export const MAX_VOLUMES_PER_POLICY = 200;
 /** Jobs kept per policy; older ones are forgotten (the console shows 30 days only). */
 export const MAX_JOBS_PER_POLICY = 1000;
 
-const VOLUME_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A backup job as stored: its status is computed from the timestamps on read. */
 export interface StoredJob {
@@ -176,7 +175,7 @@ export class Store {
       const id = item.resource_id;
       if (item.resource_type !== 'volume') {
         result.fail_resources.push(failed(id, CODES.resourceType, `resource_type must be "volume", got ${describe(item.resource_type)}`));
-      } else if (!VOLUME_ID.test(id)) {
+      } else if (!VOLUME_ID_PATTERN.test(id)) {
         result.fail_resources.push(failed(id, CODES.resourceInvalid, 'resource_id must be a volume id of 1-64 characters A-Z a-z 0-9 _ -'));
       } else if (!policy.volumes.includes(id) && policy.volumes.length >= MAX_VOLUMES_PER_POLICY) {
         result.fail_resources.push(failed(id, CODES.volumeQuota, `policy ${policy.id} already holds ${MAX_VOLUMES_PER_POLICY} volumes`));

@@ -4,7 +4,7 @@
  * and what is allowed.
  */
 import type { WeekdayCode, WireScheduledPolicy, WireTag } from '../contract/wire';
-import { WEEKDAY_CODES } from '../contract/wire';
+import { WEEKDAY_CODES, isReservedPolicyName } from '../contract/wire';
 import { CODES, serviceError } from './errors';
 
 /** At most this many tags on one policy (OTC user guide). */
@@ -111,7 +111,7 @@ export function validateName(value: unknown): string {
   if (!NAME_CHARS.test(value)) {
     throw serviceError(CODES.nameInvalid, `backup_policy_name "${value}" may only contain A-Z a-z 0-9 _ -`);
   }
-  if (value.toLowerCase().startsWith('default')) {
+  if (isReservedPolicyName(value)) {
     throw serviceError(CODES.nameInvalid, `backup_policy_name "${value}" must not start with "default" (reserved for the default policy)`);
   }
   return value;

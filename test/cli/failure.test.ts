@@ -19,7 +19,7 @@ const refusal = new VbsApiError({ operation: 'executePolicy', status: 409, code:
 const policyBusy = new VbsBusyError(refusal, POLICY, undefined);
 const vaultBusy = new CbrBusyError(VAULT, [{ resourceId: POLICY, running: [] }], undefined, undefined);
 const notFound = new VbsNotFoundError({ operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT }, 'no vault named "db"');
-const ambiguous = new VbsAmbiguousNameError({ operation: 'findVaultByName', kind: 'vault', value: 'db', projectId: PROJECT }, [VAULT, POLICY], '2 vaults are named "db"');
+const ambiguous = new VbsAmbiguousNameError({ operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT }, [VAULT, POLICY], '2 vaults are named "db"');
 
 describe('busyChoices: the other choices, as the user sets them', () => {
   test.each([

@@ -12,9 +12,18 @@ describe('top level', () => {
   test('--help lists the public commands only', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['execute', 'jobs', 'policies', 'backup-vault', 'vault-backups', 'vaults', 'emulator']) expect(r.stdout).toContain(`  ${c} `);
+    for (const c of ['execute', 'jobs', 'policies', 'backup-vault', 'vault-backups', 'vaults', 'restore', 'emulator']) expect(r.stdout).toContain(`  ${c} `);
+    expect(r.stdout).toMatch(/^ {2}emulator +run the emulator of the VBS and CBR APIs/m);
     expect(r.stdout).not.toContain('hook-');
     expect(r.stderr).toBe('');
+  });
+
+  test('emulator --help says it serves both APIs and seeds policies and vaults', async () => {
+    const r = await run(['emulator', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Runs the emulator of the VBS API \(backup policies\) and the CBR API/);
+    expect(r.stdout).toContain('--policy NAME=IDS   seed a VBS backup policy');
+    expect(r.stdout).toContain('--vault NAME=IDS    seed a CBR disk vault');
   });
 
   test('--version prints the package version', async () => {

@@ -91,7 +91,7 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     expect(none).toBeInstanceOf(VbsNotFoundError);
     expect(none).toBeInstanceOf(VbsError);
     expect(none).not.toBeInstanceOf(VbsAmbiguousNameError);
-    expect(none).toMatchObject({ operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT });
+    expect((none as VbsNotFoundError).lookup).toEqual({ operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT });
     expect((none as Error).message).toBe(`no vault named "db" in project ${PROJECT} at ${c.endpoint}`);
     const a = await c.createVault({ vault: { name: 'db', billing, resources: [] } });
     await c.createVault({ vault: { name: 'db-2', billing, resources: [] } });
@@ -101,7 +101,7 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     expect(e).toBeInstanceOf(VbsAmbiguousNameError);
     expect(e).toBeInstanceOf(VbsError);
     expect(e).not.toBeInstanceOf(VbsNotFoundError);
-    expect(e).toMatchObject({ operation: 'findVaultByName', kind: 'vault', value: 'db', ids: [a.id, b.id], projectId: PROJECT });
+    expect(e).toMatchObject({ operation: 'findVaultByName', lookup: { operation: 'findVaultByName', kind: 'vault', by: 'name', value: 'db', projectId: PROJECT }, ids: [a.id, b.id] });
     expect((e as Error).message).toBe(`2 vaults are named "db" (${a.id}, ${b.id}) in project ${PROJECT}; refer to one by id`);
     // A bad argument is a configuration error, a VbsError too.
     const bad = await c.findVaultByName('').catch((x: unknown) => x);

@@ -69,7 +69,7 @@ describe.each(TRANSPORTS)('over the %s transport', (kind) => {
     const e = await c.findPolicyByName('nightly').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VbsAmbiguousNameError);
     expect(e).toBeInstanceOf(VbsError);
-    expect(e).toMatchObject({ operation: 'findPolicyByName', kind: 'backup policy', value: 'nightly', projectId: PROJECT });
+    expect(e).toMatchObject({ operation: 'findPolicyByName', lookup: { kind: 'backup policy', by: 'name', value: 'nightly', projectId: PROJECT } });
     expect([...(e as VbsAmbiguousNameError).ids].sort()).toEqual([a, b].sort());
     expect((e as Error).message).toMatch(/^2 backup policies are named "nightly" \(.+\) in project \w+; refer to one by id$/);
   });

@@ -10,7 +10,8 @@
  *     -->
  *
  * The comment's lines are put before the block's code. `<!-- readme-check frameworks: cdktf cdktn -->`
- * checks the block once per framework, its `from 'cdktf'` imports read as `from '<framework>'`.
+ * checks the block once per framework, its `from 'cdktf'` and `from 'cdktn'` imports read as
+ * `from '<framework>'`.
  * A block without a comment must compile as it is.
  */
 import * as fs from 'node:fs';
@@ -80,7 +81,7 @@ test('every TypeScript block of the README type-checks against the built library
     const files: { file: string; block: Block; offset: number }[] = [];
     blocks.forEach((block, index) => {
       for (const framework of block.frameworks) {
-        const code = block.code.replace(/from 'cdktf'/g, `from '${framework}'`);
+        const code = block.code.replace(/from 'cdkt[fn]'/g, `from '${framework}'`);
         const file = path.join(dir, `block-${index + 1}-${framework}.ts`);
         const head = block.preamble === '' ? '' : `${block.preamble}\n`;
         // every block is its own module (`export {}`), so names do not clash between blocks

@@ -552,3 +552,52 @@ test('the fresh cdktn app type-checks and deploys a vault trigger: 1 checkpoint 
     await emulator.stop();
   }
 });
+
+/** The README's lines of a section: its ```LANG blocks, in order. */
+function readmeBlocks(section: string, lang: string): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n${section}\n`);
+  if (start < 0) throw new Error(`README.md has no "${section}"`);
+  const end = readme.indexOf('\n#', start + section.length + 2);
+  const body = readme.slice(start, end < 0 ? undefined : end);
+  return [...body.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+}
+
+test('README "A new app, from an empty folder", followed as written (its commands, tsconfig.json, cdktf.json, the quickstart as main.ts): cdktn deploy backs up once, a re-deploy not again, destroy once more', async () => {
+  const [commands] = readmeBlocks('### A new app, from an empty folder', 'sh');
+  const [tsconfig, cdktfJson] = readmeBlocks('### A new app, from an empty folder', 'json');
+  const [mainTs] = readmeBlocks('## Quickstart', 'ts');
+  const install = commands.split('\n').find((l) => l.startsWith('npm install '));
+  if (!install || !commands.startsWith('mkdir my-stack && cd my-stack && npm init -y')) throw new Error(`unexpected commands:\n${commands}`);
+  const dir = path.join(workDir, 'readme-new-app', 'my-stack');
+  fs.mkdirSync(dir, { recursive: true });
+  const env = { PATH: `${(await tools).node22Bin}${path.delimiter}${process.env.PATH ?? ''}` };
+  await sh('npm', ['init', '-y'], dir, env);
+  // the README's install line, with the tarball standing in for the registry's cdktf-vbs-backup
+  const packages = install.replace(/^npm install /, '').split(/\s+/).map((p) => (p === 'cdktf-vbs-backup' ? tarball : p));
+  expect(packages).toContain(tarball);
+  await sh('npm', ['install', ...NPM_FLAGS, ...packages], dir, env);
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), tsconfig);
+  fs.writeFileSync(path.join(dir, 'cdktf.json'), cdktfJson);
+  fs.writeFileSync(path.join(dir, 'main.ts'), mainTs);
+  const disks = ['0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c31', '7d3e2f10-9b8a-4e6d-8c1b-2a4f6e8d0c32'];
+  const emulator = await startE2eEmulator({ vaults: [{ name: 'quickstart-db', resourceIds: disks }] });
+  const rc = path.join(dir, 'terraformrc');
+  fs.writeFileSync(rc, '');
+  const cli = path.join(dir, 'node_modules', '.bin', 'cdktn');
+  const cliEnv = { ...env, ...apiEnv(emulator), CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: rc, CI: 'true' };
+  try {
+    const checkpoints = () => emulator.requests({ operation: 'createCheckpoint' }).filter((r) => r.status === 200).length;
+    const started = Date.now();
+    await sh(cli, ['deploy', '--auto-approve'], dir, cliEnv);
+    const counts = [checkpoints()];
+    await sh(cli, ['deploy', '--auto-approve'], dir, cliEnv);
+    counts.push(checkpoints());
+    await sh(cli, ['destroy', '--auto-approve'], dir, cliEnv);
+    counts.push(checkpoints());
+    expect(counts).toEqual([1, 1, 2]);
+    summary.push(`README new app (cdktn CLI, TypeScript ${JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'typescript', 'package.json'), 'utf8')).version}): deploy/deploy/destroy ${seconds(started)} s, checkpoints after each ${counts.join('/')}`);
+  } finally {
+    await emulator.stop();
+  }
+});

@@ -12,7 +12,7 @@ const HOOK = { VBS_HOOK_POLICY_ID: UUID, VBS_HOOK_WAIT: 'false', VBS_HOOK_TIMEOU
 
 /** label, argv, extra environment, the message it must give. */
 const cases: [string, string[], Record<string, string>, RegExp][] = [
-  ['unknown command', ['backup-now'], {}, /unknown command 'backup-now'; commands: execute, jobs, policies, backup-vault, vault-backups, vaults, emulator/],
+  ['unknown command', ['backup-now'], {}, /unknown command 'backup-now'; commands: execute, jobs, policies, backup-vault, vault-backups, vaults, restore, emulator/],
   ['execute with a policy id that is not a UUID', ['execute', '--policy-id', 'nightly'], {}, /--policy-id must be a policy UUID \(8-4-4-4-12 hex digits\), got 'nightly'/],
   ['execute with a zero timeout', ['execute', '--policy-id', UUID, '--timeout', '0'], {}, /--timeout must be a whole number from 1 to 86400, got '0'/],
   ['execute with an empty policy name', ['execute', '--policy-name', ''], {}, /--policy-name must not be empty/],

@@ -1,0 +1,30 @@
+/**
+ * What the `npm run demo*` scripts share: printing, the lines of Terraform's output worth showing,
+ * and running a demo's `main` to an exit code.
+ */
+import { TerraformResult } from './terraform';
+
+/** Prints one line of the demo's story. */
+export function say(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+/** Terraform's lines worth showing: what the hooks printed, and the summaries. */
+export function showTerraform(r: TerraformResult): void {
+  for (const line of r.output.split('\n')) {
+    const hook = /\(local-exec\): (.*)$/.exec(line);
+    if (hook && !hook[1].startsWith('Executing:')) say(`   | ${hook[1]}`);
+    else if (/^(Apply complete|Destroy complete|Error:)/.test(line.trim())) say(`   ${line.trim()}`);
+  }
+}
+
+/** Runs a demo: exits with the code `main` gives, or 1 with `<name> failed: <message>`. */
+export function runDemo(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`${name} failed: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
