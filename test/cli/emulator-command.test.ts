@@ -30,6 +30,17 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
+/** `vbs-backup emulator ARGS` run in this process (as its command function): its URL once listening, its stderr so far, the signals that stop it, and its exit code. */
+async function runInProcess(args: string[]): Promise<{ base: string; stderr: () => string; signals: EventEmitter; done: Promise<number> }> {
+  let stderr = '';
+  let listening!: (url: string) => void;
+  const url = new Promise<string>((resolve) => { listening = resolve; });
+  const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
+  const signals = new EventEmitter();
+  const done = run(args, io, signals);
+  return { base: await url, stderr: () => stderr, signals, done };
+}
+
 describe('vbs-backup emulator', () => {
   test.each(['SIGTERM', 'SIGINT'] as const)('prints "listening on" first, serves the API, stops on %s with exit 0', async (sig) => {
     const token = 'emulator-cli-token-secret-42';
@@ -69,13 +80,8 @@ describe('vbs-backup emulator', () => {
     const token = 'scoped-cli-token-0123456789';
     const [accessKey, secretKey] = ['CLIEMULATORAK', 'cli-emulator-secret'];
     const other = '17fbda95add24720a4038ba4b1c705ed';
-    let stderr = '';
-    let listening!: (url: string) => void;
-    const url = new Promise<string>((resolve) => { listening = resolve; });
-    const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
-    const signals = new EventEmitter();
-    const done = run(['--port', '0', '--token', token, '--access-key', accessKey, '--secret-key', secretKey, '--project-id', PROJECT_ID], io, signals);
-    const base = await url;
+    const emulator = await runInProcess(['--port', '0', '--token', token, '--access-key', accessKey, '--secret-key', secretKey, '--project-id', PROJECT_ID]);
+    const { base } = emulator;
     const get = (project: string, headers: Record<string, string>) => fetch(`${base}/v2/${project}/backuppolicy`, { headers });
     const signed = (project: string): Record<string, string> => {
       const u = new URL(`${base}/v2/${project}/backuppolicy`);
@@ -91,27 +97,22 @@ describe('vbs-backup emulator', () => {
         expect(denied.status).toBe(403);
         expect(((await denied.json()) as { error_code: string }).error_code).toBe('APIGW.0302');
       }
-      expect(stderr).toContain(`for project ${PROJECT_ID} only`);
+      expect(emulator.stderr()).toContain(`for project ${PROJECT_ID} only`);
       const index = await fetch(`${base}/__emulator/`);
       expect(index.status).toBe(200);
       const calls = ((await index.json()) as { calls: { method: string; path: string }[] }).calls.map((c) => `${c.method} ${c.path}`);
       expect(calls).toEqual(expect.arrayContaining(['GET /__emulator/', 'GET /__emulator/requests', 'POST /__emulator/faults', 'GET /__emulator/state']));
     } finally {
-      signals.emit('SIGTERM');
+      emulator.signals.emit('SIGTERM');
     }
-    expect(await done).toBe(0);
-    expect(stderr).not.toContain(token);
-    expect(stderr).not.toContain(secretKey);
+    expect(await emulator.done).toBe(0);
+    expect(emulator.stderr()).not.toContain(token);
+    expect(emulator.stderr()).not.toContain(secretKey);
   });
   test('--policy NAME=ID,ID seeds an enabled VBS policy with those volumes; with --vault of the same name both APIs have it; a malformed --policy is a usage error (exit 2)', async () => {
     const disks = ['94eba8b2-acc9-4d82-badc-127144cc5526', '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
-    let stderr = '';
-    let listening!: (url: string) => void;
-    const url = new Promise<string>((resolve) => { listening = resolve; });
-    const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
-    const signals = new EventEmitter();
-    const done = run(['--port', '0', '--project-id', PROJECT_ID, '--policy', `nightly-db=${disks.join(',')}`, '--vault', `nightly-db=${disks.join(',')}`], io, signals);
-    const base = await url;
+    const emulator = await runInProcess(['--port', '0', '--project-id', PROJECT_ID, '--policy', `nightly-db=${disks.join(',')}`, '--vault', `nightly-db=${disks.join(',')}`]);
+    const { base } = emulator;
     try {
       const policies = await runCli(['policies', '--json'], emulatorEnv(base));
       expect(policies.code).toBe(0);
@@ -119,12 +120,12 @@ describe('vbs-backup emulator', () => {
       expect(listed.map((p) => [p.backup_policy_name, p.policy_resource_count, p.scheduled_policy.status])).toEqual([['default_policy', 0, 'OFF'], ['nightly-db', 2, 'ON']]);
       const vaults = await runCli(['vaults', '--json'], emulatorEnv(base, { CBR_ENDPOINT: base }));
       expect((JSON.parse(vaults.stdout) as { vaults: { name: string }[] }).vaults.map((v) => v.name)).toEqual(['nightly-db']);
-      expect(stderr).toContain(`VBS policy "nightly-db" seeded with 2 volume(s) in project ${PROJECT_ID}`);
-      expect(stderr).toContain(`CBR vault "nightly-db" seeded with 2 disk(s) in project ${PROJECT_ID}`);
+      expect(emulator.stderr()).toContain(`VBS policy "nightly-db" seeded with 2 volume(s) in project ${PROJECT_ID}`);
+      expect(emulator.stderr()).toContain(`CBR vault "nightly-db" seeded with 2 disk(s) in project ${PROJECT_ID}`);
     } finally {
-      signals.emit('SIGTERM');
+      emulator.signals.emit('SIGTERM');
     }
-    expect(await done).toBe(0);
+    expect(await emulator.done).toBe(0);
     for (const bad of ['db', 'db=', '=vol-1', 'default_x=vol-1', 'db=vol/1']) {
       const r = await runCli(['emulator', '--port', '0', '--policy', bad], baseEnv());
       expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--policy must be NAME=VOLUME_ID[,VOLUME_ID...]')]);
@@ -133,24 +134,19 @@ describe('vbs-backup emulator', () => {
 
   test('--vault NAME=ID,ID seeds a CBR disk vault in the --project-id project; a malformed --vault is a usage error (exit 2)', async () => {
     const disks = ['94eba8b2-acc9-4d82-badc-127144cc5526', '0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
-    let stderr = '';
-    let listening!: (url: string) => void;
-    const url = new Promise<string>((resolve) => { listening = resolve; });
-    const io = new RedactingIo({}, (t) => { if (t.startsWith('listening on ')) listening(t.trim().slice('listening on '.length)); }, (t) => { stderr += t; });
-    const signals = new EventEmitter();
-    const done = run(['--port', '0', '--project-id', PROJECT_ID, '--vault', `db=${disks.join(',')}`, '--vault', `web=${'5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d'}`], io, signals);
-    const base = await url;
+    const emulator = await runInProcess(['--port', '0', '--project-id', PROJECT_ID, '--vault', `db=${disks.join(',')}`, '--vault', `web=${'5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d'}`]);
+    const { base } = emulator;
     try {
       const r = await fetch(`${base}/v3/${PROJECT_ID}/vaults?name=db`, { headers: { 'X-Auth-Token': 'any' } });
       expect(r.status).toBe(200);
       const body = (await r.json()) as { vaults: { name: string; billing: { object_type: string }; resources: { id: string; type: string }[] }[] };
       expect(body.vaults.map((v) => [v.name, v.billing.object_type, v.resources.map((x) => [x.id, x.type])]))
         .toEqual([['db', 'disk', disks.map((id) => [id, 'OS::Cinder::Volume'])]]);
-      expect(stderr).toContain('vault "db" seeded with 2 disk(s)');
+      expect(emulator.stderr()).toContain('vault "db" seeded with 2 disk(s)');
     } finally {
-      signals.emit('SIGTERM');
+      emulator.signals.emit('SIGTERM');
     }
-    expect(await done).toBe(0);
+    expect(await emulator.done).toBe(0);
     for (const bad of ['db', 'db=', '=94eba8b2-acc9-4d82-badc-127144cc5526', 'db=vol-1']) {
       const r = await runCli(['emulator', '--port', '0', '--vault', bad], baseEnv());
       expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--vault must be NAME=DISK_ID[,DISK_ID...]')]);

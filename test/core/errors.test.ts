@@ -1,16 +1,7 @@
 import { BackupErrors, BackupPolicy, BackupVault, Retention, Schedule } from '../../src';
 import { BackupValidationError } from '../../src/core/validation';
-import { newStack } from './synth';
+import { newStack, thrownBy } from './synth';
 
-/** What `fn` throws (a test failure when it throws nothing). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('BackupErrors.isValidationError', () => {
   test('is true for a bad prop, whose message names the construct path, the prop as written, the value and the rule', () => {

@@ -16,7 +16,7 @@ import {
 } from '../../src/core/hook-resource';
 import { HOOK_ASSET_ID, locateHookExecutor } from '../../src/core/executor';
 import { BackupErrors } from '../../src';
-import { FRAMEWORK_NAMES, localExecs, resourceNamed, resourcesOf, synthHcl, synthJson, under } from './synth';
+import { FRAMEWORK_NAMES, localExecs, resourceNamed, resourcesOf, synthHcl, synthJson, thrownBy, under } from './synth';
 
 function hook(stack: TerraformStack, id: string, kind: HookResource) {
   return createHookResource(stack, id, {
@@ -324,12 +324,3 @@ describe('executor asset, whichever the framework', () => {
   });
 });
 
-/** What `fn` throws (a test failure when it throws nothing). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, none was thrown');
-}

@@ -178,3 +178,13 @@ export const VOLUME_A = '0b9a6d40-4c1f-4c5e-9a58-0d4f1e2a7c11';
 export const VOLUME_B = '7d3e2f10-9b8a-4e6d-8c1b-2a4f6e8d0c22';
 export const POLICY_ID = 'af8a20b0-117d-4fc3-ae53-aa3968a4f870';
 export const PROJECT_ID = 'e9993fc787d94b6c886cbaa340f9c0f4';
+
+/** What `fn` throws (a test failure when it throws nothing). */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
