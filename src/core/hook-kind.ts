@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { resolveChoice } from './choice';
 import { BackupValidationError } from './validation';
 
 /**
@@ -52,9 +53,6 @@ export interface IHookResource extends IConstruct {
   addOverride(path: string, value: any): void;
 }
 
-const HOOK_RESOURCE_VALUES: readonly string[] = [HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA];
-const ALLOWED = HOOK_RESOURCE_VALUES.map((v) => JSON.stringify(v)).join(' or ');
-
 /**
  * The hook resource for a construct: its prop if given, else the context key, else
  * `terraform_data` (under both frameworks).
@@ -62,26 +60,10 @@ const ALLOWED = HOOK_RESOURCE_VALUES.map((v) => JSON.stringify(v)).join(' or ');
  * @throws BackupValidationError when the prop or the context value is not one of the allowed values
  */
 export function resolveHookResource(scope: IConstruct, prop: HookResource | undefined): HookResource {
-  if (prop !== undefined) {
-    if (!HOOK_RESOURCE_VALUES.includes(prop)) {
-      throw new BackupValidationError(scope, 'hookResource', prop, 'is not supported', `${ALLOWED} (the HookResource enum)`);
-    }
-    return prop;
-  }
-  const fromContext: unknown = scope.node.tryGetContext(HOOK_RESOURCE_CONTEXT_KEY);
-  if (fromContext === undefined || fromContext === null) {
-    return HookResource.TERRAFORM_DATA;
-  }
-  if (typeof fromContext !== 'string' || !HOOK_RESOURCE_VALUES.includes(fromContext)) {
-    throw new BackupValidationError(
-      scope,
-      `context "${HOOK_RESOURCE_CONTEXT_KEY}"`,
-      fromContext,
-      'is not supported',
-      `${ALLOWED} (set it in cdktf.json "context", or pass the hookResource prop)`,
-    );
-  }
-  return fromContext as HookResource;
+  return resolveChoice(scope, {
+    prop: 'hookResource', enumName: 'HookResource', contextKey: HOOK_RESOURCE_CONTEXT_KEY,
+    values: [HookResource.NULL_RESOURCE, HookResource.TERRAFORM_DATA], fallback: HookResource.TERRAFORM_DATA,
+  }, prop);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { BackupValidationError } from './validation';
+import { resolveChoice } from './choice';
 
 /**
  * How a hook finds `node` where `terraform apply` runs (docs/architecture.md ADR 16). Chosen
@@ -24,33 +24,14 @@ export enum HookRuntime {
 /** Context key choosing the hook runtime for a whole app (`cdktf.json` "context"): `node` or `portable`. */
 export const HOOK_RUNTIME_CONTEXT_KEY = 'cdktf-vbs-backup:hookRuntime';
 
-const HOOK_RUNTIME_VALUES: readonly string[] = [HookRuntime.NODE, HookRuntime.PORTABLE];
-const ALLOWED = HOOK_RUNTIME_VALUES.map((v) => JSON.stringify(v)).join(' or ');
-
 /**
  * The hook runtime for a construct: its prop if given, else the context key, else `node`.
  *
  * @throws BackupValidationError when the prop or the context value is not one of the allowed values
  */
 export function resolveHookRuntime(scope: IConstruct, prop: HookRuntime | undefined): HookRuntime {
-  if (prop !== undefined) {
-    if (!HOOK_RUNTIME_VALUES.includes(prop)) {
-      throw new BackupValidationError(scope, 'hookRuntime', prop, 'is not supported', `${ALLOWED} (the HookRuntime enum)`);
-    }
-    return prop;
-  }
-  const fromContext: unknown = scope.node.tryGetContext(HOOK_RUNTIME_CONTEXT_KEY);
-  if (fromContext === undefined || fromContext === null) {
-    return HookRuntime.NODE;
-  }
-  if (typeof fromContext !== 'string' || !HOOK_RUNTIME_VALUES.includes(fromContext)) {
-    throw new BackupValidationError(
-      scope,
-      `context "${HOOK_RUNTIME_CONTEXT_KEY}"`,
-      fromContext,
-      'is not supported',
-      `${ALLOWED} (set it in cdktf.json "context", or pass the hookRuntime prop)`,
-    );
-  }
-  return fromContext as HookRuntime;
+  return resolveChoice(scope, {
+    prop: 'hookRuntime', enumName: 'HookRuntime', contextKey: HOOK_RUNTIME_CONTEXT_KEY,
+    values: [HookRuntime.NODE, HookRuntime.PORTABLE], fallback: HookRuntime.NODE,
+  }, prop);
 }
