@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { CbrQuickstartStack } from './stack';
-import { say, showTerraform, runDemo } from '../support/demo';
+import { freshTerraform, say, showTerraform, runDemo } from '../support/demo';
 import { Terraform, requireTerraform } from '../support/terraform';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -41,15 +41,7 @@ async function main(): Promise<number> {
     const stackDir = path.join(outdir, 'stacks', 'cbr-quickstart');
     say(`2. Synthesized the quickstart stack into ${path.relative(ROOT, stackDir)}.`);
 
-    tf = new Terraform(stackDir, {
-      CBR_ENDPOINT: emulator.url,
-      HW_REGION_NAME: 'eu-de',
-      HW_PROJECT_ID: PROJECT_ID,
-      HW_AUTH_TOKEN: TOKEN,
-    });
-    fs.rmSync(path.join(stackDir, 'terraform.tfstate'), { force: true });
-    const init = await tf.init();
-    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    tf = await freshTerraform(stackDir, { CBR_ENDPOINT: emulator.url, HW_REGION_NAME: 'eu-de', HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN });
     say('3. terraform init: done (no provider to download).');
 
     say('4. terraform apply: runs the migration, then backs up the vault and waits for its backups:');

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { QuickstartStack } from './stack';
-import { say, showTerraform, runDemo } from '../support/demo';
+import { freshTerraform, say, showTerraform, runDemo } from '../support/demo';
 import { Terraform, requireTerraform } from '../support/terraform';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -32,15 +32,7 @@ async function main(): Promise<number> {
     const stackDir = path.join(outdir, 'stacks', 'quickstart');
     say(`2. Synthesized the quickstart stack into ${path.relative(ROOT, stackDir)} (hook resource: ${cdktfJson.context['cdktf-vbs-backup:hookResource']}).`);
 
-    tf = new Terraform(stackDir, {
-      VBS_ENDPOINT: emulator.url,
-      HW_REGION_NAME: 'eu-de',
-      HW_PROJECT_ID: PROJECT_ID,
-      HW_AUTH_TOKEN: TOKEN,
-    });
-    fs.rmSync(path.join(stackDir, 'terraform.tfstate'), { force: true });
-    const init = await tf.init();
-    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    tf = await freshTerraform(stackDir, { VBS_ENDPOINT: emulator.url, HW_REGION_NAME: 'eu-de', HW_PROJECT_ID: PROJECT_ID, HW_AUTH_TOKEN: TOKEN });
     say('3. terraform init: done (no provider to download).');
 
     say('4. terraform apply: creates the policy, then runs it right after the migration and waits:');

@@ -2,7 +2,9 @@
  * What the `npm run demo*` scripts share: printing, the lines of Terraform's output worth showing,
  * and running a demo's `main` to an exit code.
  */
-import { TerraformResult } from './terraform';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Terraform, TerraformResult } from './terraform';
 
 /** Prints one line of the demo's story. */
 export function say(line = ''): void {
@@ -27,4 +29,19 @@ export function runDemo(name: string, main: () => Promise<number>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * Terraform in `stackDir` with `env`, its local state from an earlier demo removed, initialized
+ * (no provider to download); throws with Terraform's output when the init fails.
+ */
+export async function freshTerraform(stackDir: string, env: Record<string, string>): Promise<Terraform> {
+  const tf = new Terraform(stackDir, env);
+  fs.rmSync(path.join(stackDir, 'terraform.tfstate'), { force: true });
+  const init = await tf.init();
+  if (init.code !== 0) {
+    tf.dispose();
+    throw new Error(`terraform init failed:\n${init.output}`);
+  }
+  return tf;
 }

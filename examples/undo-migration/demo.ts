@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { startEmulator } from 'cdktf-vbs-backup/emulator';
 import { UndoMigrationStack, UndoMigrationStackProps } from './stack';
-import { say, showTerraform, runDemo } from '../support/demo';
+import { freshTerraform, say, showTerraform, runDemo } from '../support/demo';
 import { Terraform, requireTerraform } from '../support/terraform';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -55,9 +55,7 @@ async function main(): Promise<number> {
   try {
     say(`1. The emulator at ${emulator.url}: vault "${VAULT}" holds ${DISKS.length} disks.`);
     synth({ schemaVersion: 'v1' });
-    tf = new Terraform(stackDir, env);
-    fs.rmSync(path.join(stackDir, 'terraform.tfstate'), { force: true });
-    if ((await tf.init()).code !== 0) throw new Error('terraform init failed');
+    tf = await freshTerraform(stackDir, env);
     for (const version of ['v1', 'v2']) {
       synth({ schemaVersion: version });
       say(`2. terraform apply at schema ${version}: a backup, then the migration:`);
